@@ -1,0 +1,104 @@
+/*
+ * fatdata.c - moving file data between a caller's buffer and the file's clusters.
+ *
+ * Whole sectors go straight to or from the device (a run of sectors within one cluster per
+ * request); partial sectors go through the cache. A direct write drops cached copies of the
+ * sectors it replaces; a direct read lays cached copies (possibly newer) over what it read.
+ */
+#include "fatp.h"
+
+/* FatpTransferSectors - Count whole sectors at Lba: read into, or write from, Buffer (zeros
+   when Zero is set). */
+static NTSTATUS FatpTransferSectors(PFAT_VOLUME Vol, ULONG Lba, ULONG Count, PUCHAR Buffer,
+                                    BOOLEAN Write, BOOLEAN Zero)
+{
+    NTSTATUS Status;
+
+    if (!Write) {
+        Status = FatpDeviceRead(Vol, Lba, Count, Buffer);
+        if (NT_SUCCESS(Status)) {
+            FatpCacheOverlay(Vol, Lba, Count, Buffer);
+        }
+        return Status;
+    }
+    FatpCacheDiscard(Vol, Lba, Count);
+    if (!Zero) {
+        return FatpDeviceWrite(Vol, Lba, Count, Buffer);
+    }
+    for (ULONG i = 0; i < Count; i++) {
+        Status = FatpDeviceWrite(Vol, Lba + i, 1, Vol->ZeroSector);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+/* FatpTransfer - read or write Length bytes of the FCB's data at Offset (the chain must already
+   cover the range; the caller checks the range against the file size). Zero writes zeros
+   and ignores Buffer. Result: STATUS_SUCCESS, a device error, or STATUS_FILE_CORRUPT_ERROR
+   if the chain is shorter than the range. */
+NTSTATUS FatpTransfer(PFAT_VOLUME Vol, PFAT_FCB Fcb, ULONG Offset, PUCHAR Buffer, ULONG Length,
+                      BOOLEAN Write, BOOLEAN Zero)
+{
+    ULONG Bps = Vol->BytesPerSector;
+
+    while (Length != 0) {
+        ULONG Cluster, InCluster = Offset % Vol->BytesPerCluster;
+        ULONG Chunk = Vol->BytesPerCluster - InCluster, Lba, InSector;
+        NTSTATUS Status = FatpFcbSeek(Vol, Fcb, Offset / Vol->BytesPerCluster, &Cluster);
+
+        if (Status == STATUS_END_OF_FILE) {
+            return STATUS_FILE_CORRUPT_ERROR;
+        }
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        if (Chunk > Length) {
+            Chunk = Length;
+        }
+        Lba = FatpClusterToLba(Vol, Cluster) + InCluster / Bps;
+        InSector = InCluster % Bps;
+        Offset += Chunk;
+        Length -= Chunk;
+
+        while (Chunk != 0) {
+            ULONG Piece;
+            if (InSector == 0 && Chunk >= Bps) {
+                ULONG Count = Chunk / Bps;
+                Piece = Count * Bps;
+                Status = FatpTransferSectors(Vol, Lba, Count, Buffer, Write, Zero);
+                Lba += Count;
+            } else {
+                PUCHAR Sector;
+                Piece = Bps - InSector;
+                if (Piece > Chunk) {
+                    Piece = Chunk;
+                }
+                Status = FatpCacheMap(Vol, Lba, FAT_KIND_DATA, FALSE, &Sector);
+                if (NT_SUCCESS(Status)) {
+                    if (!Write) {
+                        memcpy(Buffer, Sector + InSector, Piece);
+                    } else {
+                        if (Zero) {
+                            memset(Sector + InSector, 0, Piece);
+                        } else {
+                            memcpy(Sector + InSector, Buffer, Piece);
+                        }
+                        FatpCacheSetDirty(Vol, Sector);
+                    }
+                }
+                Lba++;
+                InSector = 0;
+            }
+            if (!NT_SUCCESS(Status)) {
+                return Status;
+            }
+            if (!Zero) {
+                Buffer += Piece;
+            }
+            Chunk -= Piece;
+        }
+    }
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,114 @@
+/*
+ * ktrap.h - KTRAP_FRAME, the NT x86 trap frame (SPEC 4, exact NT layout, 0x8C bytes).
+ *
+ * Every entry into the kernel from user mode builds one at the top of the thread's kernel stack and
+ * KTHREAD.TrapFrame points to it. Who writes each group of fields is noted beside it. Assembly gets
+ * the offsets from build/inc/ksoffsets.h, generated from this structure by tools/genoffsets.c.
+ */
+#ifndef NANONT_KTRAP_H
+#define NANONT_KTRAP_H
+
+#include "ntdef.h"
+
+typedef struct _KTRAP_FRAME {
+    /* Debugger linkage: kernel only, never leaves the kernel. */
+    ULONG DbgEbp;               /* 0x00 */
+    ULONG DbgEip;               /* 0x04 */
+    ULONG DbgArgMark;           /* 0x08 */
+    ULONG DbgArgPointer;        /* 0x0C */
+    /* Edited-frame scratch (NT uses these when a kernel ESP is edited): kernel only. */
+    ULONG TempSegCs;            /* 0x10 */
+    ULONG TempEsp;              /* 0x14 */
+    /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set. */
+    ULONG Dr0, Dr1, Dr2, Dr3;   /* 0x18 - 0x24 */
+    ULONG Dr6, Dr7;             /* 0x28 - 0x2C */
+    /* Segment registers saved by the entry stub (the fast entry leaves these to the readers, see
+       KiFastFrameNormalize). */
+    ULONG SegGs;                /* 0x30 */
+    ULONG SegEs;                /* 0x34 */
+    ULONG SegDs;                /* 0x38 */
+    /* Volatile registers: saved by the int/trap stubs. During a system service Edx holds the
+       previous KTHREAD.TrapFrame (kernel state). */
+    ULONG Edx;                  /* 0x3C */
+    ULONG Ecx;                  /* 0x40 */
+    ULONG Eax;                  /* 0x44 */
+    /* Kernel state saved by the service entry and restored by the exit. */
+    ULONG PreviousPreviousMode; /* 0x48 */
+    ULONG ExceptionList;        /* 0x4C */
+    ULONG SegFs;                /* 0x50 */
+    /* Non-volatile registers: saved by every entry stub. */
+    ULONG Edi;                  /* 0x54 */
+    ULONG Esi;                  /* 0x58 */
+    ULONG Ebx;                  /* 0x5C */
+    ULONG Ebp;                  /* 0x60 */
+    /* Error code: pushed by the CPU for some exceptions, by the stub otherwise. A frame built by
+       KiFastCallEntry and not edited since carries KI_FAST_FRAME_MARK here (kernel only). */
+    ULONG ErrCode;              /* 0x64 */
+    /* Pushed by the CPU (or built by KiFastCallEntry to look the same). */
+    ULONG Eip;                  /* 0x68 */
+    ULONG SegCs;                /* 0x6C */
+    ULONG EFlags;               /* 0x70 */
+    ULONG HardwareEsp;          /* 0x74 */
+    ULONG HardwareSegSs;        /* 0x78 */
+    /* V86 segments: never used by NanoNT (no V86 mode), kept for the layout. */
+    ULONG V86Es, V86Ds, V86Fs, V86Gs; /* 0x7C - 0x88 */
+} KTRAP_FRAME, *PKTRAP_FRAME;
+
+/* ErrCode value of a frame exactly as KiFastCallEntry built it (may leave by sysexit). */
+#define KI_FAST_FRAME_MARK 0x5F5CA11EU
+
+#define KTRAP_FRAME_LENGTH 0x8C
+
+_Static_assert(sizeof(KTRAP_FRAME) == 0x8C, "KTRAP_FRAME size");
+_Static_assert(offsetof(KTRAP_FRAME, Dr0) == 0x18, "Dr0");
+_Static_assert(offsetof(KTRAP_FRAME, Dr7) == 0x2C, "Dr7");
+_Static_assert(offsetof(KTRAP_FRAME, SegGs) == 0x30, "SegGs");
+_Static_assert(offsetof(KTRAP_FRAME, Edx) == 0x3C, "Edx");
+_Static_assert(offsetof(KTRAP_FRAME, Eax) == 0x44, "Eax");
+_Static_assert(offsetof(KTRAP_FRAME, PreviousPreviousMode) == 0x48, "PPM");
+_Static_assert(offsetof(KTRAP_FRAME, ExceptionList) == 0x4C, "ExceptionList");
+_Static_assert(offsetof(KTRAP_FRAME, SegFs) == 0x50, "SegFs");
+_Static_assert(offsetof(KTRAP_FRAME, Edi) == 0x54, "Edi");
+_Static_assert(offsetof(KTRAP_FRAME, Ebp) == 0x60, "Ebp");
+_Static_assert(offsetof(KTRAP_FRAME, ErrCode) == 0x64, "ErrCode");
+_Static_assert(offsetof(KTRAP_FRAME, Eip) == 0x68, "Eip");
+_Static_assert(offsetof(KTRAP_FRAME, SegCs) == 0x6C, "SegCs");
+_Static_assert(offsetof(KTRAP_FRAME, EFlags) == 0x70, "EFlags");
+_Static_assert(offsetof(KTRAP_FRAME, HardwareEsp) == 0x74, "HardwareEsp");
+_Static_assert(offsetof(KTRAP_FRAME, HardwareSegSs) == 0x78, "HardwareSegSs");
+_Static_assert(offsetof(KTRAP_FRAME, V86Gs) == 0x88, "V86Gs");
+
+/* Selectors (SPEC 3, NT values). */
+#define KGDT_R0_CODE 0x08
+#define KGDT_R0_DATA 0x10
+#define KGDT_R3_CODE 0x18
+#define KGDT_R3_DATA 0x20
+#define KGDT_TSS     0x28
+#define KGDT_R0_PCR  0x30
+#define KGDT_R3_TEB  0x38
+#define KGDT_DF_TSS  0x50
+#define RPL_MASK     3
+
+/* EFLAGS bits. */
+#define EFLAGS_CF   0x00000001
+#define EFLAGS_PF   0x00000004
+#define EFLAGS_AF   0x00000010
+#define EFLAGS_ZF   0x00000040
+#define EFLAGS_SF   0x00000080
+#define EFLAGS_TF   0x00000100
+#define EFLAGS_IF   0x00000200
+#define EFLAGS_DF   0x00000400
+#define EFLAGS_OF   0x00000800
+#define EFLAGS_IOPL 0x00003000
+#define EFLAGS_NT   0x00004000
+#define EFLAGS_RF   0x00010000
+#define EFLAGS_VM   0x00020000
+#define EFLAGS_AC   0x00040000
+#define EFLAGS_VIF  0x00080000
+#define EFLAGS_VIP  0x00100000
+#define EFLAGS_ID   0x00200000
+/* What user mode may hold in EFLAGS (the rest is forced to 0, IF forced to 1). */
+#define EFLAGS_USER_SANITIZE (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | \
+                              EFLAGS_TF | EFLAGS_DF | EFLAGS_OF | EFLAGS_AC | EFLAGS_ID)
+
+#endif

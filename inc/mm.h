@@ -1,0 +1,49 @@
+/* mm.h - the memory manager's interface to the rest of the kernel. */
+#ifndef NANONT_MM_H
+#define NANONT_MM_H
+
+#include "ke.h"
+#include "multiboot.h"
+
+/* page table entry bits */
+#define MI_PTE_PRESENT  0x001
+#define MI_PTE_WRITE    0x002
+#define MI_PTE_USER     0x004
+#define MI_PTE_LARGE    0x080
+#define MI_PTE_OWNED    0x200          /* software bit: the page belongs to this address space */
+
+extern ULONG MmUserProbeAddress;
+extern ULONG MmHighestUserAddress;
+extern ULONG MmSystemDirectoryTableBase;
+
+struct _LOADER_PARAMETER_BLOCK;
+VOID MmInitSystem(struct _LOADER_PARAMETER_BLOCK *LoaderBlock);
+
+/* kernel mappings */
+PVOID MmCreateKernelStack(ULONG Pages, PVOID *StackLimit);   /* returns the stack base (top) */
+VOID MmDeleteKernelStack(PVOID StackBase, ULONG Pages);
+PVOID MmMapKernelPages(ULONG Pages);                          /* fresh zeroed pages, 4 KiB mapped */
+VOID MmUnmapKernelPages(PVOID Base, ULONG Pages);
+
+/* process address spaces */
+NTSTATUS MmCreateProcessAddressSpace(PULONG DirectoryTableBase);
+VOID MmDeleteProcessAddressSpace(ULONG DirectoryTableBase);
+NTSTATUS MmMapUserPage(ULONG DirectoryTableBase, ULONG Va, ULONG Pfn, ULONG PteFlags);
+NTSTATUS MmAllocateUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size, BOOLEAN Writable);
+VOID MmFreeUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size);
+PVOID MmUserVaToKernel(ULONG DirectoryTableBase, ULONG Va);   /* KSEG0 alias of a mapped user page */
+NTSTATUS MmCopyToProcess(ULONG DirectoryTableBase, ULONG Va, const VOID *Source, ULONG Length);
+ULONG MmQueryUserPages(ULONG DirectoryTableBase);
+
+/* user memory from services (mm/probe.c): range checks against MmUserProbeAddress + safe copy */
+NTSTATUS ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment);
+NTSTATUS ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment);
+NTSTATUS MmCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length);
+NTSTATUS MmCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);
+NTSTATUS MmCaptureUnicodeString(PUNICODE_STRING Captured, PCUNICODE_STRING UserString, ULONG MaxBytes);
+VOID MmFreeCapturedUnicodeString(PUNICODE_STRING Captured);
+
+/* shared pages */
+extern ULONG MmSharedUserDataPfn;
+
+#endif

@@ -1,0 +1,60 @@
+/* nti386.h - CONTEXT and EXCEPTION_RECORD with NT's x86 layouts (SPEC 7). */
+#ifndef NANONT_NTI386_H
+#define NANONT_NTI386_H
+
+#include "ntdef.h"
+
+#define CONTEXT_i386               0x00010000
+#define CONTEXT_CONTROL            (CONTEXT_i386 | 0x01)
+#define CONTEXT_INTEGER            (CONTEXT_i386 | 0x02)
+#define CONTEXT_SEGMENTS           (CONTEXT_i386 | 0x04)
+#define CONTEXT_FLOATING_POINT     (CONTEXT_i386 | 0x08)
+#define CONTEXT_DEBUG_REGISTERS    (CONTEXT_i386 | 0x10)
+#define CONTEXT_EXTENDED_REGISTERS (CONTEXT_i386 | 0x20)
+#define CONTEXT_FULL (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS)
+
+#define SIZE_OF_80387_REGISTERS 80
+#define MAXIMUM_SUPPORTED_EXTENSION 512
+
+typedef struct _FLOATING_SAVE_AREA {
+    ULONG ControlWord, StatusWord, TagWord, ErrorOffset, ErrorSelector, DataOffset, DataSelector;
+    UCHAR RegisterArea[SIZE_OF_80387_REGISTERS];
+    ULONG Cr0NpxState;
+} FLOATING_SAVE_AREA;
+
+typedef struct _CONTEXT {
+    ULONG ContextFlags;                         /* 0x00 */
+    ULONG Dr0, Dr1, Dr2, Dr3, Dr6, Dr7;         /* 0x04 */
+    FLOATING_SAVE_AREA FloatSave;               /* 0x1C */
+    ULONG SegGs, SegFs, SegEs, SegDs;           /* 0x8C */
+    ULONG Edi, Esi, Ebx, Edx, Ecx, Eax;         /* 0x9C */
+    ULONG Ebp, Eip, SegCs, EFlags, Esp, SegSs;  /* 0xB4 */
+    UCHAR ExtendedRegisters[MAXIMUM_SUPPORTED_EXTENSION]; /* 0xCC */
+} CONTEXT, *PCONTEXT;
+
+_Static_assert(offsetof(CONTEXT, SegGs) == 0x8C, "CONTEXT.SegGs");
+_Static_assert(offsetof(CONTEXT, Edi) == 0x9C, "CONTEXT.Edi");
+_Static_assert(offsetof(CONTEXT, Ebp) == 0xB4, "CONTEXT.Ebp");
+_Static_assert(offsetof(CONTEXT, ExtendedRegisters) == 0xCC, "CONTEXT.ExtendedRegisters");
+_Static_assert(sizeof(CONTEXT) == 0x2CC, "CONTEXT size");
+
+#define EXCEPTION_MAXIMUM_PARAMETERS 15
+#define EXCEPTION_NONCONTINUABLE 0x1
+
+typedef struct _EXCEPTION_RECORD {
+    NTSTATUS ExceptionCode;
+    ULONG ExceptionFlags;
+    struct _EXCEPTION_RECORD *ExceptionRecord;
+    PVOID ExceptionAddress;
+    ULONG NumberParameters;
+    ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
+} EXCEPTION_RECORD, *PEXCEPTION_RECORD;
+
+_Static_assert(sizeof(EXCEPTION_RECORD) == 0x50, "EXCEPTION_RECORD size");
+
+typedef struct _EXCEPTION_POINTERS {
+    PEXCEPTION_RECORD ExceptionRecord;
+    PCONTEXT ContextRecord;
+} EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+
+#endif

@@ -1,0 +1,47 @@
+/* psp.h - process-structure internals shared between ps/ files and the services that use them. */
+#ifndef NANONT_PSP_H
+#define NANONT_PSP_H
+
+#include "ps.h"
+#include "nti386.h"
+
+#define NTDLL_BASE           0x77F00000UL
+#define PSP_PEB_ADDRESS      0x7FFDF000UL
+#define PSP_TEB_TOP          0x7FFDE000UL   /* first TEB; later ones below, one page each */
+#define PSP_TEB_SLOTS        128
+#define PSP_PARAMETERS_VA    0x00020000UL   /* RTL_USER_PROCESS_PARAMETERS and its strings */
+#define PSP_PARAMETERS_SIZE  0x2000
+#define PSP_IMAGE_MAXIMUM    0x6FFFFFFFUL   /* executables live below this */
+#define PSP_STACK_REGION_TOP 0x7FF00000UL   /* initial thread stacks, top down */
+#define PSP_DEFAULT_STACK    0x40000        /* 256 KiB committed, plus a guard page */
+
+/* What the kernel needs to know about ntdll: a header at NTDLL_BASE (user/ntdll/header.S). */
+#define NTDLL_HEADER_MAGIC 0x4C44544EUL     /* 'NTDL' */
+typedef struct _NTDLL_KERNEL_EXPORTS {
+    ULONG Magic;
+    ULONG KiFastSystemCall;
+    ULONG KiFastSystemCallRet;
+    ULONG KiIntSystemCall;
+    ULONG KiUserApcDispatcher;
+    ULONG KiUserExceptionDispatcher;
+    ULONG RtlUserThreadStart;
+    ULONG Reserved[9];
+} NTDLL_KERNEL_EXPORTS;
+extern NTDLL_KERNEL_EXPORTS PspSystemDll;
+
+NTSTATUS PspInitializeSystemDll(VOID);
+NTSTATUS PspMapSystemDll(ULONG DirectoryTableBase);
+
+NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
+                          BOOLEAN InitialProcess, PEPROCESS *Process, PETHREAD *Thread);
+NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Context,
+                         BOOLEAN CreateSuspended, PETHREAD *Thread);
+NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa);
+VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa);
+DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
+VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
+VOID PsInitSystem(VOID);
+extern LIST_ENTRY PsActiveProcessHead;
+extern ULONG PspProcessCount;
+
+#endif

@@ -1,0 +1,26 @@
+/* dbgprint.c - DbgPrint: printf-style output to the serial console (SPEC 1). */
+#include <stdarg.h>
+#include "ke.h"
+#include "hal.h"
+#include "rtl.h"
+#include "arch.h"
+
+ULONG DbgPrint(PCSTR Format, ...)
+{
+    CHAR buffer[512];
+    va_list args;
+    va_start(args, Format);
+    int n = RtlFormatStringV(buffer, sizeof(buffer), Format, args);
+    va_end(args);
+    if (n < 0)
+        return 0;
+    if ((ULONG)n >= sizeof(buffer))
+        n = sizeof(buffer) - 1;
+    ULONG flags = KeDisableInterrupts();        /* one line is not interleaved with another */
+    HalSerialWrite(buffer, (ULONG)n);
+    KeRestoreInterrupts(flags);
+    return (ULONG)n;
+}
+
+ULONG KeDisableInterrupts(VOID) { return KeDisableInterruptsInline(); }
+VOID KeRestoreInterrupts(ULONG Flags) { KeRestoreInterruptsInline(Flags); }

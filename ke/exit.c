@@ -1,0 +1,119 @@
+/*
+ * exit.c - the C half of every return to user mode: pending work (termination, APCs, a quantum
+ * end), the service-exit bookkeeping of the slow path (SPEC 6 step 8), and debug registers.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "ps.h"
+#include "psp.h"
+#include "arch.h"
+
+BOOLEAN KiDeliverUserApc(PKTRAP_FRAME TrapFrame);   /* ke/apc.c */
+VOID KiDeliverKernelApcs(VOID);                      /* ke/apc.c */
+
+/*
+ * KiDeliverPendingWork - run everything that must happen before user code resumes, with
+ * interrupts enabled while it runs; returns with interrupts disabled and nothing pending.
+ */
+VOID KiDeliverPendingWork(PKTRAP_FRAME Tf)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    for (;;) {
+        _disable();
+        if (t->Terminating) {
+            _enable();
+            PspExitThread(((PETHREAD)t)->ExitStatus);
+        }
+        if (t->ApcState.KernelApcPending) {
+            _enable();
+            KiDeliverKernelApcs();
+            continue;
+        }
+        if (t->ApcState.UserApcPending) {
+            _enable();
+            KiDeliverUserApc(Tf);
+            continue;
+        }
+        if (KeGetPcr()->PrcbData.QuantumEnd) {
+            KiYieldThread();
+            continue;
+        }
+        return;
+    }
+}
+
+/* Exit to user mode from an exception or interrupt frame. */
+VOID KiExitToUserMode(PKTRAP_FRAME Tf)
+{
+    KiDeliverPendingWork(Tf);
+    KeGetCurrentThread()->TrapFrame = NULL;
+    if (KeGetCurrentThread()->DebugActive)
+        __asm__ volatile("mov %0, %%dr7" :: "r"(KeGetCurrentThread()->UserDr[7]));
+}
+
+/*
+ * KiServiceExitToUserMode - the slow service exit (ke/i386/sysentry.S): the frame was not
+ * "exactly as sysenter built it" (int 2Eh, edited, TF carried, debug registers) or work is
+ * pending. Restores the previous trap frame and previous mode (step 8), makes every register the
+ * iretd will load a user value, delivers APCs. Returns with interrupts disabled.
+ */
+VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
+{
+    PKTHREAD t = KeGetCurrentThread();
+    KiDeliverPendingWork(Tf);
+    if (t->ServiceFrameEdited) {
+        t->TrapFrame = t->ServiceFrameLink;
+        t->ServiceFrameEdited = FALSE;
+    } else {
+        t->TrapFrame = (PKTRAP_FRAME)Tf->Edx;
+        Tf->SegGs = KiReadGs();               /* the user's: the kernel never changes GS */
+        Tf->Ecx = 0;                          /* volatile; never kernel data */
+        Tf->Edx = 0;
+        Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
+        Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+    }
+    t->PreviousMode = (KPROCESSOR_MODE)Tf->PreviousPreviousMode;
+    if (t->DebugActive)
+        __asm__ volatile("mov %0, %%dr7" :: "r"(t->UserDr[7]));
+}
+
+/*
+ * KiSaveDebugRegisters - entry with user debug registers active (SPEC 6 step 2): save them in the
+ * frame and disable them while in the kernel. The frame then leaves by iretd.
+ */
+VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
+{
+    ULONG d0, d1, d2, d3, d6, d7;
+    __asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
+                     : "=r"(d0), "=r"(d1), "=r"(d2), "=r"(d3));
+    __asm__ volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(d6), "=r"(d7));
+    Tf->Dr0 = d0; Tf->Dr1 = d1; Tf->Dr2 = d2; Tf->Dr3 = d3; Tf->Dr6 = d6; Tf->Dr7 = d7;
+    __asm__ volatile("mov %0, %%dr7" :: "r"(0));
+    if (Tf->ErrCode == KI_FAST_FRAME_MARK)
+        Tf->ErrCode = 0;
+}
+
+/* Load the user debug registers of the thread about to run (or disable them). */
+VOID KiSetThreadContextForSwitch(PKTHREAD Thread)
+{
+    if (Thread->DebugActive) {
+        __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
+                         :: "r"(Thread->UserDr[0]), "r"(Thread->UserDr[1]), "r"(Thread->UserDr[2]),
+                            "r"(Thread->UserDr[3]));
+    }
+    __asm__ volatile("mov %0, %%dr7" :: "r"(0));
+}
+
+/* The first code a new thread runs (from KiThreadStartup). Returns the user thread's frame. */
+PKTRAP_FRAME KiThreadStartupC(VOID)
+{
+    extern VOID KiReapDeadThreads(VOID);
+    PETHREAD thread = PsGetCurrentThread();
+    KiReapDeadThreads();
+    if (thread->Tcb.SystemThread) {
+        _enable();
+        ((VOID (*)(PVOID))thread->StartAddress)(thread->StartContext);
+        PspExitThread(STATUS_SUCCESS);
+    }
+    return thread->Tcb.TrapFrame;
+}

@@ -1,0 +1,139 @@
+/*
+ * context.c - moving user state between a KTRAP_FRAME and a CONTEXT, with the sanitizing rules
+ * every writer of user-supplied state goes through (SPEC 8): user CS/SS/DS/ES/FS, GS 0 or 0x23,
+ * EFLAGS limited to user-settable bits with IF forced. A frame written here is no longer
+ * "exactly as sysenter built it", so it leaves by iretd.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "ps.h"
+#include "rtl.h"
+
+ULONG KiSanitizeUserEflags(ULONG EFlags)
+{
+    return (EFlags & EFLAGS_USER_SANITIZE) | EFLAGS_IF | 0x2;
+}
+
+static ULONG KiSanitizeGs(ULONG Gs)
+{
+    Gs &= 0xFFFF;
+    return (Gs == (KGDT_R3_DATA | RPL_MASK)) ? Gs : 0;
+}
+
+/*
+ * KeTrapFrameToContext - the user-visible state of a frame. During a system service the volatile
+ * ECX/EDX are reported as 0 (Edx holds the kernel's frame link) and DS/ES/FS as the values the
+ * service return gives them; a frame from KiFastCallEntry did not save GS, which the kernel never
+ * changes, so the live GS is reported.
+ */
+VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
+{
+    ULONG flags = Context->ContextFlags;
+    BOOLEAN service = KI_IS_SERVICE_FRAME(Tf);
+    PKTHREAD thread = Thread;
+    BOOLEAN edited = service && thread->ServiceFrameEdited;   /* see KiBeginTrapFrameEdit */
+    ULONG liveGs = (thread == KeGetCurrentThread()) ? KiReadGs() : thread->SavedGs;
+
+    if ((flags & CONTEXT_CONTROL) == CONTEXT_CONTROL) {
+        Context->Ebp = Tf->Ebp;
+        Context->Eip = Tf->Eip;
+        Context->SegCs = Tf->SegCs & 0xFFFF;
+        Context->EFlags = Tf->EFlags;
+        Context->Esp = Tf->HardwareEsp;
+        Context->SegSs = Tf->HardwareSegSs & 0xFFFF;
+    }
+    if ((flags & CONTEXT_INTEGER) == CONTEXT_INTEGER) {
+        Context->Edi = Tf->Edi;
+        Context->Esi = Tf->Esi;
+        Context->Ebx = Tf->Ebx;
+        Context->Eax = Tf->Eax;
+        Context->Ecx = (service && !edited) ? 0 : Tf->Ecx;
+        Context->Edx = (service && !edited) ? 0 : Tf->Edx;
+    }
+    if ((flags & CONTEXT_SEGMENTS) == CONTEXT_SEGMENTS) {
+        if (service && !edited) {
+            Context->SegDs = Context->SegEs = KGDT_R3_DATA | RPL_MASK;
+            Context->SegFs = KGDT_R3_TEB | RPL_MASK;
+            Context->SegGs = (Tf->ErrCode == KI_FAST_FRAME_MARK) ? liveGs : (Tf->SegGs & 0xFFFF);
+        } else {
+            Context->SegDs = Tf->SegDs & 0xFFFF;
+            Context->SegEs = Tf->SegEs & 0xFFFF;
+            Context->SegFs = Tf->SegFs & 0xFFFF;
+            Context->SegGs = Tf->SegGs & 0xFFFF;
+        }
+    }
+    if ((flags & CONTEXT_DEBUG_REGISTERS) == CONTEXT_DEBUG_REGISTERS) {
+        Context->Dr0 = thread->UserDr[0];
+        Context->Dr1 = thread->UserDr[1];
+        Context->Dr2 = thread->UserDr[2];
+        Context->Dr3 = thread->UserDr[3];
+        Context->Dr6 = thread->UserDr[6];
+        Context->Dr7 = thread->UserDr[7];
+    }
+}
+
+/*
+ * KiBeginTrapFrameEdit - called before user state is written into a frame. For the current
+ * service frame it first moves what the frame's Edx held (the previous trap-frame link) to
+ * KTHREAD.ServiceFrameLink, since Edx is about to become the user's EDX, and marks the frame
+ * edited; the service exit restores KTHREAD.TrapFrame from there.
+ */
+VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)
+{
+    if (KI_IS_SERVICE_FRAME(Tf) && !Thread->ServiceFrameEdited) {
+        CONTEXT c;
+        c.ContextFlags = CONTEXT_FULL;
+        KeTrapFrameToContext(Thread, Tf, &c);           /* normalise the volatile fields first */
+        Thread->ServiceFrameLink = (PKTRAP_FRAME)Tf->Edx;
+        Thread->ServiceFrameEdited = TRUE;
+        Tf->Ecx = c.Ecx;
+        Tf->Edx = c.Edx;
+        Tf->SegDs = c.SegDs;
+        Tf->SegEs = c.SegEs;
+        Tf->SegFs = c.SegFs;
+        Tf->SegGs = c.SegGs;
+    }
+    Tf->ErrCode = 0;                             /* no longer a sysexit frame */
+}
+
+/*
+ * KeContextToTrapFrame - write a user CONTEXT into a frame, sanitized. Selectors are forced to
+ * their user values (GS to 0 unless 0x23), EFLAGS to user-settable bits with IF on. EIP and ESP
+ * may point anywhere: a kernel address simply faults in user mode, as on NT.
+ */
+NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *Context, ULONG Flags)
+{
+    Flags &= Context->ContextFlags;
+    KiBeginTrapFrameEdit(Thread, Tf);
+    if ((Flags & CONTEXT_CONTROL) == CONTEXT_CONTROL) {
+        Tf->Ebp = Context->Ebp;
+        Tf->Eip = Context->Eip;
+        Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
+        Tf->EFlags = KiSanitizeUserEflags(Context->EFlags);
+        Tf->HardwareEsp = Context->Esp;
+        Tf->HardwareSegSs = KGDT_R3_DATA | RPL_MASK;
+    }
+    if ((Flags & CONTEXT_INTEGER) == CONTEXT_INTEGER) {
+        Tf->Edi = Context->Edi;
+        Tf->Esi = Context->Esi;
+        Tf->Ebx = Context->Ebx;
+        Tf->Edx = Context->Edx;
+        Tf->Ecx = Context->Ecx;
+        Tf->Eax = Context->Eax;
+    }
+    if ((Flags & CONTEXT_SEGMENTS) == CONTEXT_SEGMENTS) {
+        Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
+        Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+        Tf->SegGs = KiSanitizeGs(Context->SegGs);
+    }
+    if ((Flags & CONTEXT_DEBUG_REGISTERS) == CONTEXT_DEBUG_REGISTERS) {
+        /* only user addresses, only the local/global enable and condition bits NT allows */
+        ULONG dr[4] = { Context->Dr0, Context->Dr1, Context->Dr2, Context->Dr3 };
+        for (int i = 0; i < 4; i++)
+            Thread->UserDr[i] = dr[i] < MM_USER_PROBE_ADDRESS ? dr[i] : 0;
+        Thread->UserDr[6] = 0;
+        Thread->UserDr[7] = Context->Dr7 & 0xFFFF03FF & ~0x2000;   /* no GD */
+        Thread->DebugActive = (Thread->UserDr[7] & 0xFF) != 0;
+    }
+    return STATUS_SUCCESS;
+}

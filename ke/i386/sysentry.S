@@ -1,0 +1,318 @@
+/*
+ * sysentry.S - the two NT entries into the kernel for system services, the dispatcher they share
+ * and the service exit (SPEC 6; WRK: KiFastCallEntry, KiSystemService, KiServiceExit).
+ *
+ * Register use across the dispatcher (both entries arrive with these set):
+ *   EAX = service number, ESI = user pointer to the arguments, EBX = current KTHREAD,
+ *   EBP = the KTRAP_FRAME, interrupts enabled.
+ * The hot path is a run of cheap guards; each failing guard leaves for a slow path (mostly C in
+ * ke/syscall.c) that rejoins or returns a status. See NOTES.md for stack and flag invariants.
+ */
+#include "ksoffsets.h"
+#include "fixup.h"
+
+        .text
+
+/*
+ * KiFastCallEntry - sysenter entry.
+ * In:  EAX = service number, EDX = user ESP (return address of the stub's call, then the
+ *      stub's caller return address, then the arguments: they start at EDX + 8),
+ *      ESP = &Tss (SYSENTER_ESP_MSR), CS = 0x08, SS = 0x10, IF = 0; TF, NT, AC, DF as user left them.
+ * Out: leaves by KiSystemServiceExit (sysexit) or the iretd exit.
+ */
+        .globl KiFastCallEntry, KiFastCallEntryWithTf, KiFastCallEntryTfWindowEnd
+KiFastCallEntry:
+        /* Step 1: kernel FS (the KPCR) and flat DS/ES before touching memory. A single-step trap
+           after this first instruction goes to KiTrap01, which restarts at KiFastCallEntryWithTf. */
+        movl    $KGDT_R0_PCR, %ecx
+KiFastCallEntryTfWindowEnd:
+        movw    %cx, %fs
+        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
+        movw    %cx, %ds
+        movw    %cx, %es
+        /* Step 1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
+        movl    TssEsp0(%esp), %esp
+        /* Step 2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
+        pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
+        pushl   %edx                            /* HardwareEsp */
+        pushfl                                  /* EFlags (user's, IF clear by sysenter) */
+        pushl   $2                              /* Step 1: clear TF, NT, AC, DF (and IF) live */
+        popfl
+        orb     $(EFLAGS_IF >> 8), 1(%esp)      /* Step 2: force IF in the saved user EFLAGS */
+        pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
+        pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
+        pushl   $KI_FAST_FRAME_MARK             /* ErrCode: "exactly as sysenter built it" */
+KiFastCallCommon:
+        pushl   %ebp                            /* non-volatile registers */
+        pushl   %ebx
+        pushl   %esi
+        pushl   %edi
+        movl    %fs:PcCurrentThread, %ebx
+        pushl   $(KGDT_R3_TEB | RPL_MASK)       /* SegFs */
+        /* Step 2: save the exception list and previous mode; the kernel starts a fresh chain. */
+        pushl   %fs:PcExceptionList
+        movl    $-1, %fs:PcExceptionList
+        pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
+        subl    $TsPreviousPreviousMode, %esp   /* Eax..Dbg: not needed on this path */
+        movl    %esp, %ebp
+        /* Step 2: link the previous trap frame (in Edx), make this one current, PreviousMode = user. */
+        movl    ThTrapFrame(%ebx), %ecx
+        movl    %ecx, TsEdx(%ebp)
+        movl    %ebp, ThTrapFrame(%ebx)
+        movb    $1, ThPreviousMode(%ebx)
+        /* Step 2: save user debug registers when the thread has them active. */
+        testb   $0xFF, ThDebugActive(%ebx)
+        jnz     KiFastCallSaveDebug
+KiFastCallDebugDone:
+        leal    8(%edx), %esi                   /* arguments: above the two return addresses */
+        /* Step 2: enable interrupts. */
+        sti
+        /* fall into the dispatcher */
+
+/*
+ * KiSystemServiceDispatch - steps 3-7: decode, limit, GUI table, count, copy, call.
+ * In: EAX = service number, ESI = user argument pointer, EBX = thread, EBP = frame.
+ */
+        .globl KiSystemServiceDispatch
+KiSystemServiceDispatch:
+        /* Step 3: the descriptor offset is (EAX >> 8) & 0x30; table 1 (GUI) takes its own path. */
+        movzbl  %ah, %edi
+        andl    $SERVICE_TABLE_MASK, %edi
+        cmpl    $SERVICE_TABLE_TEST, %edi
+        je      KiSystemServiceGui
+        addl    ThServiceTable(%ebx), %edi
+        andl    $SERVICE_NUMBER_MASK, %eax
+        /* Step 3: limit check. */
+        cmpl    SdLimit(%edi), %eax
+        jae     KiSystemServiceInvalid
+        /* Step 9: clamp the index so a mispredicted bound check cannot reach past the table
+           (CF is still set from the compare: ECX = all ones). */
+        sbbl    %ecx, %ecx
+        andl    %ecx, %eax
+KiSystemServiceCount:
+        /* Step 5: count the call, per CPU and per service. */
+        incl    %fs:PcKeSystemCalls
+        movl    SdCount(%edi), %ecx
+        incl    (%ecx,%eax,4)
+        /* Step 6: copy the argument bytes to the kernel stack, after checking that the whole user
+           range lies below MmUserProbeAddress. The quick test leaves room for the largest
+           argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
+        movl    SdNumber(%edi), %ecx
+        movzbl  (%ecx,%eax), %ecx
+        movl    SdBase(%edi), %edx
+        subl    %ecx, %esp
+        shrl    $2, %ecx
+        movl    %esp, %edi
+        cmpl    KiArgumentProbeLimit, %esi
+        jae     KiSystemServiceProbeSlow
+        .globl KiSystemServiceCopyArguments
+KiSystemServiceCopyArguments:
+        rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
+        KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
+        /* Step 7: call the service; its NTSTATUS comes back in EAX. */
+        .globl KiSystemServiceCall
+KiSystemServiceCall:
+        call    *(%edx,%eax,4)
+
+/*
+ * KiSystemServiceExit - step 8. In: EAX = status, EBX = thread (callee-saved by the service),
+ * EBP = frame. A frame still marked as KiFastCallEntry built it leaves by sysexit; anything else
+ * (int 2Eh, an edited frame, TF carried, a pending user APC, active debug registers) leaves
+ * through KiServiceExitSlow and iretd.
+ */
+        .globl KiSystemServiceExit
+KiSystemServiceExit:
+        cli
+        cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
+        jne     KiServiceExitSlow
+        /* Step 8: restore the exception list, previous mode and previous trap frame. */
+        movl    TsExceptionList(%ebp), %ecx
+        movl    %ecx, %fs:PcExceptionList
+        movl    TsPreviousPreviousMode(%ebp), %ecx
+        movb    %cl, ThPreviousMode(%ebx)
+        movl    TsEdx(%ebp), %ecx
+        movl    %ecx, ThTrapFrame(%ebx)
+        /* Step 8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
+        movl    TsEip(%ebp), %edx
+        movl    TsEdi(%ebp), %edi
+        movl    TsEsi(%ebp), %esi
+        movl    TsEbx(%ebp), %ebx
+        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
+        movw    %cx, %fs
+        leal    TsEFlags(%ebp), %esp
+        movl    TsEbp(%ebp), %ebp
+        andb    $~(EFLAGS_IF >> 8), 1(%esp)     /* interrupts stay off until sysexit */
+        popfl
+        popl    %ecx
+        sti                                     /* the interrupt shadow covers sysexit */
+        sysexit
+
+/* The slow exit: C restores the service links, normalises the frame and delivers APCs. */
+KiServiceExitSlow:
+        movl    %eax, TsEax(%ebp)
+        pushl   %ebp
+        call    KiServiceExitToUserMode         /* returns with interrupts disabled */
+        addl    $4, %esp
+        jmp     KiExceptionExitPop
+
+/* ------------------------------------------------------------------ slow paths */
+
+/* Step 3: index beyond the limit of table 0, 2 or 3. */
+KiSystemServiceInvalid:
+        movl    $STATUS_INVALID_SYSTEM_SERVICE, %eax
+        jmp     KiSystemServiceExit
+
+/*
+ * Table 1 (GUI). Step 3: beyond its limit, try to convert the thread to a GUI thread and retry
+ * once. Step 4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read).
+ * In: EDI = 0x10 (descriptor offset), EAX = service number.
+ */
+KiSystemServiceGui:
+        addl    ThServiceTable(%ebx), %edi
+        andl    $SERVICE_NUMBER_MASK, %eax
+        cmpl    SdLimit(%edi), %eax
+        jae     KiSystemServiceGuiConvert
+KiSystemServiceGuiIndexOk:
+        sbbl    %ecx, %ecx                      /* step 9 clamp (CF set by the compare) */
+        andl    %ecx, %eax
+        movl    %fs:PcTeb, %ecx
+        .globl KiGdiBatchCountRead
+KiGdiBatchCountRead:
+        cmpl    $0, TbGdiBatchCount(%ecx)
+        KI_FIXUP(KiGdiBatchCountRead, KiSystemServiceTebFault)
+        je      KiSystemServiceCount
+        pushl   %eax
+        pushl   %edi
+        call    KiFlushGdiBatch                 /* NTSTATUS KiFlushGdiBatch(VOID) */
+        movl    %eax, %ecx
+        popl    %edi
+        popl    %eax
+        testl   %ecx, %ecx
+        jns     KiSystemServiceCount
+        movl    %ecx, %eax
+        jmp     KiSystemServiceExit
+
+KiSystemServiceGuiConvert:
+        pushl   %eax                            /* saved index */
+        pushl   %eax                            /* argument */
+        call    KiConvertToGuiThreadForService  /* NTSTATUS (ULONG Index): SUCCESS = converted now */
+        addl    $4, %esp
+        movl    %eax, %ecx
+        popl    %eax
+        testl   %ecx, %ecx
+        jnz     1f
+        movl    ThServiceTable(%ebx), %edi      /* retry once with the shadow table */
+        addl    $SERVICE_TABLE_TEST, %edi
+        cmpl    SdLimit(%edi), %eax
+        jb      KiSystemServiceGuiIndexOk
+        movl    $STATUS_INVALID_SYSTEM_SERVICE, %ecx
+1:      movl    %ecx, %eax
+        jmp     KiSystemServiceExit
+
+KiSystemServiceTebFault:
+        movl    $STATUS_ACCESS_VIOLATION, %eax
+        jmp     KiSystemServiceExit
+
+/* Step 6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. */
+KiSystemServiceProbeSlow:
+        cmpl    $MM_USER_PROBE_ADDRESS, %esi
+        jae     KiSystemServiceCopyFault
+        pushl   %eax
+        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= 16: no wrap */
+        cmpl    $MM_USER_PROBE_ADDRESS, %eax
+        popl    %eax
+        ja      KiSystemServiceCopyFault
+        jmp     KiSystemServiceCopyArguments
+
+/* Step 6: the argument range is bad or faulted: STATUS_ACCESS_VIOLATION and nothing else. */
+        .globl KiSystemServiceCopyFault
+KiSystemServiceCopyFault:
+        movl    $STATUS_ACCESS_VIOLATION, %eax
+        jmp     KiSystemServiceExit
+
+/* Step 2 (debug registers active): save them in the frame; the frame then leaves by iretd. */
+KiFastCallSaveDebug:
+        pushl   %eax
+        pushl   %edx
+        pushl   %ebp
+        call    KiSaveDebugRegisters            /* VOID (PKTRAP_FRAME): also unmarks the frame */
+        addl    $4, %esp
+        popl    %edx
+        popl    %eax
+        jmp     KiFastCallDebugDone
+
+/*
+ * KiFastCallEntryWithTf - KiFastCallEntry restarted by KiTrap01 after a single-step trap on its
+ * first instruction: the same steps, with TF carried into the user's saved EFLAGS so the user
+ * sees one single-step exception after the call; such a frame leaves by iretd.
+ */
+KiFastCallEntryWithTf:
+        movl    $KGDT_R0_PCR, %ecx
+        movw    %cx, %fs
+        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
+        movw    %cx, %ds
+        movw    %cx, %es
+        movl    TssEsp0(%esp), %esp
+        pushl   $(KGDT_R3_DATA | RPL_MASK)
+        pushl   %edx
+        pushfl
+        pushl   $2
+        popfl
+        orl     $(EFLAGS_IF | EFLAGS_TF), (%esp)
+        pushl   $(KGDT_R3_CODE | RPL_MASK)
+        pushl   UsSystemCallReturn
+        pushl   $0                              /* not a sysexit frame */
+        jmp     KiFastCallCommon
+
+/*
+ * KiSystemService - int 2Eh entry.
+ * In:  EAX = service number, EDX = user pointer to the arguments; the CPU switched to TSS.Esp0
+ *      and pushed SS, ESP, EFLAGS, CS, EIP; the interrupt gate cleared IF, TF and NT.
+ * Out: leaves through the slow exit and iretd.
+ */
+        .globl KiSystemService
+KiSystemService:
+        pushl   $0                              /* ErrCode: not a sysexit frame */
+        pushl   %ebp
+        pushl   %ebx
+        pushl   %esi
+        pushl   %edi
+        pushl   %fs
+        /* Step 1: kernel FS; DS/ES below once their user values are saved. */
+        movl    $KGDT_R0_PCR, %ebx
+        movw    %bx, %fs
+        movl    %fs:PcCurrentThread, %ebx
+        /* Step 2: save the exception list and previous mode. */
+        pushl   %fs:PcExceptionList
+        movl    $-1, %fs:PcExceptionList
+        pushl   ThPreviousMode(%ebx)
+        pushl   %eax
+        pushl   %ecx
+        pushl   %edx
+        pushl   %ds
+        pushl   %es
+        pushl   %gs
+        subl    $TsSegGs, %esp
+        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
+        movw    %cx, %ds
+        movw    %cx, %es
+        movl    %esp, %ebp
+        /* Step 1: clear AC and DF live (the gate already cleared TF and NT). */
+        pushl   $2
+        popfl
+        /* Step 2: force IF in the saved flags; link the frame; PreviousMode = user. */
+        orl     $EFLAGS_IF, TsEFlags(%ebp)
+        movl    ThTrapFrame(%ebx), %ecx
+        movl    %ecx, TsEdx(%ebp)
+        movl    %ebp, ThTrapFrame(%ebx)
+        movb    $1, ThPreviousMode(%ebx)
+        movl    %edx, %esi                      /* arguments */
+        testb   $0xFF, ThDebugActive(%ebx)
+        jz      1f
+        pushl   %ebp
+        call    KiSaveDebugRegisters
+        addl    $4, %esp
+        movl    TsEax(%ebp), %eax
+        /* Step 2: enable interrupts and dispatch. */
+1:      sti
+        jmp     KiSystemServiceDispatch

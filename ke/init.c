@@ -1,0 +1,89 @@
+/*
+ * init.c - KiSystemStartup: phase 0 of the kernel on the boot stack. Serial console, loader
+ * block, memory manager, processor structures (GDT, TSS, KPCR, IDT, sysenter), the boot thread as
+ * the idle thread, interrupts and the clock, the service tables, SharedUserData, then the process
+ * structure starts init= and this thread becomes the idle loop.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "ps.h"
+#include "psp.h"
+#include "mm.h"
+#include "hal.h"
+#include "arch.h"
+#include "loader.h"
+#include "rtl.h"
+
+VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
+VOID KiCalibrateTsc(VOID);
+
+static ETHREAD KiInitialThread;
+EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
+BOOLEAN KiForceIntSystemCall;
+
+static VOID KiInitializeSharedUserData(VOID)
+{
+    PKUSER_SHARED_DATA usd = SharedUserData;
+    static const char root[] = "C:\\WINDOWS";
+    for (ULONG i = 0; root[i]; i++)
+        usd->NtSystemRoot[i] = root[i];
+    usd->TickCountMultiplier = (1000u << 24) / HAL_CLOCK_HZ;
+    usd->SystemCall = KiForceIntSystemCall ? PspSystemDll.KiIntSystemCall : PspSystemDll.KiFastSystemCall;
+    usd->SystemCallReturn = PspSystemDll.KiFastSystemCallRet;
+    usd->NanoNtFlags = KiForceIntSystemCall ? 1 : 0;
+}
+
+static VOID KiInitializeIdleThread(VOID)
+{
+    extern UCHAR KiBootStack[], KiBootStackTop[];
+    PKTHREAD t = &KiInitialThread.Tcb;
+    PKPROCESS p = &KiInitialProcess.Pcb;
+    p->DirectoryTableBase = MmSystemDirectoryTableBase;
+    p->ThreadListHead.Flink = p->ThreadListHead.Blink = &p->ThreadListHead;
+    p->Header.WaitListHead.Flink = p->Header.WaitListHead.Blink = &p->Header.WaitListHead;
+    memcpy(KiInitialProcess.ImageFileName, "Idle", 5);
+    t->Process = p;
+    t->ApcState.Process = p;
+    t->ApcState.ApcListHead[0].Flink = t->ApcState.ApcListHead[0].Blink = &t->ApcState.ApcListHead[0];
+    t->ApcState.ApcListHead[1].Flink = t->ApcState.ApcListHead[1].Blink = &t->ApcState.ApcListHead[1];
+    t->InitialStack = KiBootStackTop;
+    t->StackBase = KiBootStackTop;
+    t->StackLimit = KiBootStack;
+    t->State = Running;
+    t->Priority = 0;
+    t->SystemThread = TRUE;
+    t->ServiceTable = KeServiceDescriptorTable;
+    KeGetPcr()->PrcbData.CurrentThread = t;
+    KiInitializeScheduler(t);
+}
+
+VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
+{
+    HalInitializeSerial();
+    DbgPrint("NanoNT: paging on\n");
+    KiCaptureLoaderBlock(Magic, InfoPhysical);
+    if (KeHasBootFlag("kvmprobe"))
+        HalPowerOff(0);
+    DbgPrint("NanoNT 0.1 (x86, NT system-service path) - command line: %s\n", KeLoaderBlock.CommandLine);
+
+    MmInitSystem(&KeLoaderBlock);
+    KiInitializeProcessor(KeGetPcr());
+    KiInitializeIdt();
+    KiInitializeIdleThread();
+    HalInitializePic();
+    HalInitializeClock();
+    KiCalibrateTsc();
+    KiInitializeServiceTables();
+
+    CHAR opt[16];
+    KiForceIntSystemCall = KeGetBootOption("syscall", opt, sizeof(opt)) && !strcmp(opt, "int2e");
+    NTSTATUS status = PspInitializeSystemDll();
+    if (!NT_SUCCESS(status))
+        KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0x5053, status, 0, 0);
+    KiInitializeSharedUserData();
+    DbgPrint("NanoNT: system calls enter through %s\n",
+             KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
+
+    PsInitSystem();
+    KiIdleLoop();
+}

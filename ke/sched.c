@@ -1,0 +1,142 @@
+/*
+ * sched.c - the dispatcher's scheduling half: 32 priority levels, round robin within a level,
+ * a clock-driven quantum. Kernel code is not preempted: a quantum end is acted on when the thread
+ * returns to user mode (KiDeliverPendingWork) or waits; see NOTES.md. Uniprocessor: the dispatcher
+ * state is protected by disabling interrupts.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "ps.h"
+#include "arch.h"
+#include "rtl.h"
+
+#define KI_QUANTUM_TICKS 3
+
+static LIST_ENTRY KiDispatcherReadyListHead[32];
+static ULONG KiReadySummary;
+volatile ULONGLONG KeTickCount;
+static PKTHREAD KiIdleThread;
+
+VOID KiReapDeadThreads(VOID);
+VOID KiCheckTimers(VOID);
+VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
+
+static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
+
+VOID KiInitializeScheduler(PKTHREAD IdleThread)
+{
+    for (int i = 0; i < 32; i++)
+        InitList(&KiDispatcherReadyListHead[i]);
+    KiIdleThread = IdleThread;
+    KeGetPcr()->PrcbData.IdleThread = IdleThread;
+}
+
+/* Put a thread on the ready queue of its priority (interrupts disabled). */
+VOID KiReadyThread(PKTHREAD Thread)
+{
+    if (Thread == KiIdleThread)
+        return;
+    PLIST_ENTRY head = &KiDispatcherReadyListHead[(ULONG)Thread->Priority];
+    Thread->State = Ready;
+    Thread->ReadyListEntry.Flink = head;
+    Thread->ReadyListEntry.Blink = head->Blink;
+    head->Blink->Flink = &Thread->ReadyListEntry;
+    head->Blink = &Thread->ReadyListEntry;
+    KiReadySummary |= 1u << Thread->Priority;
+}
+
+static PKTHREAD KiSelectReadyThread(LONG MinimumPriority)
+{
+    if (!KiReadySummary)
+        return NULL;
+    LONG prio = 31 - __builtin_clz(KiReadySummary);
+    if (prio < MinimumPriority)
+        return NULL;
+    PLIST_ENTRY head = &KiDispatcherReadyListHead[prio];
+    PLIST_ENTRY e = head->Flink;
+    e->Blink->Flink = e->Flink;
+    e->Flink->Blink = e->Blink;
+    if (head->Flink == head)
+        KiReadySummary &= ~(1u << prio);
+    return CONTAINING_RECORD(e, KTHREAD, ReadyListEntry);
+}
+
+/* Make New the running thread: address space, kernel stack for ring transitions, TEB. */
+static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
+{
+    PKPCR pcr = KeGetPcr();
+    New->State = Running;
+    New->Quantum = KI_QUANTUM_TICKS;
+    pcr->PrcbData.QuantumEnd = 0;
+    if (New == Old)
+        return;
+    pcr->PrcbData.ContextSwitches++;
+    pcr->PrcbData.CurrentThread = New;
+    KiCpuEntryArea.Tss.Esp0 = (ULONG)New->InitialStack - KI_V86_FRAME_SKIP;
+    KiSetTebDescriptor((ULONG)New->Teb);
+    pcr->NtTib.Self = New->Teb;
+    if (New->Process && Old->Process != New->Process)
+        KeSetCr3(New->Process->DirectoryTableBase);
+    KiSetThreadContextForSwitch(New);
+    KiSwapContext(Old, New);
+    /* back on Old's stack: free whatever died while we were away */
+    KiReapDeadThreads();
+}
+
+/* Give the processor to the best ready thread. The caller has already set the current thread's
+   state (Waiting, Terminated); a thread still Running keeps the processor if nothing is ready. */
+VOID KiSwapThread(VOID)
+{
+    ULONG flags = KeDisableInterrupts();
+    PKTHREAD old = KeGetCurrentThread();
+    PKTHREAD next = KiSelectReadyThread(0);
+    if (!next)
+        next = (old->State == Running) ? old : KiIdleThread;
+    KiSwitchTo(old, next);
+    KeRestoreInterrupts(flags);
+}
+
+/* Round robin: let an equal or higher priority ready thread run. */
+VOID KiYieldThread(VOID)
+{
+    ULONG flags = KeDisableInterrupts();
+    PKTHREAD old = KeGetCurrentThread();
+    PKTHREAD next = KiSelectReadyThread(old == KiIdleThread ? 0 : old->Priority);
+    if (next) {
+        if (old != KiIdleThread)
+            KiReadyThread(old);
+        KiSwitchTo(old, next);
+    } else {
+        old->Quantum = KI_QUANTUM_TICKS;
+        KeGetPcr()->PrcbData.QuantumEnd = 0;
+    }
+    KeRestoreInterrupts(flags);
+}
+
+/* Clock interrupt (interrupts disabled). */
+VOID KiClockTick(VOID)
+{
+    KeTickCount++;
+    SharedUserData->TickCount = (ULONG)KeTickCount;
+    KiCheckTimers();
+    PKTHREAD t = KeGetCurrentThread();
+    if (t == KiIdleThread) {
+        if (KiReadySummary)
+            KeGetPcr()->PrcbData.QuantumEnd = 1;
+    } else if (--t->Quantum <= 0) {
+        KeGetPcr()->PrcbData.QuantumEnd = 1;
+    }
+}
+
+/* The idle thread: reschedule when something is ready, otherwise halt until an interrupt. */
+VOID KiIdleLoop(VOID)
+{
+    for (;;) {
+        _disable();
+        if (KiReadySummary) {
+            KiYieldThread();
+            continue;
+        }
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+}

@@ -1,0 +1,85 @@
+/*
+ * syscall.c - the service descriptor tables (SPEC 6) and the C slow paths of the dispatcher.
+ * KeServiceDescriptorTable has the native table in slot 0 and slot 1 empty;
+ * KeServiceDescriptorTableShadow has the same native table and, once win32k registers it, the
+ * GUI table in slot 1. KTHREAD.ServiceTable points at one of the two.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "pool.h"
+#include "rtl.h"
+#include "svcnum.h"
+
+extern ULONG_PTR KiServiceTable[];
+extern ULONG KiServiceCounters[];
+extern ULONG KiServiceLimit;
+extern UCHAR KiArgumentTable[];
+
+KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
+KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
+
+/* Arguments below this address pass the dispatcher's one-compare probe: the largest argument
+   block (16 dwords) still ends below MmUserProbeAddress. */
+ULONG KiArgumentProbeLimit = MM_USER_PROBE_ADDRESS - 16 * sizeof(ULONG);
+
+NTSTATUS (*KeGdiFlushUserBatch)(VOID);
+NTSTATUS (*PsConvertToGuiThreadRoutine)(PKTHREAD Thread);
+
+VOID KiInitializeServiceTables(VOID)
+{
+    KSERVICE_TABLE_DESCRIPTOR native = { KiServiceTable, KiServiceCounters, KiServiceLimit, KiArgumentTable };
+    KeServiceDescriptorTable[0] = native;
+    KeServiceDescriptorTableShadow[0] = native;
+}
+
+/*
+ * KeAddSystemServiceTable - register service table Index (1-3) once. Table 1 (GUI) goes into the
+ * shadow table only, as on NT; tables 2 and 3 into both. Count may be NULL: the kernel then
+ * provides the counters. Returns FALSE for index 0, an index out of range, an index already in
+ * use, a zero limit or missing routine/argument tables.
+ */
+BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCHAR Number, ULONG Index)
+{
+    if (Index == 0 || Index >= NUMBER_SERVICE_TABLES || !Base || !Number || Limit == 0 ||
+        Limit > SERVICE_NUMBER_MASK + 1)
+        return FALSE;
+    if (KeServiceDescriptorTable[Index].Base || KeServiceDescriptorTableShadow[Index].Base)
+        return FALSE;
+    for (ULONG i = 0; i < Limit; i++)
+        if (Number[i] > 16 * sizeof(ULONG) || (Number[i] & 3))
+            return FALSE;
+    if (!Count) {
+        Count = ExAllocatePoolZero(NonPagedPool, Limit * sizeof(ULONG), 'tnCS');
+        if (!Count)
+            return FALSE;
+    }
+    KSERVICE_TABLE_DESCRIPTOR d = { Base, Count, Limit, Number };
+    ULONG flags = KeDisableInterrupts();
+    KeServiceDescriptorTableShadow[Index] = d;
+    if (Index != 1)
+        KeServiceDescriptorTable[Index] = d;
+    KeRestoreInterrupts(flags);
+    return TRUE;
+}
+
+/*
+ * KiConvertToGuiThreadForService - a table-1 index beyond the limit (SPEC 6 step 3): convert the
+ * calling thread to a GUI thread and let the dispatcher retry once. In: the index. Result:
+ * STATUS_SUCCESS when the thread was converted now, STATUS_INVALID_SYSTEM_SERVICE when it already
+ * was (the index is simply too large), or the conversion's failure status.
+ */
+NTSTATUS KiConvertToGuiThreadForService(ULONG Index)
+{
+    UNREFERENCED_PARAMETER(Index);
+    PKTHREAD thread = KeGetCurrentThread();
+    if (thread->ServiceTable == KeServiceDescriptorTableShadow || !PsConvertToGuiThreadRoutine ||
+        !KeServiceDescriptorTableShadow[1].Base)
+        return STATUS_INVALID_SYSTEM_SERVICE;
+    return PsConvertToGuiThreadRoutine(thread);
+}
+
+/* KiFlushGdiBatch - SPEC 6 step 4: the thread queued GDI work in its TEB; flush it first. */
+NTSTATUS KiFlushGdiBatch(VOID)
+{
+    return KeGdiFlushUserBatch ? KeGdiFlushUserBatch() : STATUS_SUCCESS;
+}

@@ -1,0 +1,137 @@
+/*
+ * kernelva.c - 4 KiB-mapped kernel space: kernel stacks, each with an unmapped guard page below
+ * it (a kernel stack overflow faults, then double-faults into a bugcheck instead of silently
+ * corrupting memory), and other page-mapped kernel buffers. One bitmap of pages per region.
+ */
+#include "mm.h"
+#include "mi.h"
+#include "pfn.h"
+#include "arch.h"
+
+typedef struct _MI_VA_REGION {
+    ULONG Base;
+    ULONG Pages;
+    ULONG Hint;
+    ULONG Bitmap[4096 / 32];
+} MI_VA_REGION;
+
+static MI_VA_REGION MiStackRegion, MiSystemVaRegion;
+
+VOID MiInitializeKernelVa(VOID)
+{
+    MiStackRegion.Base = MM_KERNEL_STACK_REGION;
+    MiStackRegion.Pages = (MM_KERNEL_STACK_REGION_END - MM_KERNEL_STACK_REGION) >> PAGE_SHIFT;
+    MiSystemVaRegion.Base = MM_KERNEL_VA_REGION;
+    MiSystemVaRegion.Pages = (MM_KERNEL_VA_REGION_END - MM_KERNEL_VA_REGION) >> PAGE_SHIFT;
+}
+
+static BOOLEAN MiTestBit(MI_VA_REGION *r, ULONG i) { return (r->Bitmap[i / 32] >> (i % 32)) & 1; }
+static VOID MiSetBits(MI_VA_REGION *r, ULONG i, ULONG n, BOOLEAN v)
+{
+    for (ULONG k = i; k < i + n; k++) {
+        if (v)
+            r->Bitmap[k / 32] |= 1u << (k % 32);
+        else
+            r->Bitmap[k / 32] &= ~(1u << (k % 32));
+    }
+}
+
+/* First fit from the hint; returns the first page index or -1. */
+static LONG MiReserveVa(MI_VA_REGION *r, ULONG n)
+{
+    for (ULONG pass = 0; pass < 2; pass++) {
+        ULONG start = pass ? 0 : r->Hint, run = 0;
+        for (ULONG i = start; i < r->Pages; i++) {
+            run = MiTestBit(r, i) ? 0 : run + 1;
+            if (run == n) {
+                ULONG first = i + 1 - n;
+                MiSetBits(r, first, n, TRUE);
+                r->Hint = i + 1;
+                return (LONG)first;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Map Pages fresh zeroed pages at Va (kernel, writable); on failure unmap what was mapped. */
+static BOOLEAN MiMapFreshPages(ULONG Va, ULONG Pages)
+{
+    for (ULONG i = 0; i < Pages; i++) {
+        ULONG pfn = MiAllocateZeroedPfn();
+        if (!pfn) {
+            while (i--) {
+                PULONG pte = MiKernelPte(Va + i * PAGE_SIZE);
+                MiFreePhysicalPage(*pte >> PAGE_SHIFT);
+                *pte = 0;
+                KeInvalidateTlbEntry((PVOID)(Va + i * PAGE_SIZE));
+            }
+            return FALSE;
+        }
+        MiMapKernelPage(Va + i * PAGE_SIZE, pfn);
+    }
+    return TRUE;
+}
+
+static VOID MiUnmapAndFree(ULONG Va, ULONG Pages)
+{
+    for (ULONG i = 0; i < Pages; i++) {
+        PULONG pte = MiKernelPte(Va + i * PAGE_SIZE);
+        if (*pte & MI_PTE_PRESENT)
+            MiFreePhysicalPage(*pte >> PAGE_SHIFT);
+        *pte = 0;
+        KeInvalidateTlbEntry((PVOID)(Va + i * PAGE_SIZE));
+    }
+}
+
+PVOID MmCreateKernelStack(ULONG Pages, PVOID *StackLimit)
+{
+    ULONG flags = KeDisableInterrupts();
+    LONG first = MiReserveVa(&MiStackRegion, Pages + 1);      /* + the guard page */
+    KeRestoreInterrupts(flags);
+    if (first < 0)
+        return NULL;
+    ULONG limit = MiStackRegion.Base + ((ULONG)first + 1) * PAGE_SIZE;
+    if (!MiMapFreshPages(limit, Pages)) {
+        flags = KeDisableInterrupts();
+        MiSetBits(&MiStackRegion, (ULONG)first, Pages + 1, FALSE);
+        KeRestoreInterrupts(flags);
+        return NULL;
+    }
+    *StackLimit = (PVOID)limit;
+    return (PVOID)(limit + Pages * PAGE_SIZE);
+}
+
+VOID MmDeleteKernelStack(PVOID StackBase, ULONG Pages)
+{
+    ULONG limit = (ULONG)StackBase - Pages * PAGE_SIZE;
+    MiUnmapAndFree(limit, Pages);
+    ULONG flags = KeDisableInterrupts();
+    MiSetBits(&MiStackRegion, ((limit - MiStackRegion.Base) >> PAGE_SHIFT) - 1, Pages + 1, FALSE);
+    KeRestoreInterrupts(flags);
+}
+
+PVOID MmMapKernelPages(ULONG Pages)
+{
+    ULONG flags = KeDisableInterrupts();
+    LONG first = MiReserveVa(&MiSystemVaRegion, Pages);
+    KeRestoreInterrupts(flags);
+    if (first < 0)
+        return NULL;
+    ULONG va = MiSystemVaRegion.Base + (ULONG)first * PAGE_SIZE;
+    if (!MiMapFreshPages(va, Pages)) {
+        flags = KeDisableInterrupts();
+        MiSetBits(&MiSystemVaRegion, (ULONG)first, Pages, FALSE);
+        KeRestoreInterrupts(flags);
+        return NULL;
+    }
+    return (PVOID)va;
+}
+
+VOID MmUnmapKernelPages(PVOID Base, ULONG Pages)
+{
+    MiUnmapAndFree((ULONG)Base, Pages);
+    ULONG flags = KeDisableInterrupts();
+    MiSetBits(&MiSystemVaRegion, ((ULONG)Base - MiSystemVaRegion.Base) >> PAGE_SHIFT, Pages, FALSE);
+    KeRestoreInterrupts(flags);
+}

@@ -1,0 +1,278 @@
+/*
+ * create.c - creating processes and threads.
+ * A process: validated ELF image mapped at its addresses (SPEC 2), ntdll, SharedUserData
+ * (read-only), a PEB with the process parameters, and an initial thread.
+ * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
+ * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).
+ */
+#include "psp.h"
+#include "ki.h"
+#include "mm.h"
+#include "pool.h"
+#include "elfimage.h"
+#include "rtl.h"
+
+LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
+ULONG PspProcessCount;
+static ULONG PspNextId = 4;
+
+static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
+static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
+{
+    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
+}
+
+NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa)
+{
+    for (ULONG i = 0; i < PSP_TEB_SLOTS; i++) {
+        if (Process->TebBitmap[i / 32] & (1u << (i % 32)))
+            continue;
+        ULONG va = PSP_TEB_TOP - i * PAGE_SIZE;
+        NTSTATUS status = MmAllocateUserRange(Process->Pcb.DirectoryTableBase, va, PAGE_SIZE, TRUE);
+        if (!NT_SUCCESS(status))
+            return status;
+        Process->TebBitmap[i / 32] |= 1u << (i % 32);
+        *TebVa = va;
+        return STATUS_SUCCESS;
+    }
+    return STATUS_NO_MEMORY;
+}
+
+VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa)
+{
+    ULONG i = (PSP_TEB_TOP - TebVa) / PAGE_SIZE;
+    if (i >= PSP_TEB_SLOTS)
+        return;
+    MmFreeUserRange(Process->Pcb.DirectoryTableBase, TebVa, PAGE_SIZE);
+    Process->TebBitmap[i / 32] &= ~(1u << (i % 32));
+}
+
+/* Build a thread around a user context: the trap frame is what it will leave the kernel with. */
+NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Context,
+                         BOOLEAN CreateSuspended, PETHREAD *ThreadOut)
+{
+    PETHREAD thread = ExAllocatePoolZero(NonPagedPool, sizeof(ETHREAD), 'rhTP');
+    if (!thread)
+        return STATUS_NO_MEMORY;
+    PKTHREAD t = &thread->Tcb;
+    PVOID limit;
+    PVOID base = MmCreateKernelStack(KERNEL_STACK_SIZE / PAGE_SIZE, &limit);
+    if (!base) {
+        ExFreePoolWithTag(thread, 'rhTP');
+        return STATUS_NO_MEMORY;
+    }
+    ULONG teb;
+    NTSTATUS status = PspAllocateTeb(Process, &teb);
+    if (!NT_SUCCESS(status)) {
+        MmDeleteKernelStack(base, KERNEL_STACK_SIZE / PAGE_SIZE);
+        ExFreePoolWithTag(thread, 'rhTP');
+        return status;
+    }
+
+    t->Header.Type = ThreadObject;
+    InitList(&t->Header.WaitListHead);
+    InitList(&t->MutantListHead);
+    InitList(&t->ApcState.ApcListHead[0]);
+    InitList(&t->ApcState.ApcListHead[1]);
+    t->ApcState.Process = &Process->Pcb;
+    t->Process = &Process->Pcb;
+    t->StackBase = base;
+    t->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
+    t->StackLimit = limit;
+    t->InitialStack = (PUCHAR)base - NPX_FRAME_LENGTH;
+    t->ServiceTable = KeServiceDescriptorTable;
+    t->PreviousMode = UserMode;
+    t->Teb = (PVOID)teb;
+    t->Priority = t->BasePriority = 8;
+    t->ApcQueueable = TRUE;
+    t->SuspendCount = CreateSuspended ? 1 : 0;
+    thread->TebVa = teb;
+    thread->Cid.UniqueProcess = (HANDLE)Process->UniqueProcessId;
+    thread->Cid.UniqueThread = (HANDLE)(PspNextId += 4);
+    thread->StartAddress = (PVOID)Eip;
+
+    /* TEB */
+    TEB tebInit;
+    memset(&tebInit, 0, sizeof(tebInit));
+    tebInit.NtTib.ExceptionList = (PVOID)-1;
+    tebInit.NtTib.Self = (PNT_TIB)teb;
+    tebInit.NtTib.StackBase = (PVOID)Esp;
+    tebInit.ClientId = thread->Cid;
+    tebInit.ProcessEnvironmentBlock = Process->Peb;
+    MmCopyToProcess(Process->Pcb.DirectoryTableBase, teb, &tebInit, sizeof(tebInit));
+
+    /* the initial user context, in the trap frame at the top of the kernel stack */
+    PKTRAP_FRAME tf = (PKTRAP_FRAME)((PUCHAR)t->InitialStack - KTRAP_FRAME_LENGTH);
+    memset(tf, 0, sizeof(*tf));
+    tf->PreviousPreviousMode = (ULONG)-1;
+    tf->ExceptionList = (ULONG)-1;
+    tf->SegCs = KGDT_R3_CODE | RPL_MASK;
+    tf->SegDs = tf->SegEs = tf->HardwareSegSs = KGDT_R3_DATA | RPL_MASK;
+    tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+    tf->EFlags = EFLAGS_IF | 0x2;
+    tf->Eip = Eip;
+    tf->HardwareEsp = Esp;
+    if (Context) {
+        status = KeContextToTrapFrame(t, tf, Context, CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS);
+        if (!NT_SUCCESS(status)) {
+            PspFreeTeb(Process, teb);
+            MmDeleteKernelStack(base, KERNEL_STACK_SIZE / PAGE_SIZE);
+            ExFreePoolWithTag(thread, 'rhTP');
+            return status;
+        }
+    }
+    t->TrapFrame = tf;
+
+    /* the switch frame KiSwapContext pops: exception list, EDI, ESI, EBX, EBP, return address */
+    PULONG sp = (PULONG)tf;
+    *--sp = (ULONG)KiThreadStartup;
+    *--sp = 0;
+    *--sp = 0;
+    *--sp = 0;
+    *--sp = 0;
+    *--sp = (ULONG)-1;
+    t->KernelStack = sp;
+
+    ULONG flags = KeDisableInterrupts();
+    InsertTail(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
+    Process->ActiveThreads++;
+    Process->Pcb.ThreadCount++;
+    t->State = Initialized;
+    if (!CreateSuspended)
+        KiReadyThread(t);
+    KeRestoreInterrupts(flags);
+    *ThreadOut = thread;
+    return STATUS_SUCCESS;
+}
+
+/* RTL_USER_PROCESS_PARAMETERS with ImagePathName and CommandLine (UTF-16), at PSP_PARAMETERS_VA. */
+static NTSTATUS PspWriteParameters(PEPROCESS Process, PCSTR ImageName, PCSTR CommandLine)
+{
+    static UCHAR page[PSP_PARAMETERS_SIZE];
+    memset(page, 0, sizeof(page));
+    PRTL_USER_PROCESS_PARAMETERS p = (PRTL_USER_PROCESS_PARAMETERS)page;
+    ULONG off = sizeof(*p);
+    ULONG nameLen = strlen(ImageName), cmdLen = strlen(CommandLine);
+    if (off + 2 * (nameLen + cmdLen + 2) > sizeof(page))
+        return STATUS_NAME_TOO_LONG;
+    PWCHAR w = (PWCHAR)(page + off);
+    for (ULONG i = 0; i < nameLen; i++)
+        w[i] = (UCHAR)ImageName[i];
+    p->ImagePathName.Buffer = (PWSTR)(PSP_PARAMETERS_VA + off);
+    p->ImagePathName.Length = (USHORT)(2 * nameLen);
+    p->ImagePathName.MaximumLength = (USHORT)(2 * nameLen + 2);
+    off += 2 * nameLen + 2;
+    w = (PWCHAR)(page + off);
+    for (ULONG i = 0; i < cmdLen; i++)
+        w[i] = (UCHAR)CommandLine[i];
+    p->CommandLine.Buffer = (PWSTR)(PSP_PARAMETERS_VA + off);
+    p->CommandLine.Length = (USHORT)(2 * cmdLen);
+    p->CommandLine.MaximumLength = (USHORT)(2 * cmdLen + 2);
+    p->MaximumLength = p->Length = sizeof(page);
+    NTSTATUS status = MmAllocateUserRange(Process->Pcb.DirectoryTableBase, PSP_PARAMETERS_VA,
+                                          PSP_PARAMETERS_SIZE, TRUE);
+    if (NT_SUCCESS(status))
+        status = MmCopyToProcess(Process->Pcb.DirectoryTableBase, PSP_PARAMETERS_VA, page, sizeof(page));
+    return status;
+}
+
+static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE Info)
+{
+    ULONG dtb = Process->Pcb.DirectoryTableBase;
+    for (ULONG s = 0; s < Info->SegmentCount; s++) {
+        MI_ELF_SEGMENT *seg = &Info->Segments[s];
+        ULONG start = PAGE_ALIGN(seg->VirtualAddress);
+        ULONG end = ROUND_TO_PAGES(seg->VirtualAddress + seg->MemorySize);
+        NTSTATUS status = MmAllocateUserRange(dtb, start, end - start, (seg->Flags & PF_W) != 0);
+        if (NT_SUCCESS(status))
+            status = MmCopyToProcess(dtb, seg->VirtualAddress, Image + seg->FileOffset, seg->FileSize);
+        if (!NT_SUCCESS(status))
+            return status;
+    }
+    return STATUS_SUCCESS;
+}
+
+VOID PspDeleteProcessObject(PEPROCESS Process);
+
+NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
+                          BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
+{
+    MI_ELF_IMAGE info;
+    NTSTATUS status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
+    if (!NT_SUCCESS(status))
+        return status;
+
+    PEPROCESS process = ExAllocatePoolZero(NonPagedPool, sizeof(EPROCESS), 'orPP');
+    if (!process)
+        return STATUS_NO_MEMORY;
+    process->Pcb.Header.Type = ProcessObject;
+    InitList(&process->Pcb.Header.WaitListHead);
+    InitList(&process->Pcb.ThreadListHead);
+    InitList(&process->Pcb.ProfileListHead);
+    process->Pcb.BasePriority = 8;
+    process->IsInitialProcess = InitialProcess;
+    process->UniqueProcessId = (PspNextId += 4);
+    process->Peb = (PPEB)PSP_PEB_ADDRESS;
+    process->ExitStatus = STATUS_PENDING;
+    PCSTR base = ImageName;
+    for (PCSTR p = ImageName; *p; p++)
+        if (*p == '\\' || *p == '/')
+            base = p + 1;
+    for (ULONG i = 0; i < sizeof(process->ImageFileName) - 1 && base[i]; i++)
+        process->ImageFileName[i] = base[i];
+    process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
+    if (process->ImageBytes) {
+        memcpy(process->ImageBytes, Image, ImageSize);
+        process->ImageSize = ImageSize;
+    }
+
+    status = MmCreateProcessAddressSpace(&process->Pcb.DirectoryTableBase);
+    if (!NT_SUCCESS(status)) {
+        PspDeleteProcessObject(process);
+        return status;
+    }
+    ULONG dtb = process->Pcb.DirectoryTableBase;
+    status = PspMapImage(process, Image, &info);
+    if (NT_SUCCESS(status))
+        status = PspMapSystemDll(dtb);
+    if (NT_SUCCESS(status))
+        status = MmMapUserPage(dtb, MM_SHARED_USER_DATA_VA, MmSharedUserDataPfn, 0);
+    if (NT_SUCCESS(status))
+        status = PspWriteParameters(process, ImageName, CommandLine);
+    if (NT_SUCCESS(status))
+        status = MmAllocateUserRange(dtb, PSP_PEB_ADDRESS, PAGE_SIZE, TRUE);
+    if (NT_SUCCESS(status)) {
+        PEB peb;
+        memset(&peb, 0, sizeof(peb));
+        peb.ImageBaseAddress = (PVOID)info.LowestAddress;
+        peb.ProcessParameters = (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA;
+        peb.NanoNtNtdllBase = NTDLL_BASE;
+        peb.NanoNtImageSize = ImageSize;
+        status = MmCopyToProcess(dtb, PSP_PEB_ADDRESS, &peb, sizeof(peb));
+    }
+    /* the initial thread's stack: committed pages with an unmapped guard page below */
+    ULONG stackTop = PSP_STACK_REGION_TOP;
+    if (NT_SUCCESS(status))
+        status = MmAllocateUserRange(dtb, stackTop - PSP_DEFAULT_STACK, PSP_DEFAULT_STACK, TRUE);
+    PETHREAD thread = NULL;
+    if (NT_SUCCESS(status))
+        status = PspCreateThread(process, info.EntryPoint, stackTop - 16, NULL, TRUE, &thread);
+    if (!NT_SUCCESS(status)) {
+        MmDeleteProcessAddressSpace(dtb);
+        PspDeleteProcessObject(process);
+        return status;
+    }
+    thread->UserStackBase = stackTop - PSP_DEFAULT_STACK;
+    thread->UserStackSize = PSP_DEFAULT_STACK;
+
+    ULONG flags = KeDisableInterrupts();
+    InsertTail(&PsActiveProcessHead, &process->ActiveProcessLinks);
+    PspProcessCount++;
+    thread->Tcb.SuspendCount = 0;
+    KiReadyThread(&thread->Tcb);
+    KeRestoreInterrupts(flags);
+    *ProcessOut = process;
+    if (ThreadOut)
+        *ThreadOut = thread;
+    return STATUS_SUCCESS;
+}

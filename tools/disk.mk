@@ -1,0 +1,12 @@
+# tools/disk.mk - the system disk image (FAT32 superfloppy; see tools/mkdisk.sh, docs/runner.md).
+# The Makefile includes tools/*.mk and then this file again by name: the guard keeps one copy.
+ifndef NANONT_DISK_MK
+NANONT_DISK_MK := 1
+
+DISK_IMAGE := $(B)/disk.img
+
+# Rebuilt whenever a program (or the script) changes; every .exe goes to \WINDOWS\system32.
+$(DISK_IMAGE): tools/mkdisk.sh $(USER_PROGS) $(TEST_PROGS)
+	tools/mkdisk.sh $@ $(USER_PROGS) $(TEST_PROGS)
+
+endif

@@ -1,0 +1,12 @@
+/* printf.c - printf for user programs: ntdll's formatter and NtDisplayString. */
+#include "ntdll.h"
+
+int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+int printf(const char *Format, ...)
+{
+    va_list args;
+    va_start(args, Format);
+    ULONG n = DbgPrintV(Format, args);
+    va_end(args);
+    return (int)n;
+}
