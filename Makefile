@@ -114,7 +114,7 @@ run: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init hello.exe $(RUN_ARGS)
 
 test: setup all $(HOST_TESTS)
-	tools/test.sh $(HOST_TESTS)
+	NANONT_BUILD=$(B) tools/test.sh $(HOST_TESTS)
 
 bench: setup all
 	tools/bench.sh

@@ -102,3 +102,46 @@ NTSTATUS FatpTransfer(PFAT_VOLUME Vol, PFAT_FCB Fcb, ULONG Offset, PUCHAR Buffer
     }
     return STATUS_SUCCESS;
 }
+
+/* FatpCopyClusters - a new chain holding a copy of the first Count clusters of the chain from
+   Source (whose data is on disk or in the cache). All or nothing: STATUS_DISK_FULL, or another
+   error, leaves no new cluster allocated. Result: *First of the copy. */
+NTSTATUS FatpCopyClusters(PFAT_VOLUME Vol, ULONG Source, ULONG Count, PULONG First)
+{
+    ULONG Last, From = Source, To;
+    PUCHAR Buffer;
+    NTSTATUS Status;
+
+    Buffer = ExAllocatePoolWithTag(PagedPool, Vol->BytesPerCluster, FAT_POOL_TAG);
+    if (Buffer == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Status = FatpAllocateClusters(Vol, Count, First, &Last);
+    if (!NT_SUCCESS(Status)) {
+        ExFreePoolWithTag(Buffer, FAT_POOL_TAG);
+        return Status;
+    }
+    To = *First;
+    for (ULONG i = 0; i < Count; i++) {
+        ULONG FromLba = FatpClusterToLba(Vol, From), ToLba = FatpClusterToLba(Vol, To);
+        Status = FatpTransferSectors(Vol, FromLba, Vol->SectorsPerCluster, Buffer, FALSE, FALSE);
+        if (NT_SUCCESS(Status)) {
+            Status = FatpTransferSectors(Vol, ToLba, Vol->SectorsPerCluster, Buffer, TRUE, FALSE);
+        }
+        if (NT_SUCCESS(Status) && i + 1 < Count) {
+            Status = FatpNextCluster(Vol, From, &From);
+            if (NT_SUCCESS(Status) && From == FAT_CHAIN_END) {
+                Status = STATUS_FILE_CORRUPT_ERROR;
+            }
+            if (NT_SUCCESS(Status)) {
+                Status = FatpNextCluster(Vol, To, &To);
+            }
+        }
+        if (!NT_SUCCESS(Status)) {
+            FatpFreeChain(Vol, *First);
+            break;
+        }
+    }
+    ExFreePoolWithTag(Buffer, FAT_POOL_TAG);
+    return Status;
+}

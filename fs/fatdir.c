@@ -229,6 +229,31 @@ NTSTATUS FatpDirMarkDeleted(PFAT_VOLUME Vol, ULONG DirCluster, ULONG FirstSlot, 
     return STATUS_SUCCESS;
 }
 
+/* FatpDirDeleteEntry - mark the slots of the entry Info describes deleted. The long-name
+   slots go first and, when they are not all in the short entry's sector, a barrier pushes them
+   to disk before the short entry goes: a crash then leaves the file under its short name, never
+   long-name parts without their short entry. */
+NTSTATUS FatpDirDeleteEntry(PFAT_VOLUME Vol, ULONG DirCluster, PFAT_DIRENT_INFO Info)
+{
+    FAT_DIR_CURSOR Cursor = { DirCluster, 0, 0 };
+    ULONG Lba, Offset;
+    NTSTATUS Status;
+
+    if (Info->FirstSlot < Info->ShortSlot) {
+        Status = FatpDirMarkDeleted(Vol, DirCluster, Info->FirstSlot, Info->ShortSlot - 1);
+        if (NT_SUCCESS(Status)) {
+            Status = FatpDirSlotLocation(Vol, &Cursor, Info->FirstSlot, &Lba, &Offset);
+        }
+        if (NT_SUCCESS(Status) && Lba != Info->EntryLba) {
+            Status = FatpBarrier(Vol);
+        }
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    return FatpDirMarkDeleted(Vol, DirCluster, Info->ShortSlot, Info->ShortSlot);
+}
+
 /* FatpDirWriteShort - overwrite the short entry at (Lba, Offset) with Raw. */
 NTSTATUS FatpDirWriteShort(PFAT_VOLUME Vol, ULONG Lba, ULONG Offset, const UCHAR *Raw)
 {

@@ -161,8 +161,9 @@ NTSTATUS FatpDirAddEntry(PFAT_VOLUME Vol, ULONG DirCluster, PCWSTR Name, ULONG L
 {
     FAT_DIR_CURSOR Cursor = { DirCluster, 0, 0 };
     UCHAR Raw[DIRENT_BYTES], NtFlags;
-    ULONG LfnSlots, Need, RunStart = 0, RunLength = 0, Slot, Lba, Offset;
-    BOOLEAN PastEnd = FALSE;
+    ULONG LfnSlots, Need, RunStart = 0, RunLength = 0, Slot, Lba, Offset, RunLba = 0;
+    ULONG EndSlot = 0;
+    BOOLEAN PastEnd = FALSE, OneSector;
     PUCHAR Sector;
     NTSTATUS Status;
 
@@ -173,8 +174,11 @@ NTSTATUS FatpDirAddEntry(PFAT_VOLUME Vol, ULONG DirCluster, PCWSTR Name, ULONG L
     }
     Raw[DIRENT_NTFLAGS] = NtFlags;
     Need = LfnSlots + 1;
+    OneSector = Need <= Vol->BytesPerSector / DIRENT_BYTES;
 
-    /* First run of Need free slots; slots after the 0x00 end marker are all free. */
+    /* First run of Need free slots, inside one sector when the run fits in one (a sector is
+       written whole, so the new entry then appears at once). Slots after the first 0x00 end
+       marker are all free. */
     for (Slot = 0; RunLength < Need; Slot++) {
         Status = FatpDirSlotLocation(Vol, &Cursor, Slot, &Lba, &Offset);
         if (Status == STATUS_END_OF_FILE) {
@@ -186,26 +190,41 @@ NTSTATUS FatpDirAddEntry(PFAT_VOLUME Vol, ULONG DirCluster, PCWSTR Name, ULONG L
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
-        if (Sector[Offset] == 0) {
+        if (Sector[Offset] == 0 && !PastEnd) {
             PastEnd = TRUE;
+            EndSlot = Slot;
         }
         if (PastEnd || Sector[Offset] == FAT_DELETED_MARK) {
-            if (RunLength++ == 0) {
+            if (RunLength == 0 || (OneSector && Lba != RunLba)) {
                 RunStart = Slot;
+                RunLba = Lba;
+                RunLength = 0;
             }
+            RunLength++;
         } else {
             RunLength = 0;
         }
     }
     if (RunLength < Need) {
-        if (RunLength == 0) {
-            RunStart = Slot;
+        if (RunLength == 0 || OneSector) {
+            RunStart = Slot;                    /* new clusters start on a sector boundary */
+        }
+        if (!PastEnd) {
+            EndSlot = Slot;
         }
         Status = FatpDirGrow(Vol, DirCluster, Slot, RunStart + Need);
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
         PastEnd = TRUE;
+    }
+    /* Free slots skipped past the end marker become deleted entries, so that no end marker
+       stands before the new entry. */
+    if (PastEnd && EndSlot < RunStart) {
+        Status = FatpDirMarkDeleted(Vol, DirCluster, EndSlot, RunStart - 1);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
     }
 
     Status = FatpDirWriteRun(Vol, DirCluster, RunStart, Name, Length, LfnSlots, Raw, Out);

@@ -121,7 +121,7 @@ NTSTATUS FatDelete(PFAT_VOLUME Volume, PCWSTR Path, ULONG PathLength)
         }
     }
     Fcb = FatpFcbFind(Volume, Work->Info.EntryLba, Work->Info.EntryOffset);
-    Status = FatpDirMarkDeleted(Volume, Parent, Work->Info.FirstSlot, Work->Info.ShortSlot);
+    Status = FatpDirDeleteEntry(Volume, Parent, &Work->Info);
     if (!NT_SUCCESS(Status)) {
         goto Out;
     }

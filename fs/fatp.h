@@ -217,6 +217,7 @@ NTSTATUS FatpDirLookup(PFAT_VOLUME Vol, ULONG DirCluster, PCWSTR Name, ULONG Len
                        PFAT_DIRENT_INFO Info);
 NTSTATUS FatpDirIsEmpty(PFAT_VOLUME Vol, ULONG DirCluster);
 NTSTATUS FatpDirMarkDeleted(PFAT_VOLUME Vol, ULONG DirCluster, ULONG FirstSlot, ULONG LastSlot);
+NTSTATUS FatpDirDeleteEntry(PFAT_VOLUME Vol, ULONG DirCluster, PFAT_DIRENT_INFO Info);
 NTSTATUS FatpDirWriteShort(PFAT_VOLUME Vol, ULONG Lba, ULONG Offset, const UCHAR *Raw);
 
 /* fatdirnew.c */
@@ -245,5 +246,6 @@ NTSTATUS FatpFcbWrite(PFAT_VOLUME Vol, PFAT_FCB Fcb, ULONG Offset, const UCHAR *
 /* fatdata.c */
 NTSTATUS FatpTransfer(PFAT_VOLUME Vol, PFAT_FCB Fcb, ULONG Offset, PUCHAR Buffer, ULONG Length,
                       BOOLEAN Write, BOOLEAN Zero);
+NTSTATUS FatpCopyClusters(PFAT_VOLUME Vol, ULONG Source, ULONG Count, PULONG First);
 
 #endif

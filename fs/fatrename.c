@@ -6,9 +6,12 @@
  * state. Summary:
  *   rename-over  1. delete the source's entries   2. point the target's short entry (one
  *                sector) at the source's clusters   3. free the target's old clusters
- *   plain, same directory, new name needs no more slots than the old one: rewrite the entry's
- *                slots in place (the short entry stays where it is)
- *   plain, otherwise  1. write the new entries   2. delete the old ones
+ *   plain, same directory, the old entry in one sector and the new name needing no more slots:
+ *                rewrite the slots in place (one sector write; the short entry keeps its slot)
+ *   plain, otherwise  1. copy a file's clusters   2. write the new entry (pointing at the copy)
+ *                3. delete the old entry   4. free the old clusters. A directory (or a file
+ *                when the disk has no room for the copy) is not copied: between 2 and 3 both
+ *                entries name the same clusters.
  */
 #include "fatp.h"
 
@@ -85,7 +88,7 @@ static NTSTATUS FatpRenameOver(PFAT_VOLUME Vol, FAT_RENAME_WORK *W, ULONG OldDir
 
     Status = FatpBarrier(Vol);                  /* the source's data and chain are durable */
     if (NT_SUCCESS(Status)) {
-        Status = FatpDirMarkDeleted(Vol, OldDir, W->Source.FirstSlot, W->Source.ShortSlot);
+        Status = FatpDirDeleteEntry(Vol, OldDir, &W->Source);
     }
     if (NT_SUCCESS(Status)) {
         Status = FatpBarrier(Vol);              /* step 1 on disk */
@@ -119,24 +122,29 @@ static NTSTATUS FatpRenamePlain(PFAT_VOLUME Vol, FAT_RENAME_WORK *W, ULONG OldDi
 {
     PFAT_FCB SourceFcb = FatpFcbFind(Vol, W->Source.EntryLba, W->Source.EntryOffset);
     BOOLEAN IsDirectory = (W->Source.Raw[DIRENT_ATTR] & FAT_ATTR_DIRECTORY) != 0;
+    FAT_DIR_CURSOR Cursor = { OldDir, 0, 0 };
     UCHAR Raw[DIRENT_BYTES], NtFlags;
-    ULONG LfnSlots, Lba, Offset;
+    ULONG LfnSlots, Lba, Offset, SourceCluster, Copy = 0;
     PUCHAR Sector;
     NTSTATUS Status;
 
     memcpy(Raw, W->Source.Raw, DIRENT_BYTES);
-    Status = FatpBarrier(Vol);
+    Status = FatpBarrier(Vol);                  /* the source's data and chain are durable */
     if (!NT_SUCCESS(Status)) {
         return Status;
     }
 
     if (OldDir == NewDir) {
         Status = FatpDirMakeName(Vol, NewDir, Name, Length, Raw, &NtFlags, &LfnSlots);
+        if (NT_SUCCESS(Status)) {
+            Status = FatpDirSlotLocation(Vol, &Cursor, W->Source.FirstSlot, &Lba, &Offset);
+        }
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
-        if (LfnSlots <= W->Source.ShortSlot - W->Source.FirstSlot) {
-            /* In place: the short entry keeps its slot; unused leading slots are freed. */
+        if (LfnSlots <= W->Source.ShortSlot - W->Source.FirstSlot && Lba == W->Source.EntryLba) {
+            /* In place, all in one sector (one atomic write): the short entry keeps its slot,
+               unused leading slots are freed. */
             ULONG First = W->Source.ShortSlot - LfnSlots;
             Raw[DIRENT_NTFLAGS] = NtFlags;
             Status = FatpDirWriteRun(Vol, NewDir, First, Name, Length, LfnSlots, Raw, &W->Target);
@@ -148,17 +156,38 @@ static NTSTATUS FatpRenamePlain(PFAT_VOLUME Vol, FAT_RENAME_WORK *W, ULONG OldDi
         memcpy(Raw, W->Source.Raw, DIRENT_BYTES);
     }
 
-    /* New entries first (both names then lead to the same clusters), then the old ones go. */
+    /* A file gets its own copy of the clusters under the new name, so that no two entries
+       ever share a chain; without room for the copy both names briefly share it. */
+    SourceCluster = FatpEntryCluster(Vol, Raw);
+    if (!IsDirectory && SourceCluster != 0) {
+        ULONG Size = FatpRead32(Raw + DIRENT_SIZE);
+        ULONG Clusters = Size / Vol->BytesPerCluster + (Size % Vol->BytesPerCluster != 0);
+        Status = Clusters != 0 ? FatpCopyClusters(Vol, SourceCluster, Clusters, &Copy)
+                               : STATUS_FILE_CORRUPT_ERROR;
+        if (Status == STATUS_DISK_FULL) {
+            Copy = 0;
+        } else if (!NT_SUCCESS(Status)) {
+            return Status;
+        } else {
+            FatpSetEntryCluster(Raw, Copy);
+        }
+    }
+
+    /* 1. the new entry (one sector when it fits in one) */
     Status = FatpDirAddEntry(Vol, NewDir, Name, Length, Raw, &W->Target);
     if (NT_SUCCESS(Status)) {
         Status = FatpBarrier(Vol);
     }
-    if (NT_SUCCESS(Status)) {
-        Status = FatpDirMarkDeleted(Vol, OldDir, W->Source.FirstSlot, W->Source.ShortSlot);
+    if (!NT_SUCCESS(Status)) {
+        if (Copy != 0) {
+            FatpFreeChain(Vol, Copy);
+        }
+        return Status;
     }
+    /* 2. the old entry goes; a moved directory's '..' names its new parent (0: the root) */
+    Status = FatpDirDeleteEntry(Vol, OldDir, &W->Source);
     if (NT_SUCCESS(Status) && IsDirectory && OldDir != NewDir) {
-        /* A moved directory's '..' names its new parent (0 for the root). */
-        Status = FatpDotDotLocation(Vol, FatpEntryCluster(Vol, Raw), &Lba, &Offset);
+        Status = FatpDotDotLocation(Vol, SourceCluster, &Lba, &Offset);
         if (NT_SUCCESS(Status)) {
             Status = FatpCacheMap(Vol, Lba, FAT_KIND_DIR, FALSE, &Sector);
         }
@@ -167,6 +196,9 @@ static NTSTATUS FatpRenamePlain(PFAT_VOLUME Vol, FAT_RENAME_WORK *W, ULONG OldDi
             FatpCacheSetDirty(Vol, Sector);
         }
     }
+    if (NT_SUCCESS(Status)) {
+        Status = FatpBarrier(Vol);
+    }
     if (!NT_SUCCESS(Status)) {
         return Status;
     }
@@ -174,8 +206,20 @@ static NTSTATUS FatpRenamePlain(PFAT_VOLUME Vol, FAT_RENAME_WORK *W, ULONG OldDi
         SourceFcb->EntryLba = W->Target.EntryLba;
         SourceFcb->EntryOffset = W->Target.EntryOffset;
         SourceFcb->ParentCluster = NewDir;
+        if (Copy != 0) {
+            SourceFcb->FirstCluster = Copy;
+            SourceFcb->HintCluster = 0;
+            SourceFcb->HintIndex = 0;
+        }
     }
-    return FatpBarrier(Vol);
+    /* 3. the old clusters of a copied file are freed */
+    if (Copy != 0) {
+        Status = FatpFreeChain(Vol, SourceCluster);
+        if (NT_SUCCESS(Status)) {
+            Status = FatpBarrier(Vol);
+        }
+    }
+    return Status;
 }
 
 /* FatpRenameWork - FatRename's body with the paths parsed. */

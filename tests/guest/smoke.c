@@ -1,0 +1,38 @@
+/* smoke.c - the first in-guest test: services answer on both entries and arguments arrive. */
+#include "testlib.h"
+
+TL_TEST(echo_sysenter)
+{
+    ULONG out[16] = { 0 };
+    NTSTATUS s = NtEchoArguments(out, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+    TL_CHECK_EQ(STATUS_SUCCESS, s);
+    TL_CHECK_EQ((ULONG)out, out[0]);
+    for (ULONG i = 1; i < 16; i++)
+        TL_CHECK_EQ(i + 1, out[i]);
+}
+
+TL_TEST(echo_int2e)
+{
+    ULONG out[16] = { 0 };
+    ULONG args[16] = { (ULONG)out, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    NTSTATUS s = NanoSystemCall(1, SERVICE_NUMBER_NtEchoArguments, 16, args);
+    TL_CHECK_EQ(STATUS_SUCCESS, s);
+    for (ULONG i = 1; i < 16; i++)
+        TL_CHECK_EQ(i + 1, out[i]);
+}
+
+TL_TEST(invalid_service)
+{
+    TL_CHECK_EQ(STATUS_INVALID_SYSTEM_SERVICE, NanoSystemCall(0, 0xFFF, 0, NULL));
+    TL_CHECK_EQ(STATUS_INVALID_SYSTEM_SERVICE, NanoSystemCall(1, 0xFFF, 0, NULL));
+    TL_CHECK_EQ(STATUS_INVALID_SYSTEM_SERVICE, NanoSystemCall(0, 0x1000, 0, NULL));
+    TL_CHECK_EQ(STATUS_INVALID_SYSTEM_SERVICE, NanoSystemCall(0, 0xFFFFFFFF, 0, NULL));
+}
+
+int main(void)
+{
+    TL_RUN(echo_sysenter);
+    TL_RUN(echo_int2e);
+    TL_RUN(invalid_service);
+    TL_FINISH();
+}
