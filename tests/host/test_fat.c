@@ -1454,7 +1454,9 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
     const char *Image = Img("random.img");
     static unsigned char Data[8192];
     char Path[1200], Path2[1200], Name[240];
-    unsigned Counts[12] = { 0 }, DiskFull = 0;
+    unsigned Counts[13] = { 0 }, DiskFull = 0;
+    PFAT_FILE Held = NULL;                  /* a handle kept open across operations */
+    int HeldFile = -1;
     ULONG Got;
     PFAT_FILE F;
     NTSTATUS S;
@@ -1514,9 +1516,13 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             }
             Pattern(Data, Len, Op);
             FilePath(Fi, Path);
-            HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
-            S = FatWrite(F, Off, Data, Len, &Got);
-            FatClose(F);
+            if (Fi == HeldFile) {
+                S = FatWrite(Held, Off, Data, Len, &Got);
+            } else {
+                HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
+                S = FatWrite(F, Off, Data, Len, &Got);
+                FatClose(F);
+            }
             if (S == STATUS_DISK_FULL) {
                 DiskFull++;
                 continue;
@@ -1536,9 +1542,13 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
                 continue;
             }
             FilePath(Fi, Path);
-            HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
-            S = FatSetEndOfFile(F, Size);
-            FatClose(F);
+            if (Fi == HeldFile) {
+                S = FatSetEndOfFile(Held, Size);
+            } else {
+                HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
+                S = FatSetEndOfFile(F, Size);
+                FatClose(F);
+            }
             if (S == STATUS_DISK_FULL) {
                 DiskFull++;
                 continue;
@@ -1553,9 +1563,13 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             ULONG Off = Rand() % (RF[Fi].Size + 100), Len = Rand() % 6000 + 1;
             static unsigned char Buf[8192];
             FilePath(Fi, Path);
-            HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
-            S = FatRead(F, Off, Buf, Len, &Got);
-            FatClose(F);
+            if (Fi == HeldFile && Rand() % 2) {
+                S = FatRead(Held, Off, Buf, Len, &Got);
+            } else {
+                HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &F));
+                S = FatRead(F, Off, Buf, Len, &Got);
+                FatClose(F);
+            }
             if (Off >= RF[Fi].Size) {
                 HT_CHECK_EQ(STATUS_END_OF_FILE, S);
             } else {
@@ -1569,13 +1583,19 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             int Target = -1;
             Di = PickDir(1);
             FilePath(Fi, Path);
-            for (int i = 0; i < R_FILES && Rand() % 3 == 0; i++) {
-                if (RF[i].Used && RF[i].Dir == Di && i != Fi) {
-                    Target = i;
-                    break;
+            if (Rand() % 3 == 0) {
+                Target = PickFile();
+                if (Target == Fi) {
+                    Target = -1;
+                } else {
+                    Di = RF[Target].Dir;
                 }
             }
             if (Target >= 0) {
+                if (HeldFile == Target) {
+                    FatClose(Held);
+                    HeldFile = -1;
+                }
                 FilePath(Target, Path2);
                 if (Rand() % 4 == 0) {
                     HT_CHECK_EQ(STATUS_OBJECT_NAME_COLLISION, TRename(V, Path, Path2, FALSE));
@@ -1603,6 +1623,10 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
                 Counts[5]++;
             }
         } else if (R < 80) {                                    /* delete a file */
+            if (HeldFile == Fi) {
+                FatClose(Held);
+                HeldFile = -1;
+            }
             FilePath(Fi, Path);
             HT_CHECK_EQ(STATUS_SUCCESS, TDelete(V, Path));
             RF[Fi].Used = 0;
@@ -1639,6 +1663,19 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             Di = PickDir(0);
             if (Di == 0) {
                 continue;
+            }
+            if (Rand() % 2) {                                  /* empty it first */
+                for (int i = 0; i < R_FILES; i++) {
+                    if (RF[i].Used && RF[i].Dir == Di) {
+                        if (HeldFile == i) {
+                            FatClose(Held);
+                            HeldFile = -1;
+                        }
+                        FilePath(i, Path);
+                        HT_CHECK_EQ(STATUS_SUCCESS, TDelete(V, Path));
+                        RF[i].Used = 0;
+                    }
+                }
             }
             DirPath(Di, Path);
             if (DirHasChildren(Di)) {
@@ -1679,10 +1716,22 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             RD[Di].Parent = To;
             strcpy(RD[Di].Name, Name);
             Counts[9]++;
-        } else if (R < 97) {                                    /* flush */
+        } else if (R < 95) {                                    /* flush */
             HT_CHECK_EQ(STATUS_SUCCESS, FatFlush(V));
             Counts[10]++;
+        } else if (R < 97) {                                    /* hold a handle */
+            if (HeldFile >= 0) {
+                FatClose(Held);
+            }
+            FilePath(Fi, Path);
+            HT_CHECK_EQ(STATUS_SUCCESS, TCreate(V, Path, FAT_FILE_OPEN, 0, &Held));
+            HeldFile = Fi;
+            Counts[12]++;
         } else {                                                /* remount */
+            if (HeldFile >= 0) {
+                FatClose(Held);
+                HeldFile = -1;
+            }
             Unmount(&D, V);
             V = Mount(&D, Image);
             HT_CHECK(V != NULL);
@@ -1695,12 +1744,15 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
             VerifyModel(V, NULL);
         }
     }
+    if (HeldFile >= 0) {
+        FatClose(Held);
+    }
     Unmount(&D, V);
     printf("%s: %u creates, %u writes, %u truncates, %u reads, %u renames-over, %u renames, "
            "%u deletes, %u mkdirs, %u rmdirs, %u dir moves, %u flushes, %u remounts, "
-           "%u disk-full refusals\n", Options, Counts[0], Counts[1], Counts[2], Counts[3],
+           "%u held handles, %u disk-full refusals\n", Options, Counts[0], Counts[1], Counts[2], Counts[3],
            Counts[4], Counts[5], Counts[6], Counts[7], Counts[8], Counts[9], Counts[10],
-           Counts[11], DiskFull);
+           Counts[11], Counts[12], DiskFull);
     HT_CHECK(FsckClean(Image));
     HT_CHECK(ListingMatches(Image));
     V = Mount(&D, Image);
@@ -1716,6 +1768,6 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
 }
 
 HT_TEST(random_operations_fat32) { RandomOperations("-F 32", 65536, 3000, 1); }
-HT_TEST(random_operations_fat12_small) { RandomOperations("-F 12", 720, 2000, 2); }
+HT_TEST(random_operations_fat12_small) { RandomOperations("-F 12", 360, 2000, 2); }
 
 HT_MAIN()

@@ -32,6 +32,7 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
 NTSTATUS NTAPI NtYieldExecution(VOID);
 NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLARGE_INTEGER PerformanceFrequency);
 NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord, BOOLEAN FirstChance);
+NTSTATUS NTAPI NtClose(HANDLE Handle);
 NTSTATUS NTAPI NtBenchNull(VOID);
 NTSTATUS NTAPI NtBenchNull4(ULONG, ULONG, ULONG, ULONG);
 NTSTATUS NTAPI NtBenchNull8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);

@@ -1,0 +1,62 @@
+/*
+ * ob.h - the object manager: typed, reference-counted objects and per-process handle tables.
+ * Every object is preceded by an OBJECT_HEADER; an object is deleted (its type's DeleteProcedure,
+ * then the memory) when its last reference goes. A handle holds one reference.
+ */
+#ifndef NANONT_OB_H
+#define NANONT_OB_H
+
+#include "ke.h"
+
+typedef struct _EPROCESS *PEPROCESS_OB;
+
+typedef struct _OBJECT_TYPE {
+    PCSTR Name;
+    ACCESS_MASK ValidAccessMask;       /* rights that mean something for this type */
+    ACCESS_MASK GenericAll;            /* what GENERIC_ALL / MAXIMUM_ALLOWED grant */
+    VOID (*DeleteProcedure)(PVOID Object);
+    VOID (*CloseProcedure)(PVOID Object, ULONG HandleCountBefore); /* a handle went away */
+    ULONG PoolTag;
+    LONG ObjectCount;                  /* live objects of this type (leak checks) */
+} OBJECT_TYPE, *POBJECT_TYPE;
+
+typedef struct _OBJECT_HEADER {
+    LONG PointerCount;
+    LONG HandleCount;
+    POBJECT_TYPE Type;
+    ULONG Reserved;                    /* keeps the body 16-byte aligned */
+} OBJECT_HEADER, *POBJECT_HEADER;
+
+#define OBJECT_TO_OBJECT_HEADER(o) ((POBJECT_HEADER)(o) - 1)
+
+#define DELETE                   0x00010000
+#define SYNCHRONIZE              0x00100000
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000
+#define MAXIMUM_ALLOWED          0x02000000
+#define GENERIC_READ             0x80000000
+#define GENERIC_WRITE            0x40000000
+#define GENERIC_EXECUTE          0x20000000
+#define GENERIC_ALL              0x10000000
+
+#define DUPLICATE_CLOSE_SOURCE   0x00000001
+#define DUPLICATE_SAME_ACCESS    0x00000002
+
+NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PVOID *Object);  /* one reference, zeroed */
+VOID ObReferenceObject(PVOID Object);
+VOID ObDereferenceObject(PVOID Object);
+/* Add a handle to Object in the current process (takes a new reference). */
+NTSTATUS ObInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, PHANDLE Handle);
+NTSTATUS ObInsertObjectInProcess(struct _EPROCESS *Process, PVOID Object, ACCESS_MASK GrantedAccess, PHANDLE Handle);
+/* Resolve a handle of the current process (or NtCurrentProcess/NtCurrentThread) to a referenced
+   object of the given type (NULL: any type) with at least DesiredAccess. */
+NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE Type,
+                                   KPROCESSOR_MODE AccessMode, PVOID *Object, PACCESS_MASK GrantedAccess);
+NTSTATUS ObCloseHandle(HANDLE Handle);
+NTSTATUS ObInitializeProcessHandleTable(struct _EPROCESS *Process);
+VOID ObKillProcess(struct _EPROCESS *Process);           /* close every handle */
+ULONG ObQueryHandleCount(struct _EPROCESS *Process);
+ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);
+
+extern POBJECT_TYPE PsProcessType, PsThreadType;   /* defined by ps when it adopts Ob */
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * obhandle.c - per-process handle tables and NtClose. A handle value is (index + 1) * 4, as NT's
+ * are multiples of 4; NtCurrentProcess() (-1) and NtCurrentThread() (-2) are pseudo handles.
+ * Closing a handle twice, or a value that was never a handle, is STATUS_INVALID_HANDLE.
+ */
+#include "ob.h"
+#include "ps.h"
+#include "pool.h"
+#include "rtl.h"
+
+typedef struct _HANDLE_TABLE_ENTRY {
+    PVOID Object;
+    ACCESS_MASK GrantedAccess;
+} HANDLE_TABLE_ENTRY;
+
+typedef struct _HANDLE_TABLE {
+    ULONG Capacity;
+    ULONG HandleCount;
+    HANDLE_TABLE_ENTRY *Entries;
+} HANDLE_TABLE, *PHANDLE_TABLE;
+
+#define OB_MAX_HANDLES 16384
+
+POBJECT_TYPE PsProcessType, PsThreadType;
+
+NTSTATUS ObInitializeProcessHandleTable(PEPROCESS Process)
+{
+    PHANDLE_TABLE t = ExAllocatePoolZero(NonPagedPool, sizeof(*t), 'btbO');
+    if (!t)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Process->ObjectTable = (struct _HANDLE_TABLE *)t;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ObInsertObjectInProcess(PEPROCESS Process, PVOID Object, ACCESS_MASK GrantedAccess, PHANDLE Handle)
+{
+    PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
+    if (!t)
+        return STATUS_INVALID_PARAMETER;
+    ULONG flags = KeDisableInterrupts();
+    ULONG i;
+    for (i = 0; i < t->Capacity && t->Entries[i].Object; i++)
+        ;
+    if (i == t->Capacity) {
+        ULONG cap = t->Capacity ? t->Capacity * 2 : 32;
+        if (cap > OB_MAX_HANDLES) {
+            KeRestoreInterrupts(flags);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        KeRestoreInterrupts(flags);
+        HANDLE_TABLE_ENTRY *e = ExAllocatePoolZero(NonPagedPool, cap * sizeof(*e), 'btbO');
+        if (!e)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        flags = KeDisableInterrupts();
+        if (cap <= t->Capacity) {               /* someone else grew it meanwhile */
+            KeRestoreInterrupts(flags);
+            ExFreePoolWithTag(e, 'btbO');
+            return ObInsertObjectInProcess(Process, Object, GrantedAccess, Handle);
+        }
+        if (t->Entries) {
+            memcpy(e, t->Entries, t->Capacity * sizeof(*e));
+            ExFreePoolWithTag(t->Entries, 'btbO');
+        }
+        t->Entries = e;
+        t->Capacity = cap;
+    }
+    ObReferenceObject(Object);
+    OBJECT_TO_OBJECT_HEADER(Object)->HandleCount++;
+    t->Entries[i].Object = Object;
+    t->Entries[i].GrantedAccess = GrantedAccess;
+    t->HandleCount++;
+    KeRestoreInterrupts(flags);
+    *Handle = (HANDLE)((i + 1) * 4);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ObInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, PHANDLE Handle)
+{
+    POBJECT_TYPE type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
+    return ObInsertObjectInProcess(PsGetCurrentProcess(), Object, ObMapDesiredAccess(type, DesiredAccess), Handle);
+}
+
+static HANDLE_TABLE_ENTRY *ObpLookup(PHANDLE_TABLE t, HANDLE Handle)
+{
+    ULONG v = (ULONG)Handle;
+    if (!t || !v || (v & 3))
+        return NULL;
+    ULONG i = v / 4 - 1;
+    if (i >= t->Capacity || !t->Entries[i].Object)
+        return NULL;
+    return &t->Entries[i];
+}
+
+NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE Type,
+                                   KPROCESSOR_MODE AccessMode, PVOID *Object, PACCESS_MASK GrantedAccess)
+{
+    UNREFERENCED_PARAMETER(AccessMode);
+    PVOID object;
+    ACCESS_MASK granted;
+    if (Handle == NtCurrentProcess() || Handle == NtCurrentThread()) {
+        POBJECT_TYPE pseudoType = Handle == NtCurrentProcess() ? PsProcessType : PsThreadType;
+        if (!pseudoType || (Type && Type != pseudoType))
+            return STATUS_OBJECT_TYPE_MISMATCH;
+        object = Handle == NtCurrentProcess() ? (PVOID)PsGetCurrentProcess() : (PVOID)PsGetCurrentThread();
+        granted = pseudoType->GenericAll;
+        ObReferenceObject(object);
+    } else {
+        ULONG flags = KeDisableInterrupts();
+        HANDLE_TABLE_ENTRY *e = ObpLookup((PHANDLE_TABLE)PsGetCurrentProcess()->ObjectTable, Handle);
+        if (!e) {
+            KeRestoreInterrupts(flags);
+            return STATUS_INVALID_HANDLE;
+        }
+        object = e->Object;
+        granted = e->GrantedAccess;
+        if (Type && OBJECT_TO_OBJECT_HEADER(object)->Type != Type) {
+            KeRestoreInterrupts(flags);
+            return STATUS_OBJECT_TYPE_MISMATCH;
+        }
+        ObReferenceObject(object);
+        KeRestoreInterrupts(flags);
+    }
+    POBJECT_TYPE type = OBJECT_TO_OBJECT_HEADER(object)->Type;
+    DesiredAccess = ObMapDesiredAccess(type, DesiredAccess);
+    if ((granted & DesiredAccess) != DesiredAccess) {
+        ObDereferenceObject(object);
+        return STATUS_ACCESS_DENIED;
+    }
+    *Object = object;
+    if (GrantedAccess)
+        *GrantedAccess = granted;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ObpCloseHandleInTable(PHANDLE_TABLE t, HANDLE Handle)
+{
+    ULONG flags = KeDisableInterrupts();
+    HANDLE_TABLE_ENTRY *e = ObpLookup(t, Handle);
+    if (!e) {
+        KeRestoreInterrupts(flags);
+        return STATUS_INVALID_HANDLE;
+    }
+    PVOID object = e->Object;
+    e->Object = NULL;
+    e->GrantedAccess = 0;
+    t->HandleCount--;
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(object);
+    ULONG before = (ULONG)h->HandleCount--;
+    KeRestoreInterrupts(flags);
+    if (h->Type->CloseProcedure)
+        h->Type->CloseProcedure(object, before);
+    ObDereferenceObject(object);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ObCloseHandle(HANDLE Handle)
+{
+    return ObpCloseHandleInTable((PHANDLE_TABLE)PsGetCurrentProcess()->ObjectTable, Handle);
+}
+
+VOID ObKillProcess(PEPROCESS Process)
+{
+    PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
+    if (!t)
+        return;
+    for (ULONG i = 0; i < t->Capacity; i++)
+        if (t->Entries[i].Object)
+            ObpCloseHandleInTable(t, (HANDLE)((i + 1) * 4));
+    if (t->Entries)
+        ExFreePoolWithTag(t->Entries, 'btbO');
+    ExFreePoolWithTag(t, 'btbO');
+    Process->ObjectTable = NULL;
+}
+
+ULONG ObQueryHandleCount(PEPROCESS Process)
+{
+    PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
+    return t ? t->HandleCount : 0;
+}
+
+/* NtClose - In: a handle of the calling process. Result: STATUS_SUCCESS, STATUS_INVALID_HANDLE. */
+NTSTATUS NTAPI NtClose(HANDLE Handle)
+{
+    return ObCloseHandle(Handle);
+}

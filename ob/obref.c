@@ -1,0 +1,58 @@
+/* obref.c - object creation and reference counting. */
+#include "ob.h"
+#include "pool.h"
+#include "rtl.h"
+
+NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PVOID *Object)
+{
+    if (BodySize > 0x100000)
+        return STATUS_INVALID_PARAMETER;
+    POBJECT_HEADER h = ExAllocatePoolZero(NonPagedPool, sizeof(OBJECT_HEADER) + BodySize,
+                                          Type->PoolTag ? Type->PoolTag : 'jbO ');
+    if (!h)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    h->PointerCount = 1;
+    h->Type = Type;
+    ULONG flags = KeDisableInterrupts();
+    Type->ObjectCount++;
+    KeRestoreInterrupts(flags);
+    *Object = h + 1;
+    return STATUS_SUCCESS;
+}
+
+VOID ObReferenceObject(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    ULONG flags = KeDisableInterrupts();
+    if (h->PointerCount <= 0)
+        KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)h->Type, (ULONG_PTR)Object, 1, h->PointerCount);
+    h->PointerCount++;
+    KeRestoreInterrupts(flags);
+}
+
+VOID ObDereferenceObject(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    ULONG flags = KeDisableInterrupts();
+    if (h->PointerCount <= 0)
+        KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)h->Type, (ULONG_PTR)Object, 2, h->PointerCount);
+    LONG left = --h->PointerCount;
+    KeRestoreInterrupts(flags);
+    if (left)
+        return;
+    POBJECT_TYPE type = h->Type;
+    if (type->DeleteProcedure)
+        type->DeleteProcedure(Object);
+    flags = KeDisableInterrupts();
+    type->ObjectCount--;
+    KeRestoreInterrupts(flags);
+    ExFreePoolWithTag(h, type->PoolTag ? type->PoolTag : 'jbO ');
+}
+
+ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess)
+{
+    if (DesiredAccess & (GENERIC_ALL | MAXIMUM_ALLOWED | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE))
+        DesiredAccess = (DesiredAccess & ~(GENERIC_ALL | MAXIMUM_ALLOWED | GENERIC_READ | GENERIC_WRITE |
+                                           GENERIC_EXECUTE)) | Type->GenericAll;
+    return DesiredAccess;
+}
