@@ -15,9 +15,9 @@
 typedef void (*ht_fn)(void);
 struct ht_case { const char *name; ht_fn fn; };
 
-static int ht_failed_now;
-static struct ht_case ht_cases[512];
-static int ht_ncases;
+static int ht_failed_now __attribute__((unused));
+static struct ht_case ht_cases[512] __attribute__((unused));
+static int ht_ncases __attribute__((unused));
 
 #define HT_TEST(test) \
     static void test(void); \

@@ -12,15 +12,6 @@
 #include "ntdef.h"
 #include "hosttest.h"
 
-/* TODO(lead): hosttest.h's HT_TEST names its parameter `name`, which also rewrites the member
-   access `.name`, so no test compiles; this equivalent definition stands in until it is fixed. */
-#undef HT_TEST
-#define HT_TEST(TestName) \
-    static void TestName(void); \
-    __attribute__((constructor)) static void ht_reg_##TestName(void) { \
-        ht_cases[ht_ncases].name = #TestName; ht_cases[ht_ncases++].fn = TestName; } \
-    static void TestName(void)
-
 #define GENSVC "build/tools/gensvc"
 
 static char TmpDir[] = "/tmp/nnt_gensvc_XXXXXX";

@@ -7,15 +7,6 @@
 #include "ntstatus.h"
 #include "pfn.h"
 
-/* TODO(lead): hosttest.h's HT_TEST names its parameter `name`, which also rewrites the member
-   access `.name`, so no test compiles; this equivalent definition stands in until it is fixed. */
-#undef HT_TEST
-#define HT_TEST(TestName) \
-    static void TestName(void); \
-    __attribute__((constructor)) static void ht_reg_##TestName(void) { \
-        ht_cases[ht_ncases].name = #TestName; ht_cases[ht_ncases++].fn = TestName; } \
-    static void TestName(void)
-
 static jmp_buf BugCheckJump;
 static int BugCheckArmed;
 static ULONG_PTR BugCheckCode, BugCheckParameters[4];

@@ -8,15 +8,6 @@
 #include "hosttest.h"
 #include "rtl.h"
 
-/* TODO(lead): hosttest.h's HT_TEST names its parameter `name`, which also rewrites the member
-   access `.name`, so no test compiles; this equivalent definition stands in until it is fixed. */
-#undef HT_TEST
-#define HT_TEST(TestName) \
-    static void TestName(void); \
-    __attribute__((constructor)) static void ht_reg_##TestName(void) { \
-        ht_cases[ht_ncases].name = #TestName; ht_cases[ht_ncases++].fn = TestName; } \
-    static void TestName(void)
-
 /* ---- rtl/string.c under test names (the host otherwise uses libc's) */
 #undef wcslen
 #undef wcscmp

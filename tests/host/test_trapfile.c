@@ -13,15 +13,6 @@
 #include "trapfile.h"
 #include "hosttest.h"
 
-/* TODO(lead): hosttest.h's HT_TEST names its parameter `name`, which also rewrites the member
-   access `.name`, so no test compiles; this equivalent definition stands in until it is fixed. */
-#undef HT_TEST
-#define HT_TEST(TestName) \
-    static void TestName(void); \
-    __attribute__((constructor)) static void ht_reg_##TestName(void) { \
-        ht_cases[ht_ncases].name = #TestName; ht_cases[ht_ncases++].fn = TestName; } \
-    static void TestName(void)
-
 #define TRAPDUMP "build/tools/trapdump"
 #define FRAME_AT KI_TRAP_RECORD_HEADER_SIZE         /* payload offset in the record */
 #define F(x) (FRAME_AT + offsetof(KTRAP_FRAME, x))  /* record offset of a frame field */
