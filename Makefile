@@ -117,7 +117,7 @@ test: setup all $(HOST_TESTS)
 	NANONT_BUILD=$(B) tools/test.sh $(HOST_TESTS)
 
 bench: setup all
-	tools/bench.sh
+	NANONT_BUILD=$(B) tools/bench.sh
 
 gdb: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --gdb --init hello.exe $(RUN_ARGS)

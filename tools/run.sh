@@ -44,6 +44,7 @@ usage: tools/run.sh [options]
   --interactive          serial (and QEMU monitor, Ctrl-A c) on the terminal, no timeout
   --icount               -icount shift=0: one TSC tick is one instruction (implies TCG)
   --kvm | --no-kvm       force KVM / force software emulation (default: probe, see docs)
+  --kvm-probe-only       only run the KVM probe: exit 0 when KVM works here, 1 otherwise
   --kill-at-random MIN_MS MAX_MS   SIGKILL QEMU at a random time in the window (exit 6)
   --qemu-arg ARG         pass ARG to QEMU, repeatable
   --memory MB            guest memory (default 128)
@@ -82,6 +83,7 @@ while [[ $# -gt 0 ]]; do
     --interactive)     interactive=1; shift ;;
     --icount)          icount=1; shift ;;
     --kvm)             kvm=yes; shift ;;
+    --kvm-probe-only)  probe_only=1; shift ;;
     --no-kvm)          kvm=no; shift ;;
     --kill-at-random)  [[ $# -ge 3 ]] || die "--kill-at-random needs MIN_MS MAX_MS"
                        kill_min=$2; kill_max=$3; shift 3 ;;
@@ -259,6 +261,10 @@ kvm_probe() {
     say "KVM probe: $verdict ($why); cached in $cache"
     [[ $verdict == yes ]]
 }
+
+if [[ ${probe_only:-0} == 1 ]]; then
+    if kvm_probe; then exit 0; else exit 1; fi
+fi
 
 accel=tcg
 case $kvm in

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# tools/bench.sh - `make bench`: boot the benchmark programs and print their figures.
+#
+# Instructions are counted under software emulation with -icount shift=0 (one TSC tick = one
+# instruction: exact and repeatable on any machine); where a probe shows that real KVM works, the
+# same programs also run under KVM and report median cycles. Each program prints
+# `bench NAME VALUE UNIT` lines; this script prints them as a table and then repeats every
+# machine-readable line at the end. See docs/benchmarks.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD=${NANONT_BUILD:-build}
+KERNEL=$BUILD/nanont.elf
+LOG=$BUILD/bench-logs
+mkdir -p "$LOG"
+RESULTS=$LOG/results.txt
+: > "$RESULTS"
+
+# boot NAME UNIT RUNNER-ARGS...: run one program, keep its bench lines
+boot() {
+    local name=$1 unit=$2; shift 2
+    local log=$LOG/$name.log
+    if ! tools/run.sh --kernel "$KERNEL" --timeout 300 "$@" > "$log" 2>&1; then
+        echo "bench.sh: $name failed (log: $log)" >&2
+        tail -n 20 "$log" >&2
+        return 1
+    fi
+    grep -E '^bench [A-Za-z0-9_]+ [0-9.]+ ' "$log" | sed "s/\$/ [$unit]/" >> "$RESULTS" || true
+}
+
+status=0
+# system-service path: sysenter and int 2Eh, with the calibration floors
+boot sys-sysenter icount --icount --append "bench" --init "benchsys.exe instructions" || status=1
+boot sys-int2e icount --icount --append "bench syscall=int2e" --init "benchsys.exe instructions" || status=1
+# further benchmark programs, when they exist
+for prog in benchps benchio benchtrap; do
+    [[ -f $BUILD/user/$prog.exe ]] || continue
+    disk=()
+    if [[ $prog != benchps && -f $BUILD/disk.img ]]; then
+        cp "$BUILD/disk.img" "$LOG/$prog-disk.img"
+        disk=(--disk "$LOG/$prog-disk.img")
+    fi
+    boot "$prog" icount --icount "${disk[@]}" --append "bench" --init "$prog.exe instructions" || status=1
+done
+# real cycles, only where KVM proves it can run a paged 32-bit guest
+if tools/run.sh --kernel "$KERNEL" --kvm-probe-only >/dev/null 2>&1; then
+    boot sys-sysenter-kvm kvm --kvm --append "bench" --init "benchsys.exe cycles" || true
+    boot sys-int2e-kvm kvm --kvm --append "bench syscall=int2e" --init "benchsys.exe cycles" || true
+fi
+
+echo
+echo "NanoNT benchmarks ($(date -u +%Y-%m-%d), QEMU $(qemu-system-i386 --version | head -n1 | awk '{print $4}'))"
+printf '%-36s %12s  %s\n' "figure" "value" "unit"
+printf '%-36s %12s  %s\n' "------" "-----" "----"
+while read -r _ name value unit _; do
+    printf '%-36s %12s  %s\n' "$name" "$value" "$unit"
+done < "$RESULTS"
+
+# the targets of issue 3, checked against this run
+get() { awk -v n="$1" '$2 == n { print $3; exit }' "$RESULTS"; }
+rt=$(get sysenter_null_roundtrip); pa=$(get sysenter_per_arg_dword)
+if [[ -n $rt ]]; then
+    echo
+    echo "sysenter null round trip: $rt instructions (target <= 90; WRK's path is about 105)"
+    echo "sysenter cost per argument dword: $pa instructions (target <= 1)"
+fi
+echo
+cut -d' ' -f1-4 "$RESULTS"
+exit $status
