@@ -93,7 +93,7 @@ for t in "${host_tests[@]}"; do run_host_test "$t"; done
 guest_test() {
     local -a w words=() modules=() args
     read -ra w <<<"$1"
-    local name=${w[0]} expect=${w[1]:-} init='' tmo=$DEFAULT_TIMEOUT disk=no script='' i kv
+    local name=${w[0]} expect=${w[1]:-} init='' iargs='' tmo=$DEFAULT_TIMEOUT disk=no script='' i kv
     local log=$LOGDIR/$name.log result=$LOGDIR/$name.result img='' rc=0 why='' p=0 f=0 line
     finish() { echo "$1 $2 $3" >"$result"; }
     : >"$log"
@@ -102,6 +102,7 @@ guest_test() {
         case $kv in
         --)         words=("${w[@]:i+1}"); break ;;
         init=*)     init=${kv#init=} ;;
+        args=*)     iargs=${kv#args=} ;;
         timeout=*)  tmo=${kv#timeout=} ;;
         disk=yes)   disk=yes ;;
         disk=no)    disk=no ;;
@@ -118,6 +119,7 @@ guest_test() {
     [[ -f $KERNEL ]] || { finish 0 1 "no kernel $KERNEL"; return; }
 
     init=${init:-$name.exe}
+    [[ -n $iargs ]] && init="$init ${iargs//,/ }"
     # a \SystemRoot path is read from the disk; any other init travels as a module
     if [[ -z $script && $init != *\\* ]]; then modules=("$BUILD/user/${init%% *}" "${modules[@]}"); fi
     for m in "${modules[@]}"; do
