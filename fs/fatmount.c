@@ -47,7 +47,7 @@ static NTSTATUS FatpParseBootSector(PFAT_VOLUME Vol, const UCHAR *Boot)
     if (Meta >= Total) {
         return STATUS_UNRECOGNIZED_VOLUME;
     }
-    Clusters = (ULONG)((Total - Meta) / SectorsPerCluster);
+    Clusters = (Total - (ULONG)Meta) / SectorsPerCluster;    /* Meta < Total: fits in 32 bits */
     if (Clusters == 0) {
         return STATUS_UNRECOGNIZED_VOLUME;
     }

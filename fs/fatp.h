@@ -17,15 +17,7 @@
 
 #include "fat.h"
 
-#ifdef NANONT_HOST
-#include <string.h>
-#else
-/* TODO: take these from inc/rtl.h once the kernel's rtl provides it. */
-void *memcpy(void *Destination, const void *Source, size_t Count);
-void *memmove(void *Destination, const void *Source, size_t Count);
-void *memset(void *Destination, int Value, size_t Count);
-int memcmp(const void *A, const void *B, size_t Count);
-#endif
+#include "rtl.h"                            /* memcpy, memset, memcmp, memmove */
 
 #define FAT_POOL_TAG 0x20746146u             /* 'Fat ' */
 

@@ -7,7 +7,7 @@
  */
 #include "fatp.h"
 
-/* FatpFatByteLba - where the FAT byte for Cluster's entry lives in the active copy. */
+/* FatpFatBytePosition - sector and offset of byte ByteOffset of the active FAT copy. */
 static VOID FatpFatBytePosition(PFAT_VOLUME Vol, ULONG ByteOffset, PULONG Lba, PULONG Offset)
 {
     *Lba = Vol->ReservedSectors + Vol->ActiveFat * Vol->FatSectors +

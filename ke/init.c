@@ -16,6 +16,7 @@
 
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
+VOID ExRunSelfTests(VOID);
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -84,6 +85,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     DbgPrint("NanoNT: system calls enter through %s\n",
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
+    ExRunSelfTests();
     PsInitSystem();
     KiIdleLoop();
 }

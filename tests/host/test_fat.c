@@ -17,11 +17,15 @@
 
 /* ------------------------------------------------------------------ pool shim */
 static long PoolOutstanding;
+static long PoolFailAt;                 /* > 0: the PoolFailAt-th allocation from now fails */
 
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     (void)PoolType;
     (void)Tag;
+    if (PoolFailAt > 0 && --PoolFailAt == 0) {
+        return NULL;
+    }
     PVOID P = malloc(NumberOfBytes);
     if (P != NULL) {
         PoolOutstanding++;
@@ -1090,9 +1094,15 @@ HT_TEST(fuzzed_metadata_never_crashes)
 }
 
 /* ------------------------------------------------------------------ crash safety of rename */
+static int CopyFileForOom(const char *From, const char *To);
 static int CopyFile(const char *From, const char *To)
 {
     return Sh("cp '%s' '%s'", From, To) == 0;
+}
+
+static int CopyFileForOom(const char *From, const char *To)
+{
+    return CopyFile(From, To);
 }
 
 /* FsckOnlyLeaks - fsck's complaints are limited to lost clusters and the free count. */
@@ -1100,6 +1110,9 @@ static int FsckOnlyLeaks(const char *Image, int *Clean)
 {
     char Out[8192], *Line, *Save;
     int Rc = FsckOutput(Image, Out, sizeof(Out)), Ok = 1, Lines = 0;
+    if (getenv("FAT_TEST_VERBOSE") != NULL) {
+        printf("%s", Out);
+    }
     for (Line = strtok_r(Out, "\n", &Save); Line; Line = strtok_r(NULL, "\n", &Save)) {
         Lines++;
         if (strncmp(Line, "fsck.fat", 8) == 0 || strstr(Line, " files, ") ||
@@ -1231,6 +1244,73 @@ HT_TEST(crash_during_move)
     static const CRASH_CASE Move = { "move to another directory", "WINDOWS\\TrapFrame.tmp",
                                      "Other\\TrapFrame", FALSE };
     CrashRename("-F 16 -s 1", 4096, &Move);
+}
+
+/* ------------------------------------------------------------------ out of memory */
+/* Every allocation in turn fails once: each call fails cleanly, nothing leaks, fsck is clean. */
+HT_TEST(allocation_failures_are_clean)
+{
+    const char *Base = Img("oombase.img"), *Work = Img("oom.img");
+    static unsigned char A[3000];
+    int Failures = 0, Tried = 0;
+    TDEV D;
+
+    MakeImage(Base, "-F 16", 16384);
+    Pattern(A, sizeof(A), 41);
+    PFAT_VOLUME V = Mount(&D, Base);
+    HT_CHECK(V != NULL);
+    if (V == NULL) {
+        return;
+    }
+    HT_CHECK_EQ(STATUS_SUCCESS, TMkdir(V, "dir"));
+    HT_CHECK_EQ(STATUS_SUCCESS, WriteWhole(V, "dir\\old file.txt", A, 1000));
+    HT_CHECK_EQ(STATUS_SUCCESS, WriteWhole(V, "dir\\victim.txt", A, 100));
+    Unmount(&D, V);
+
+    for (long N = 1; N < 200; N++) {
+        PFAT_FILE F = NULL;
+        ULONG Got;
+        int Stop = 0;
+        CopyFileForOom(Base, Work);
+        if (!DevOpen(&D, Work)) {
+            HT_CHECK(0);
+            return;
+        }
+        PoolFailAt = N;
+        V = NULL;
+        if (NT_SUCCESS(FatMount(&D.Dev, &V))) {
+            if (NT_SUCCESS(TCreate(V, "dir\\new long file name.txt", FAT_FILE_OPEN_IF, 0, &F))) {
+                FatWrite(F, 0, A, sizeof(A), &Got);
+                FatClose(F);
+            }
+            TMkdir(V, "dir\\sub directory");
+            TRename(V, "dir\\old file.txt", "dir\\sub directory\\renamed file.txt", FALSE);
+            TRename(V, "dir\\new long file name.txt", "dir\\victim.txt", TRUE);
+            TDelete(V, "dir\\victim.txt");
+            if (NT_SUCCESS(TCreate(V, "dir", FAT_FILE_OPEN, 0, &F))) {
+                FAT_DIRECTORY_INFORMATION Di;
+                while (NT_SUCCESS(FatQueryDirectory(F, FALSE, &Di))) {
+                }
+                FatClose(F);
+            }
+            Stop = PoolFailAt > 0;          /* nothing failed: every allocation was tried */
+            PoolFailAt = 0;
+            HT_CHECK_EQ(STATUS_SUCCESS, FatUnmount(V));
+        } else {
+            Failures++;
+        }
+        PoolFailAt = 0;
+        HT_CHECK(!D.OutOfRange);
+        DevClose(&D);
+        HT_CHECK_EQ(0, PoolOutstanding);
+        HT_CHECK(FsckClean(Work));
+        if (Stop) {
+            break;
+        }
+        Tried++;
+    }
+    printf("allocation failures injected at %d points (%d during mount)\n", Tried, Failures);
+    HT_CHECK(Failures > 0 && Tried > 20);
 }
 
 /* ------------------------------------------------------------------ two volumes at once */
@@ -1767,7 +1847,8 @@ static void RandomOperations(const char *Options, unsigned Kb, unsigned Operatio
     }
 }
 
-HT_TEST(random_operations_fat32) { RandomOperations("-F 32", 65536, 3000, 1); }
-HT_TEST(random_operations_fat12_small) { RandomOperations("-F 12", 360, 2000, 2); }
+HT_TEST(random_operations_fat32) { RandomOperations("-F 32", 65536, 5000, 1); }
+HT_TEST(random_operations_fat16) { RandomOperations("-F 16", 16384, 3000, 3); }
+HT_TEST(random_operations_fat12_small) { RandomOperations("-F 12 -s 1", 100, 2000, 2); }
 
 HT_MAIN()
