@@ -25,7 +25,7 @@ typedef const char *PCSTR;
 typedef uint16_t USHORT, *PUSHORT, WCHAR, *PWCHAR, *PWSTR, WORD;
 typedef const uint16_t *PCWSTR;
 typedef int16_t SHORT;
-typedef uint32_t ULONG, *PULONG, DWORD, ACCESS_MASK;
+typedef uint32_t ULONG, *PULONG, DWORD, ACCESS_MASK, *PACCESS_MASK;
 typedef int32_t LONG, *PLONG;
 typedef int32_t NTSTATUS;
 typedef uint64_t ULONGLONG, *PULONGLONG;
