@@ -53,8 +53,7 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 /* services plumbing (ke/syscall.c) */
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS KiFlushGdiBatch(VOID);
-NTSTATUS KiConvertToGuiThreadForService(ULONG Index);
+NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
 extern NTSTATUS (*KeGdiFlushUserBatch)(VOID);
-extern NTSTATUS (*PsConvertToGuiThreadRoutine)(PKTHREAD Thread);
 
 #endif

@@ -23,7 +23,6 @@ KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
 ULONG KiArgumentProbeLimit = MM_USER_PROBE_ADDRESS - 16 * sizeof(ULONG);
 
 NTSTATUS (*KeGdiFlushUserBatch)(VOID);
-NTSTATUS (*PsConvertToGuiThreadRoutine)(PKTHREAD Thread);
 
 VOID KiInitializeServiceTables(VOID)
 {
@@ -64,18 +63,19 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
 
 /*
  * KiConvertToGuiThreadForService - a table-1 index beyond the limit (SPEC 6 step 3): convert the
- * calling thread to a GUI thread and let the dispatcher retry once. In: the index. Result:
- * STATUS_SUCCESS when the thread was converted now, STATUS_INVALID_SYSTEM_SERVICE when it already
- * was (the index is simply too large), or the conversion's failure status.
+ * calling thread to a GUI thread (PsConvertToGuiThread: GUI state, the large kernel stack, the
+ * shadow table) so that the dispatcher can retry once. In: the service trap frame, the only thing
+ * on the stack. Result: STATUS_SUCCESS when the thread was converted now (KTHREAD.TrapFrame is then
+ * the frame's copy on the new stack), STATUS_INVALID_SYSTEM_SERVICE when it already was a GUI
+ * thread or no GUI table exists, or the conversion's failure status.
  */
-NTSTATUS KiConvertToGuiThreadForService(ULONG Index)
+NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame)
 {
-    UNREFERENCED_PARAMETER(Index);
+    extern NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame);
     PKTHREAD thread = KeGetCurrentThread();
-    if (thread->ServiceTable == KeServiceDescriptorTableShadow || !PsConvertToGuiThreadRoutine ||
-        !KeServiceDescriptorTableShadow[1].Base)
+    if (thread->ServiceTable == KeServiceDescriptorTableShadow || !KeServiceDescriptorTableShadow[1].Base)
         return STATUS_INVALID_SYSTEM_SERVICE;
-    return PsConvertToGuiThreadRoutine(thread);
+    return PsConvertToGuiThread(TrapFrame);
 }
 
 /* KiFlushGdiBatch - SPEC 6 step 4: the thread queued GDI work in its TEB; flush it first. */

@@ -23,7 +23,8 @@ static VOID RemoveEntry(PLIST_ENTRY e)
 }
 
 VOID KiSignalDispatcherObject(DISPATCHER_HEADER *Header);   /* ke/wait.c */
-VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
+VOID KiRundownThread(PKTHREAD Thread);
+extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);                       /* ke/apc.c: flush APC queues */
 
 VOID PspDeleteProcessObject(PEPROCESS Process)
 {
@@ -61,6 +62,8 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     PEPROCESS process = PsGetCurrentProcess();
 
     KiRundownThread(t);
+    if (t->Win32Thread && PsW32ThreadCallout)
+        PsW32ThreadCallout(thread, FALSE);     /* the GUI component frees its thread state */
     _disable();
     thread->ExitStatus = ExitStatus;
     RemoveEntry(&t->ThreadListEntry);

@@ -193,20 +193,24 @@ KiGdiBatchCountRead:
         jmp     KiSystemServiceExit
 
 KiSystemServiceGuiConvert:
-        pushl   %eax                            /* saved index */
-        pushl   %eax                            /* argument */
-        call    KiConvertToGuiThreadForService  /* NTSTATUS (ULONG Index): SUCCESS = converted now */
+        /* Only the trap frame is on the stack here (ESP = EBP = frame), so the conversion may move
+           the thread to its large GUI stack: it copies the frame there and returns; we switch
+           ESP/EBP to the copy and free the old stack, then retry the dispatch once. */
+        movl    %eax, %edi                      /* the index survives the calls in EDI */
+        pushl   %ebp
+        call    KiConvertToGuiThreadForService  /* NTSTATUS (PKTRAP_FRAME): SUCCESS = converted now */
         addl    $4, %esp
-        movl    %eax, %ecx
-        popl    %eax
-        testl   %ecx, %ecx
-        jnz     1f
+        testl   %eax, %eax
+        jnz     KiSystemServiceExit
+        movl    ThTrapFrame(%ebx), %ebp         /* the frame's copy on the large stack */
+        movl    %ebp, %esp
+        call    KiFreeSmallStackAfterConversion
+        movl    %edi, %eax
         movl    ThServiceTable(%ebx), %edi      /* retry once with the shadow table */
         addl    $SERVICE_TABLE_TEST, %edi
         cmpl    SdLimit(%edi), %eax
         jb      KiSystemServiceGuiIndexOk
-        movl    $STATUS_INVALID_SYSTEM_SERVICE, %ecx
-1:      movl    %ecx, %eax
+        movl    $STATUS_INVALID_SYSTEM_SERVICE, %eax
         jmp     KiSystemServiceExit
 
 KiSystemServiceTebFault:
