@@ -9,6 +9,7 @@
 #include "arch.h"
 
 BOOLEAN KiDeliverUserApc(PKTRAP_FRAME TrapFrame);   /* ke/apc.c */
+VOID KiLoadUserDebugRegisters(PKTHREAD Thread);
 VOID KiDeliverKernelApcs(VOID);                      /* ke/apc.c */
 
 /*
@@ -47,8 +48,7 @@ VOID KiExitToUserMode(PKTRAP_FRAME Tf)
 {
     KiDeliverPendingWork(Tf);
     KeGetCurrentThread()->TrapFrame = NULL;
-    if (KeGetCurrentThread()->DebugActive)
-        __asm__ volatile("mov %0, %%dr7" :: "r"(KeGetCurrentThread()->UserDr[7]));
+    KiLoadUserDebugRegisters(KeGetCurrentThread());
 }
 
 /*
@@ -73,8 +73,7 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
         Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
     }
     t->PreviousMode = (KPROCESSOR_MODE)Tf->PreviousPreviousMode;
-    if (t->DebugActive)
-        __asm__ volatile("mov %0, %%dr7" :: "r"(t->UserDr[7]));
+    KiLoadUserDebugRegisters(t);
 }
 
 /*
@@ -93,14 +92,21 @@ VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
         Tf->ErrCode = 0;
 }
 
-/* Load the user debug registers of the thread about to run (or disable them). */
+/* Arm the thread's user debug registers for its return to user mode (no-op when inactive). */
+VOID KiLoadUserDebugRegisters(PKTHREAD Thread)
+{
+    if (!Thread->DebugActive)
+        return;
+    __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
+                     :: "r"(Thread->UserDr[0]), "r"(Thread->UserDr[1]), "r"(Thread->UserDr[2]),
+                        "r"(Thread->UserDr[3]));
+    __asm__ volatile("mov %0, %%dr7" :: "r"(Thread->UserDr[7]));
+}
+
+/* At a switch: user breakpoints never fire in the kernel; the exit re-arms them. */
 VOID KiSetThreadContextForSwitch(PKTHREAD Thread)
 {
-    if (Thread->DebugActive) {
-        __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
-                         :: "r"(Thread->UserDr[0]), "r"(Thread->UserDr[1]), "r"(Thread->UserDr[2]),
-                            "r"(Thread->UserDr[3]));
-    }
+    UNREFERENCED_PARAMETER(Thread);
     __asm__ volatile("mov %0, %%dr7" :: "r"(0));
 }
 
