@@ -3,6 +3,8 @@
  * reporting in SPEC 10's format before the init program starts.
  *   selftest=pool   100,000 allocations and frees of mixed sizes (up to 2,000 live at once)
  *                   must leave pool usage exactly where it started, contents intact.
+ *   selftest=crash  a deliberate kernel-mode page fault: must bugcheck with
+ *                   PAGE_FAULT_IN_NONPAGED_AREA and a readable dump (SPEC 1), never hang.
  */
 #include "ke.h"
 #include "pool.h"
@@ -72,6 +74,11 @@ VOID ExRunSelfTests(VOID)
     if (!strcmp(which, "pool")) {
         DbgPrint("[RUN] pool_stress\n");
         ExpPoolStress() ? passed++ : failed++;
+    }
+    if (!strcmp(which, "crash")) {
+        DbgPrint("selftest: touching an unmapped kernel address on purpose\n");
+        volatile ULONG *p = (volatile ULONG *)(MM_KERNEL_VA_REGION_END - PAGE_SIZE);
+        passed = *p;                          /* bugchecks; never returns */
     }
     DbgPrint("%u passed, %u failed\n", (unsigned)passed, (unsigned)failed);
 }
