@@ -22,10 +22,14 @@ NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String)
         chunk[n++] = (c < 0x80 && (c >= 0x20 || c == '\n' || c == '\t' || c == '\r')) ? (CHAR)c : '?';
         if (n == sizeof(chunk)) {
             HalSerialWrite(chunk, n);
+            if (HalDisplayStringRoutine)            /* the boot screen mirrors the console */
+                HalDisplayStringRoutine(chunk, n);
             n = 0;
         }
     }
     HalSerialWrite(chunk, n);
+    if (HalDisplayStringRoutine)
+        HalDisplayStringRoutine(chunk, n);
     KeRestoreInterrupts(flags);
     MmFreeCapturedUnicodeString(&s);
     return STATUS_SUCCESS;

@@ -121,6 +121,9 @@ NTSTATUS FatWrite(PFAT_FILE File, ULONG Offset, const VOID *Buffer, ULONG Length
                   PULONG BytesWritten);
 NTSTATUS FatSetEndOfFile(PFAT_FILE File, ULONG NewSize);
 NTSTATUS FatQueryInformation(PFAT_FILE File, PFAT_FILE_INFORMATION Information);
+/* Identity of the file behind an open FAT_FILE (fs/fatfileid.c): equal for two FAT_FILEs exactly
+   when they are open on the same file, stable while one of them is open. */
+PVOID FatQueryFileId(PFAT_FILE File);
 
 /* Names and directories */
 NTSTATUS FatCreateDirectory(PFAT_VOLUME Volume, PCWSTR Path, ULONG PathLength);
@@ -129,5 +132,15 @@ NTSTATUS FatQueryDirectory(PFAT_FILE Directory, BOOLEAN RestartScan,
 NTSTATUS FatDelete(PFAT_VOLUME Volume, PCWSTR Path, ULONG PathLength);
 NTSTATUS FatRename(PFAT_VOLUME Volume, PCWSTR OldPath, ULONG OldLength, PCWSTR NewPath,
                    ULONG NewLength, BOOLEAN ReplaceIfExists);
+
+/* Mount-time repair after a power cut (fs/fatcheck.c, docs/fat.md): call right after FatMount. */
+typedef struct _FAT_REPAIR_INFORMATION {
+    ULONG FatSectorsRewritten;   /* FAT sectors copied from the active FAT over a differing copy */
+    ULONG StaleFilesRemoved;     /* files whose long name ends with the stale suffix */
+    ULONG LeakedClustersFreed;   /* allocated clusters no directory entry reached */
+    BOOLEAN TreeDamaged;         /* a chain or directory was damaged: nothing was freed */
+} FAT_REPAIR_INFORMATION, *PFAT_REPAIR_INFORMATION;
+NTSTATUS FatRepairVolume(PFAT_VOLUME Volume, PCWSTR StaleSuffix,
+                         PFAT_REPAIR_INFORMATION Information);
 
 #endif

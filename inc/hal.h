@@ -14,6 +14,15 @@ VOID HalInitializePic(VOID);
 VOID HalEnableIrq(ULONG Irq);
 VOID HalEndOfInterrupt(ULONG Irq);
 VOID HalInitializeClock(VOID);
+/* PCI configuration space (hal/pci.c); SlotNumber: device in bits 0-4, function in bits 5-7 */
+typedef enum _BUS_DATA_TYPE { Cmos = 0, PCIConfiguration = 4 } BUS_DATA_TYPE;
+ULONG HalGetBusDataByOffset(BUS_DATA_TYPE BusDataType, ULONG BusNumber, ULONG SlotNumber,
+                            PVOID Buffer, ULONG Offset, ULONG Length);
+
+/* The boot screen: when set (by win32k), console text (DbgPrint, NtDisplayString) also goes
+   there. Called with interrupts disabled. */
+extern VOID (*HalDisplayStringRoutine)(const CHAR *Text, ULONG Length);
+
 DECLSPEC_NORETURN VOID HalPowerOff(ULONG ExitCode);   /* isa-debug-exit: 0 pass, 1 fail, 2 bugcheck */
 
 #endif

@@ -83,12 +83,28 @@ typedef struct _KWAIT_BLOCK {
 #define THREAD_WAIT_OBJECTS 4
 #define MAXIMUM_WAIT_OBJECTS 64
 
+typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
+typedef enum _KWAIT_REASON {
+    Executive = 0, Suspended = 5, UserRequest = 6, DelayExecution = 4
+} KWAIT_REASON;
+
+/* A deferred procedure call: NanoNT runs a timer's DPC directly from the clock interrupt. */
+struct _KDPC;
+typedef VOID (*PKDEFERRED_ROUTINE)(struct _KDPC *Dpc, PVOID DeferredContext, PVOID SystemArgument1,
+                                   PVOID SystemArgument2);
+typedef struct _KDPC {
+    PKDEFERRED_ROUTINE DeferredRoutine;
+    PVOID DeferredContext;
+    PVOID SystemArgument1, SystemArgument2;
+} KDPC, *PKDPC;
+
 typedef struct _KTIMER {
     DISPATCHER_HEADER Header;
     ULONGLONG DueTick;                 /* in KeTickCount units */
-    LIST_ENTRY TimerListEntry;
+    LIST_ENTRY TimerListEntry;         /* in the clock's list, sorted by DueTick */
     LONG Period;                       /* ms, 0 = one shot */
     BOOLEAN Inserted;
+    PKDPC Dpc;                         /* run when the timer expires (ke/timer.c) */
 } KTIMER, *PKTIMER;
 
 typedef struct _KEVENT { DISPATCHER_HEADER Header; } KEVENT, *PKEVENT;
@@ -144,6 +160,9 @@ _Static_assert(sizeof(KSERVICE_TABLE_DESCRIPTOR) == 16, "descriptor size");
 
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
+/* Register service table Index (1-3) once (ke/syscall.c); FALSE for index 0, an index out of
+   range, one already in use, or an empty/invalid table. */
+BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCHAR Number, ULONG Index);
 
 /* ------------------------------------------------------------------ threads and processes */
 typedef enum _KTHREAD_STATE {
@@ -194,6 +213,12 @@ typedef struct _KTHREAD {
     BOOLEAN SystemThread;
     BOOLEAN ServiceFrameEdited;        /* KiBeginTrapFrameEdit moved the frame link ... */
     PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
+
+    /* waits, APCs and suspension (issue 4: ke/wait.c, ke/apc.c, ke/thrdobj.c) */
+    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (KeEnterCriticalRegion) */
+    UCHAR WaitReason;
+    BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
+    KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
 } KTHREAD, *PKTHREAD;
 
 typedef struct _KPROCESS {
@@ -304,6 +329,52 @@ DECLSPEC_NORETURN VOID KeBugCheckWithTf(ULONG BugCheckCode, ULONG_PTR P1, ULONG_
 ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 ULONG KeDisableInterrupts(VOID);
 VOID KeRestoreInterrupts(ULONG Flags);
+
+/* ------------------------------------------------------------------ dispatcher routines (issue 4) */
+#define MAXIMUM_SUSPEND_COUNT 127
+
+/* ke/wait.c */
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                               BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray);
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval);
+VOID KiWaitTest(DISPATCHER_HEADER *Object);
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus);
+/* ke/eventobj.c, ke/semphobj.c, ke/mutntobj.c */
+VOID KeInitializeEvent(PKEVENT Event, KOBJECTS Type, BOOLEAN State);
+LONG KeSetEvent(PKEVENT Event);
+LONG KeResetEvent(PKEVENT Event);
+LONG KePulseEvent(PKEVENT Event);
+VOID KeInitializeSemaphore(PKSEMAPHORE Semaphore, LONG Count, LONG Limit);
+NTSTATUS KeReleaseSemaphore(PKSEMAPHORE Semaphore, LONG Adjustment, PLONG PreviousCount);
+VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner);
+NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount);
+VOID KeRundownMutants(PKTHREAD Thread);
+/* ke/timer.c: times are 100 ns units, negative = relative, positive = absolute since boot */
+VOID KeInitializeTimerEx(PKTIMER Timer, KOBJECTS Type);
+BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc);
+BOOLEAN KeCancelTimer(PKTIMER Timer);
+ULONGLONG KiTimeToTick(LONGLONG Time);
+/* ke/apc.c */
+VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
+                     PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
+BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2);
+BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
+BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
+VOID KeEnterCriticalRegion(VOID);
+VOID KeLeaveCriticalRegion(VOID);
+/* ke/thrdobj.c */
+VOID KeInitializeThreadDispatcher(PKTHREAD Thread);
+ULONG KeSuspendThread(PKTHREAD Thread);
+ULONG KeResumeThread(PKTHREAD Thread);
+VOID KeForceResumeThread(PKTHREAD Thread);
+VOID KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+
+/* Device interrupts (ke/intr.c): Routine runs at interrupt time, interrupts disabled. */
+typedef VOID (*PKINTERRUPT_ROUTINE)(PVOID Context);
+NTSTATUS KeConnectInterruptRoutine(ULONG Irq, PKINTERRUPT_ROUTINE Routine, PVOID Context);
 
 #define ASSERT(e) do { if (!(e)) KeBugCheckEx(MANUALLY_INITIATED_CRASH, __LINE__, (ULONG_PTR)__FILE__, 0xA55E, 0); } while (0)
 

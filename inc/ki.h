@@ -44,6 +44,7 @@ NTSTATUS KiSafeZero(PVOID Destination, SIZE_T Length);
 /* scheduler (ke/sched.c) */
 VOID KiInitializeScheduler(PKTHREAD IdleThread);
 VOID KiReadyThread(PKTHREAD Thread);
+VOID KiSetPriorityThread(PKTHREAD Thread, CHAR Priority);
 VOID KiSwapThread(VOID);           /* run the next ready thread; the current one must not be Running */
 VOID KiYieldThread(VOID);
 VOID KiClockTick(VOID);

@@ -9,6 +9,8 @@
 #define MI_PTE_PRESENT  0x001
 #define MI_PTE_WRITE    0x002
 #define MI_PTE_USER     0x004
+#define MI_PTE_WRITE_THROUGH 0x008
+#define MI_PTE_CACHE_DISABLE 0x010
 #define MI_PTE_LARGE    0x080
 #define MI_PTE_OWNED    0x200          /* software bit: the page belongs to this address space */
 
@@ -24,6 +26,12 @@ PVOID MmCreateKernelStack(ULONG Pages, PVOID *StackLimit);   /* returns the stac
 VOID MmDeleteKernelStack(PVOID StackBase, ULONG Pages);
 PVOID MmMapKernelPages(ULONG Pages);                          /* fresh zeroed pages, 4 KiB mapped */
 VOID MmUnmapKernelPages(PVOID Base, ULONG Pages);
+
+/* device memory (mm/kernelva.c) */
+typedef LARGE_INTEGER PHYSICAL_ADDRESS;
+typedef enum _MEMORY_CACHING_TYPE { MmNonCached = 0, MmCached = 1, MmWriteCombined = 2 } MEMORY_CACHING_TYPE;
+PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes, MEMORY_CACHING_TYPE CacheType);
+VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes);
 
 /* process address spaces */
 NTSTATUS MmCreateProcessAddressSpace(PULONG DirectoryTableBase);
@@ -42,6 +50,13 @@ NTSTATUS MmCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length
 NTSTATUS MmCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);
 NTSTATUS MmCaptureUnicodeString(PUNICODE_STRING Captured, PCUNICODE_STRING UserString, ULONG MaxBytes);
 VOID MmFreeCapturedUnicodeString(PUNICODE_STRING Captured);
+
+/* user virtual memory by reservation (mm/virtual.c) */
+struct _EPROCESS;
+NTSTATUS MmAllocateVirtualMemory(struct _EPROCESS *Process, PULONG Base, PULONG Size, ULONG AllocationType,
+                                 ULONG Protect);
+NTSTATUS MmFreeVirtualMemory(struct _EPROCESS *Process, PULONG Base, PULONG Size, ULONG FreeType);
+VOID MmDeleteVads(struct _EPROCESS *Process);
 
 /* shared pages */
 extern ULONG MmSharedUserDataPfn;

@@ -4,6 +4,8 @@
 
 #include "ps.h"
 #include "nti386.h"
+#include "ob.h"
+#include "ntpsapi.h"
 
 #define NTDLL_BASE           0x77F00000UL
 #define PSP_PEB_ADDRESS      0x7FFDF000UL
@@ -32,10 +34,20 @@ extern NTDLL_KERNEL_EXPORTS PspSystemDll;
 NTSTATUS PspInitializeSystemDll(VOID);
 NTSTATUS PspMapSystemDll(ULONG DirectoryTableBase);
 
+/* A new process with its initial thread (started). *Process comes back referenced (the caller
+   dereferences it); *Thread (optional) is not referenced: valid until the caller next waits. */
 NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
                           BOOLEAN InitialProcess, PEPROCESS *Process, PETHREAD *Thread);
+/* A new user thread at Eip/Esp or at a CONTEXT, on a stack described by Stack (optional).
+   *Thread comes back referenced (the caller dereferences it). */
+struct _INITIAL_TEB;
 NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Context,
-                         BOOLEAN CreateSuspended, PETHREAD *Thread);
+                         const struct _INITIAL_TEB *Stack, BOOLEAN CreateSuspended, PETHREAD *Thread);
+VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus);
+/* ps/image.c: find an executable by path; PspCloseImageFile releases what it returned */
+NTSTATUS PspOpenImageFile(PCSTR Path, const VOID **Image, PULONG ImageSize, PCSTR *ImageName);
+VOID PspCloseImageFile(const VOID *Image);
+extern OBJECT_TYPE PspProcessObjectType, PspThreadObjectType;
 NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa);
 VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);

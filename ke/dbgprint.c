@@ -5,6 +5,9 @@
 #include "rtl.h"
 #include "arch.h"
 
+/* The boot screen console, when win32k has set one up (inc/hal.h). */
+VOID (*HalDisplayStringRoutine)(const CHAR *Text, ULONG Length);
+
 ULONG DbgPrint(PCSTR Format, ...)
 {
     CHAR buffer[512];
@@ -18,6 +21,8 @@ ULONG DbgPrint(PCSTR Format, ...)
         n = sizeof(buffer) - 1;
     ULONG flags = KeDisableInterrupts();        /* one line is not interleaved with another */
     HalSerialWrite(buffer, (ULONG)n);
+    if (HalDisplayStringRoutine)
+        HalDisplayStringRoutine(buffer, (ULONG)n);
     KeRestoreInterrupts(flags);
     return (ULONG)n;
 }

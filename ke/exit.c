@@ -60,7 +60,9 @@ VOID KiExitToUserMode(PKTRAP_FRAME Tf)
 VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
 {
     PKTHREAD t = KeGetCurrentThread();
+    t->ServiceExitActive = TRUE;          /* Tf->Eax now holds the service's result */
     KiDeliverPendingWork(Tf);
+    t->ServiceExitActive = FALSE;
     if (t->ServiceFrameEdited) {
         t->TrapFrame = t->ServiceFrameLink;
         t->ServiceFrameEdited = FALSE;

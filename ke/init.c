@@ -13,10 +13,13 @@
 #include "arch.h"
 #include "loader.h"
 #include "rtl.h"
+#include "io.h"
 
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
+VOID ExsInitializeSampleServices(VOID);   /* ex/sample/sample.c: the example table 2 */
 VOID ExRunSelfTests(VOID);
+VOID Win32kInitialize(VOID);              /* win32k/w32init.c: the GUI table 1 and the display */
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -75,6 +78,8 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     HalInitializeClock();
     KiCalibrateTsc();
     KiInitializeServiceTables();
+    ExsInitializeSampleServices();        /* the example extension registers table 2 */
+    Win32kInitialize();                   /* the GUI component registers table 1 */
 
     CHAR opt[16];
     KiForceIntSystemCall = KeGetBootOption("syscall", opt, sizeof(opt)) && !strcmp(opt, "int2e");
@@ -86,6 +91,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
     ExRunSelfTests();
+    IoInitSystem();                   /* the disk and \SystemRoot (io/iomount.c) */
     PsInitSystem();
     KiIdleLoop();
 }

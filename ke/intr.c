@@ -3,6 +3,26 @@
 #include "ki.h"
 #include "hal.h"
 
+/* Routines connected to device IRQs (KeConnectInterruptRoutine); called after the EOI with
+   interrupts disabled. */
+static PKINTERRUPT_ROUTINE KiIrqRoutine[16];
+static PVOID KiIrqContext[16];
+
+/* KeConnectInterruptRoutine - call Routine(Context) on every interrupt of Irq (1-15, not the
+   clock's) and unmask it. Result: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER (bad IRQ, or one
+   already connected). */
+NTSTATUS KeConnectInterruptRoutine(ULONG Irq, PKINTERRUPT_ROUTINE Routine, PVOID Context)
+{
+    if (Irq == CLOCK_IRQ || Irq == 2 || Irq >= 16 || !Routine || KiIrqRoutine[Irq])
+        return STATUS_INVALID_PARAMETER;
+    ULONG flags = KeDisableInterrupts();
+    KiIrqContext[Irq] = Context;
+    KiIrqRoutine[Irq] = Routine;
+    HalEnableIrq(Irq);
+    KeRestoreInterrupts(flags);
+    return STATUS_SUCCESS;
+}
+
 VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
     ULONG irq = Vector - PRIMARY_VECTOR_BASE;
@@ -18,4 +38,6 @@ VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     HalEndOfInterrupt(irq);
     if (irq == CLOCK_IRQ)
         KiClockTick();
+    else if (KiIrqRoutine[irq])
+        KiIrqRoutine[irq](KiIrqContext[irq]);
 }

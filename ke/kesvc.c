@@ -108,12 +108,6 @@ NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument)
     return STATUS_SUCCESS;
 }
 
-/* Placeholder until the storage issue: the record/recover service needs \SystemRoot. */
-NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID)
-{
-    return STATUS_NOT_IMPLEMENTED;
-}
-
 VOID KiBenchEmptyRoutine(VOID)
 {
     __asm__ volatile("" ::: "memory");

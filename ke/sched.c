@@ -43,6 +43,35 @@ VOID KiReadyThread(PKTHREAD Thread)
     head->Blink->Flink = &Thread->ReadyListEntry;
     head->Blink = &Thread->ReadyListEntry;
     KiReadySummary |= 1u << Thread->Priority;
+    /* a thread that outranks the running one takes the processor at the next opportunity */
+    if (Thread->Priority > KeGetCurrentThread()->Priority)
+        KeGetPcr()->PrcbData.QuantumEnd = 1;
+}
+
+static VOID KiRemoveReadyThread(PKTHREAD Thread)
+{
+    PLIST_ENTRY e = &Thread->ReadyListEntry;
+    e->Blink->Flink = e->Flink;
+    e->Flink->Blink = e->Blink;
+    if (KiDispatcherReadyListHead[(ULONG)Thread->Priority].Flink == &KiDispatcherReadyListHead[(ULONG)Thread->Priority])
+        KiReadySummary &= ~(1u << Thread->Priority);
+}
+
+/* Change a thread's priority (interrupts disabled): a ready thread changes queues. */
+VOID KiSetPriorityThread(PKTHREAD Thread, CHAR Priority)
+{
+    if (Thread == KiIdleThread || Thread->Priority == Priority)
+        return;
+    if (Thread->State == Ready) {
+        KiRemoveReadyThread(Thread);
+        Thread->Priority = Priority;
+        KiReadyThread(Thread);
+    } else {
+        Thread->Priority = Priority;
+        if (Thread == KeGetCurrentThread() && KiReadySummary &&
+            (LONG)(31 - __builtin_clz(KiReadySummary)) > Priority)
+            KeGetPcr()->PrcbData.QuantumEnd = 1;
+    }
 }
 
 static PKTHREAD KiSelectReadyThread(LONG MinimumPriority)

@@ -135,3 +135,50 @@ VOID MmUnmapKernelPages(PVOID Base, ULONG Pages)
     MiSetBits(&MiSystemVaRegion, ((ULONG)Base - MiSystemVaRegion.Base) >> PAGE_SHIFT, Pages, FALSE);
     KeRestoreInterrupts(flags);
 }
+
+/*
+ * MmMapIoSpace - map device memory (a framebuffer, registers) into kernel space, 4 KiB pages
+ * in the kernel VA region. In: the physical address (need not be page aligned), the byte count,
+ * the caching wanted (MmNonCached: uncached; MmWriteCombined: write-through, the nearest without
+ * PAT; MmCached: write-back). Result: the kernel address of
+ * PhysicalAddress, or NULL when the region is full or the range is empty or beyond 4 GiB.
+ * The pages are not RAM the kernel owns: MmUnmapIoSpace never frees them.
+ */
+PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes, MEMORY_CACHING_TYPE CacheType)
+{
+    ULONGLONG pa = (ULONGLONG)PhysicalAddress.QuadPart;
+    if (NumberOfBytes == 0 || pa + NumberOfBytes > 0x100000000ULL)
+        return NULL;
+    ULONG offset = (ULONG)pa & (PAGE_SIZE - 1);
+    ULONG pages = (ULONG)(ROUND_TO_PAGES(offset + NumberOfBytes) >> PAGE_SHIFT);
+    ULONG flags = KeDisableInterrupts();
+    LONG first = MiReserveVa(&MiSystemVaRegion, pages);
+    KeRestoreInterrupts(flags);
+    if (first < 0)
+        return NULL;
+    ULONG va = MiSystemVaRegion.Base + (ULONG)first * PAGE_SIZE;
+    ULONG pte = MI_PTE_PRESENT | MI_PTE_WRITE;
+    if (CacheType == MmNonCached)
+        pte |= MI_PTE_CACHE_DISABLE | MI_PTE_WRITE_THROUGH;
+    else if (CacheType == MmWriteCombined)
+        pte |= MI_PTE_WRITE_THROUGH;
+    for (ULONG i = 0; i < pages; i++) {
+        *MiKernelPte(va + i * PAGE_SIZE) = (((ULONG)pa & ~(PAGE_SIZE - 1)) + i * PAGE_SIZE) | pte;
+        KeInvalidateTlbEntry((PVOID)(va + i * PAGE_SIZE));
+    }
+    return (PVOID)(va + offset);
+}
+
+/* MmUnmapIoSpace - undo MmMapIoSpace (same byte count); the physical pages stay the device's. */
+VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
+{
+    ULONG va = PAGE_ALIGN(BaseAddress);
+    ULONG pages = (ULONG)(ROUND_TO_PAGES(((ULONG)BaseAddress & (PAGE_SIZE - 1)) + NumberOfBytes) >> PAGE_SHIFT);
+    for (ULONG i = 0; i < pages; i++) {
+        *MiKernelPte(va + i * PAGE_SIZE) = 0;
+        KeInvalidateTlbEntry((PVOID)(va + i * PAGE_SIZE));
+    }
+    ULONG flags = KeDisableInterrupts();
+    MiSetBits(&MiSystemVaRegion, (va - MiSystemVaRegion.Base) >> PAGE_SHIFT, pages, FALSE);
+    KeRestoreInterrupts(flags);
+}

@@ -153,6 +153,33 @@ static NTSTATUS ObpCloseHandleInTable(PHANDLE_TABLE t, HANDLE Handle)
     return STATUS_SUCCESS;
 }
 
+/* ObCloseHandleInProcess - close a handle of any process (NtDuplicateObject's CLOSE_SOURCE). */
+NTSTATUS ObCloseHandleInProcess(PEPROCESS Process, HANDLE Handle)
+{
+    return ObpCloseHandleInTable((PHANDLE_TABLE)Process->ObjectTable, Handle);
+}
+
+/*
+ * ObReferenceObjectByHandleInProcess - the object behind a real handle of Process (no pseudo
+ * handles, no type or access check), referenced, with the handle's granted access.
+ * Result: STATUS_SUCCESS or STATUS_INVALID_HANDLE.
+ */
+NTSTATUS ObReferenceObjectByHandleInProcess(PEPROCESS Process, HANDLE Handle, PVOID *Object,
+                                            PACCESS_MASK GrantedAccess)
+{
+    ULONG flags = KeDisableInterrupts();
+    HANDLE_TABLE_ENTRY *e = ObpLookup((PHANDLE_TABLE)Process->ObjectTable, Handle);
+    if (!e) {
+        KeRestoreInterrupts(flags);
+        return STATUS_INVALID_HANDLE;
+    }
+    ObReferenceObject(e->Object);
+    *Object = e->Object;
+    *GrantedAccess = e->GrantedAccess;
+    KeRestoreInterrupts(flags);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ObCloseHandle(HANDLE Handle)
 {
     return ObpCloseHandleInTable((PHANDLE_TABLE)PsGetCurrentProcess()->ObjectTable, Handle);

@@ -4,6 +4,7 @@
  * (read-only), a PEB with the process parameters, and an initial thread.
  * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
  * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).
+ * Both are Ob objects (PsProcessType, PsThreadType): see ps/exit.c for how they go away.
  */
 #include "psp.h"
 #include "ki.h"
@@ -11,6 +12,7 @@
 #include "pool.h"
 #include "elfimage.h"
 #include "rtl.h"
+#include "ob.h"
 
 LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
 ULONG PspProcessCount;
@@ -47,56 +49,61 @@ VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa)
     Process->TebBitmap[i / 32] &= ~(1u << (i % 32));
 }
 
-/* Build a thread around a user context: the trap frame is what it will leave the kernel with. */
+/*
+ * PspCreateThread - build a user thread of Process around its initial user state: Eip/Esp, or a
+ * CONTEXT (sanitized into the trap frame, so the thread starts with exactly those registers).
+ * Stack (optional) describes its user stack for the TEB; its StackAllocationBase reservation is
+ * released when the thread ends. The thread is an Ob object with one reference for its life
+ * (dropped by the reaper) and one for the caller; it is readied at once, and a thread created
+ * suspended stops on its way to user mode (the suspend APC). Result: STATUS_SUCCESS,
+ * STATUS_NO_MEMORY, STATUS_PROCESS_IS_TERMINATING.
+ */
 NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Context,
-                         BOOLEAN CreateSuspended, PETHREAD *ThreadOut)
+                         const INITIAL_TEB *Stack, BOOLEAN CreateSuspended, PETHREAD *ThreadOut)
 {
-    PETHREAD thread = ExAllocatePoolZero(NonPagedPool, sizeof(ETHREAD), 'rhTP');
-    if (!thread)
-        return STATUS_NO_MEMORY;
-    PKTHREAD t = &thread->Tcb;
-    PVOID limit;
-    PVOID base = MmCreateKernelStack(KERNEL_STACK_SIZE / PAGE_SIZE, &limit);
-    if (!base) {
-        ExFreePoolWithTag(thread, 'rhTP');
-        return STATUS_NO_MEMORY;
-    }
-    ULONG teb;
-    NTSTATUS status = PspAllocateTeb(Process, &teb);
-    if (!NT_SUCCESS(status)) {
-        MmDeleteKernelStack(base, KERNEL_STACK_SIZE / PAGE_SIZE);
-        ExFreePoolWithTag(thread, 'rhTP');
+    if (Process->Exiting)
+        return STATUS_PROCESS_IS_TERMINATING;
+    PETHREAD thread;
+    NTSTATUS status = ObCreateObject(PsThreadType, sizeof(ETHREAD), (PVOID *)&thread);
+    if (!NT_SUCCESS(status))
         return status;
-    }
-
-    t->Header.Type = ThreadObject;
-    InitList(&t->Header.WaitListHead);
-    InitList(&t->MutantListHead);
-    InitList(&t->ApcState.ApcListHead[0]);
-    InitList(&t->ApcState.ApcListHead[1]);
+    PKTHREAD t = &thread->Tcb;
+    KeInitializeThreadDispatcher(t);
+    ObReferenceObject(Process);                 /* dropped by PspDeleteThread */
     t->ApcState.Process = &Process->Pcb;
     t->Process = &Process->Pcb;
+    thread->ExitStatus = STATUS_PENDING;
+    PVOID limit;
+    PVOID base = MmCreateKernelStack(KERNEL_STACK_SIZE / PAGE_SIZE, &limit);
+    ULONG teb = 0;
+    status = base ? PspAllocateTeb(Process, &teb) : STATUS_NO_MEMORY;
     t->StackBase = base;
+    thread->TebVa = teb;
+    if (!NT_SUCCESS(status)) {
+        ObDereferenceObject(thread);
+        return status;
+    }
     t->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
     t->StackLimit = limit;
     t->InitialStack = (PUCHAR)base - NPX_FRAME_LENGTH;
     t->ServiceTable = KeServiceDescriptorTable;
     t->PreviousMode = UserMode;
     t->Teb = (PVOID)teb;
-    t->Priority = t->BasePriority = 8;
-    t->ApcQueueable = TRUE;
-    t->SuspendCount = CreateSuspended ? 1 : 0;
-    thread->TebVa = teb;
+    t->Priority = t->BasePriority = Process->Pcb.BasePriority;
     thread->Cid.UniqueProcess = (HANDLE)Process->UniqueProcessId;
     thread->Cid.UniqueThread = (HANDLE)(PspNextId += 4);
-    thread->StartAddress = (PVOID)Eip;
+    thread->StartAddress = (PVOID)(Context ? Context->Eip : Eip);
+    if (Stack)
+        thread->UserStackBase = (ULONG)Stack->StackAllocationBase;
 
     /* TEB */
     TEB tebInit;
     memset(&tebInit, 0, sizeof(tebInit));
     tebInit.NtTib.ExceptionList = (PVOID)-1;
     tebInit.NtTib.Self = (PNT_TIB)teb;
-    tebInit.NtTib.StackBase = (PVOID)Esp;
+    tebInit.NtTib.StackBase = Stack ? Stack->StackBase : (PVOID)(Context ? Context->Esp : Esp);
+    tebInit.NtTib.StackLimit = Stack ? Stack->StackLimit : NULL;
+    tebInit.NanoNtUserStackBase = thread->UserStackBase;
     tebInit.ClientId = thread->Cid;
     tebInit.ProcessEnvironmentBlock = Process->Peb;
     MmCopyToProcess(Process->Pcb.DirectoryTableBase, teb, &tebInit, sizeof(tebInit));
@@ -112,15 +119,8 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     tf->EFlags = EFLAGS_IF | 0x2;
     tf->Eip = Eip;
     tf->HardwareEsp = Esp;
-    if (Context) {
-        status = KeContextToTrapFrame(t, tf, Context, CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS);
-        if (!NT_SUCCESS(status)) {
-            PspFreeTeb(Process, teb);
-            MmDeleteKernelStack(base, KERNEL_STACK_SIZE / PAGE_SIZE);
-            ExFreePoolWithTag(thread, 'rhTP');
-            return status;
-        }
-    }
+    if (Context)
+        KeContextToTrapFrame(t, tf, Context, CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS);
     t->TrapFrame = tf;
 
     /* the switch frame KiSwapContext pops: exception list, EDI, ESI, EBX, EBP, return address */
@@ -133,13 +133,15 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     *--sp = (ULONG)-1;
     t->KernelStack = sp;
 
+    ObReferenceObject(thread);                  /* the caller's */
     ULONG flags = KeDisableInterrupts();
     InsertTail(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
     Process->ActiveThreads++;
     Process->Pcb.ThreadCount++;
     t->State = Initialized;
-    if (!CreateSuspended)
-        KiReadyThread(t);
+    if (CreateSuspended)
+        KeSuspendThread(t);
+    KiReadyThread(t);
     KeRestoreInterrupts(flags);
     *ThreadOut = thread;
     return STATUS_SUCCESS;
@@ -192,8 +194,13 @@ static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE
     return STATUS_SUCCESS;
 }
 
-VOID PspDeleteProcessObject(PEPROCESS Process);
-
+/*
+ * PspCreateProcess - a process from an ELF image in memory: Ob object with a handle table, its
+ * own address space with the image, ntdll, SharedUserData, parameters (ImageName, CommandLine),
+ * PEB, a 256 KiB initial stack (a VAD) and a started initial thread. Anything that fails is
+ * undone by the object's delete procedure. Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT,
+ * STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG.
+ */
 NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
                           BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
 {
@@ -202,13 +209,15 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (!NT_SUCCESS(status))
         return status;
 
-    PEPROCESS process = ExAllocatePoolZero(NonPagedPool, sizeof(EPROCESS), 'orPP');
-    if (!process)
-        return STATUS_NO_MEMORY;
+    PEPROCESS process;
+    status = ObCreateObject(PsProcessType, sizeof(EPROCESS), (PVOID *)&process);
+    if (!NT_SUCCESS(status))
+        return status;
     process->Pcb.Header.Type = ProcessObject;
     InitList(&process->Pcb.Header.WaitListHead);
     InitList(&process->Pcb.ThreadListHead);
     InitList(&process->Pcb.ProfileListHead);
+    InitList(&process->ActiveProcessLinks);
     process->Pcb.BasePriority = 8;
     process->IsInitialProcess = InitialProcess;
     process->UniqueProcessId = (PspNextId += 4);
@@ -226,9 +235,11 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         process->ImageSize = ImageSize;
     }
 
-    status = MmCreateProcessAddressSpace(&process->Pcb.DirectoryTableBase);
+    status = ObInitializeProcessHandleTable(process);
+    if (NT_SUCCESS(status))
+        status = MmCreateProcessAddressSpace(&process->Pcb.DirectoryTableBase);
     if (!NT_SUCCESS(status)) {
-        PspDeleteProcessObject(process);
+        ObDereferenceObject(process);
         return status;
     }
     ULONG dtb = process->Pcb.DirectoryTableBase;
@@ -250,27 +261,26 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         peb.NanoNtImageSize = ImageSize;
         status = MmCopyToProcess(dtb, PSP_PEB_ADDRESS, &peb, sizeof(peb));
     }
-    /* the initial thread's stack: committed pages with an unmapped guard page below */
-    ULONG stackTop = PSP_STACK_REGION_TOP;
+    /* the initial thread's stack: a committed reservation with an unmapped page below */
+    ULONG stackBase = PSP_STACK_REGION_TOP - PSP_DEFAULT_STACK, stackSize = PSP_DEFAULT_STACK;
     if (NT_SUCCESS(status))
-        status = MmAllocateUserRange(dtb, stackTop - PSP_DEFAULT_STACK, PSP_DEFAULT_STACK, TRUE);
+        status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     PETHREAD thread = NULL;
-    if (NT_SUCCESS(status))
-        status = PspCreateThread(process, info.EntryPoint, stackTop - 16, NULL, TRUE, &thread);
+    if (NT_SUCCESS(status)) {
+        INITIAL_TEB stack = { { NULL, NULL }, (PVOID)PSP_STACK_REGION_TOP, (PVOID)stackBase, (PVOID)stackBase };
+        status = PspCreateThread(process, info.EntryPoint, PSP_STACK_REGION_TOP - 16, NULL, &stack, FALSE, &thread);
+    }
     if (!NT_SUCCESS(status)) {
-        MmDeleteProcessAddressSpace(dtb);
-        PspDeleteProcessObject(process);
+        ObDereferenceObject(process);
         return status;
     }
-    thread->UserStackBase = stackTop - PSP_DEFAULT_STACK;
-    thread->UserStackSize = PSP_DEFAULT_STACK;
+    thread->UserStackSize = stackSize;
 
     ULONG flags = KeDisableInterrupts();
     InsertTail(&PsActiveProcessHead, &process->ActiveProcessLinks);
     PspProcessCount++;
-    thread->Tcb.SuspendCount = 0;
-    KiReadyThread(&thread->Tcb);
     KeRestoreInterrupts(flags);
+    ObDereferenceObject(thread);                /* its life reference keeps it */
     *ProcessOut = process;
     if (ThreadOut)
         *ThreadOut = thread;

@@ -1,9 +1,14 @@
 /*
- * exit.c - thread and process termination. A thread cannot free the kernel stack it runs on, so
- * a dead thread goes on the reaper list and whichever thread runs next frees it
- * (KiReapDeadThreads). The last thread of a process tears down the address space (after moving to
- * the system page directory) and signals the process; the initial process powers the machine off
- * with its status (SPEC 1).
+ * exit.c - thread and process termination, and the end of their objects.
+ *
+ * A thread ends only by itself (PspExitThread): others ask it to (Terminating, plus waking its
+ * user-mode wait and clearing its suspension) and it notices on its way back to user mode. It
+ * runs down its APCs and mutants, frees its TEB and user stack, is signalled, and - the last
+ * thread of its process - closes the process's handles (ObKillProcess), deletes the address
+ * space and signals the process; the initial process powers the machine off with its status
+ * (SPEC 1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
+ * whichever thread runs next frees the stack and drops the thread's life reference
+ * (KiReapDeadThreads). The ETHREAD / EPROCESS memory goes when their last reference goes.
  */
 #include "psp.h"
 #include "ki.h"
@@ -22,18 +27,36 @@ static VOID RemoveEntry(PLIST_ENTRY e)
     e->Flink = e->Blink = e;
 }
 
-VOID KiSignalDispatcherObject(DISPATCHER_HEADER *Header);   /* ke/wait.c */
-VOID KiRundownThread(PKTHREAD Thread);
-extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);                       /* ke/apc.c: flush APC queues */
+VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
+VOID KiWakeForTermination(PKTHREAD Thread);                  /* ke/wait.c */
 
-VOID PspDeleteProcessObject(PEPROCESS Process)
+/* Delete procedure of process objects: whatever creation or exit left behind. */
+VOID PspDeleteProcess(PVOID Object)
 {
-    if (Process->ImageBytes)
-        ExFreePoolWithTag(Process->ImageBytes, 'gmIP');
-    ExFreePoolWithTag(Process, 'orPP');
+    PEPROCESS process = Object;
+    ObKillProcess(process);
+    if (process->Pcb.DirectoryTableBase && process->Pcb.DirectoryTableBase != MmSystemDirectoryTableBase)
+        MmDeleteProcessAddressSpace(process->Pcb.DirectoryTableBase);
+    MmDeleteVads(process);
+    if (process->ImageBytes)
+        ExFreePoolWithTag(process->ImageBytes, 'gmIP');
 }
 
-/* Free threads that died, except the one running now (interrupts may be on or off). */
+/* Delete procedure of thread objects: a thread that never ran still has its stack and TEB. */
+VOID PspDeleteThread(PVOID Object)
+{
+    PETHREAD thread = Object;
+    PEPROCESS process = (PEPROCESS)thread->Tcb.Process;
+    if (thread->Tcb.StackBase)
+        MmDeleteKernelStack(thread->Tcb.StackBase, KERNEL_STACK_SIZE / PAGE_SIZE);
+    if (process) {
+        if (thread->TebVa && !process->Exiting)
+            PspFreeTeb(process, thread->TebVa);
+        ObDereferenceObject(process);
+    }
+}
+
+/* Free the stacks of threads that died, except the one running now; drop their life reference. */
 VOID KiReapDeadThreads(VOID)
 {
     ULONG flags = KeDisableInterrupts();
@@ -46,49 +69,70 @@ VOID KiReapDeadThreads(VOID)
             continue;
         RemoveEntry(&thread->ThreadListEntry);
         MmDeleteKernelStack(thread->Tcb.StackBase, thread->Tcb.StackPages);
-        PEPROCESS process = (PEPROCESS)thread->Tcb.Process;
-        BOOLEAN lastThread = (--process->Pcb.ThreadCount == 0);
-        ExFreePoolWithTag(thread, 'rhTP');
-        if (lastThread)
-            PspDeleteProcessObject(process);
+        thread->Tcb.StackBase = NULL;
+        thread->Reaped = TRUE;
+        ObDereferenceObject(thread);
     }
     KeRestoreInterrupts(flags);
 }
 
+/* The last thread is leaving: close the handles, free the address space. */
+static VOID PspExitProcess(PEPROCESS Process, NTSTATUS ExitStatus)
+{
+    Process->Exiting = TRUE;
+    if (Process->ExitStatus == STATUS_PENDING)
+        Process->ExitStatus = ExitStatus;
+    ObKillProcess(Process);
+    if (Process->IsInitialProcess) {
+        DbgPrint("init exited with status 0x%08X\n", (unsigned)Process->ExitStatus);
+        HalPowerOff(Process->ExitStatus == STATUS_SUCCESS ? 0 : 1);
+    }
+    /* leave the address space before deleting it; the kernel half is the same everywhere */
+    KeSetCr3(MmSystemDirectoryTableBase);
+    MmDeleteProcessAddressSpace(Process->Pcb.DirectoryTableBase);
+    Process->Pcb.DirectoryTableBase = MmSystemDirectoryTableBase;
+    MmDeleteVads(Process);
+}
+
+/*
+ * PspExitThread - end the current thread with ExitStatus (never returns). Interrupts may be on
+ * or off on entry.
+ */
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
 {
     PETHREAD thread = PsGetCurrentThread();
     PKTHREAD t = &thread->Tcb;
     PEPROCESS process = PsGetCurrentProcess();
 
-    KiRundownThread(t);
-    if (t->Win32Thread && PsW32ThreadCallout)
-        PsW32ThreadCallout(thread, FALSE);     /* the GUI component frees its thread state */
-    _disable();
+    _enable();
+    t->Terminating = TRUE;
     thread->ExitStatus = ExitStatus;
-    RemoveEntry(&t->ThreadListEntry);
-    if (thread->TebVa)
-        PspFreeTeb(process, thread->TebVa);
-    if (thread->UserStackSize)
-        MmFreeUserRange(process->Pcb.DirectoryTableBase, thread->UserStackBase, thread->UserStackSize);
-    t->Header.SignalState = 1;
-    KiSignalDispatcherObject(&t->Header);
-
-    if (--process->ActiveThreads == 0) {
-        if (process->ExitStatus == STATUS_PENDING)
-            process->ExitStatus = ExitStatus;
-        if (process->IsInitialProcess) {
-            DbgPrint("init exited with status 0x%08X\n", (unsigned)process->ExitStatus);
-            HalPowerOff(process->ExitStatus == STATUS_SUCCESS ? 0 : 1);
+    KiRundownThread(t);
+    KeRundownMutants(t);
+    KeCancelTimer(&t->Timer);
+    BOOLEAN last = process->ActiveThreads == 1;
+    if (last) {
+        PspExitProcess(process, ExitStatus);
+    } else {
+        if (thread->TebVa)
+            PspFreeTeb(process, thread->TebVa);
+        if (thread->UserStackBase) {
+            ULONG base = thread->UserStackBase, size = 0;
+            MmFreeVirtualMemory(process, &base, &size, MEM_RELEASE);
         }
-        /* leave the address space before deleting it; the kernel half is the same everywhere */
-        KeSetCr3(MmSystemDirectoryTableBase);
-        MmDeleteProcessAddressSpace(process->Pcb.DirectoryTableBase);
-        process->Pcb.DirectoryTableBase = MmSystemDirectoryTableBase;
+    }
+    thread->TebVa = 0;
+
+    _disable();
+    RemoveEntry(&t->ThreadListEntry);
+    process->ActiveThreads--;
+    t->Header.SignalState = 1;
+    KiWaitTest(&t->Header);
+    if (last) {
         RemoveEntry(&process->ActiveProcessLinks);
         PspProcessCount--;
         process->Pcb.Header.SignalState = 1;
-        KiSignalDispatcherObject(&process->Pcb.Header);
+        KiWaitTest(&process->Pcb.Header);
     }
 
     /* onto the reaper list (reusing ThreadListEntry of the ETHREAD) and away for good */
@@ -101,19 +145,37 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     KeBugCheckEx(TRAP_CAUSE_UNKNOWN, 0xDEAD, (ULONG_PTR)t, 0, 0);
 }
 
+/*
+ * PspTerminateThreadByPointer - ask another thread to end with ExitStatus: it stops waiting in
+ * user mode, any suspension is lifted, and it exits on its way back to user mode (its service
+ * frame is unmarked so that the sysexit fast exit cannot skip that).
+ */
+VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
+{
+    PKTHREAD t = &Thread->Tcb;
+    ULONG flags = KeDisableInterrupts();
+    if (!t->Terminating && t->State != Terminated) {
+        t->Terminating = TRUE;
+        Thread->ExitStatus = ExitStatus;
+        if (t->TrapFrame && KI_IS_SERVICE_FRAME(t->TrapFrame))
+            t->TrapFrame->ErrCode = 0;
+        KiWakeForTermination(t);
+        KeForceResumeThread(t);
+    }
+    KeRestoreInterrupts(flags);
+}
+
 /* Ask every thread of a process to end; the caller's own thread ends last if it belongs to it. */
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
 {
     ULONG flags = KeDisableInterrupts();
     if (Process->ExitStatus == STATUS_PENDING)
         Process->ExitStatus = ExitStatus;
+    PKTHREAD current = KeGetCurrentThread();
     for (PLIST_ENTRY e = Process->Pcb.ThreadListHead.Flink; e != &Process->Pcb.ThreadListHead; e = e->Flink) {
         PKTHREAD t = CONTAINING_RECORD(e, KTHREAD, ThreadListEntry);
-        t->Terminating = TRUE;
-        PETHREAD et = (PETHREAD)t;
-        et->ExitStatus = ExitStatus;
-        extern VOID KiWakeForTermination(PKTHREAD Thread);
-        KiWakeForTermination(t);
+        if (t != current)
+            PspTerminateThreadByPointer((PETHREAD)t, ExitStatus);
     }
     KeRestoreInterrupts(flags);
     if (PsGetCurrentProcess() == Process)

@@ -1,15 +1,56 @@
 /*
- * psinit.c - PsInitSystem: start the first user program. init=NAME picks a Multiboot module
- * (SPEC 1); the words after init=NAME, and those after the module's own path, are its arguments.
+ * psinit.c - PsInitSystem: the process and thread object types, then the first user program.
+ * init=NAME picks a Multiboot module (SPEC 1); the words after init=NAME, and those after the
+ * module's own path, are its arguments.
  */
 #include "psp.h"
 #include "mm.h"
 #include "loader.h"
 #include "rtl.h"
+#include "io.h"
+
+/* PspStartInitFromDisk - init=\SystemRoot\...: read the image through the I/O manager
+   (io/iointernal.c) and start it; its command line is the path and init='s arguments. */
+static VOID PspStartInitFromDisk(PCSTR Path, PCHAR CommandLine, ULONG Size)
+{
+    PVOID image;
+    ULONG imageSize;
+    PEPROCESS process;
+    NTSTATUS status = IoReadWholeFile(Path, &image, &imageSize);
+    if (NT_SUCCESS(status)) {
+        PCSTR initArgs = KeGetInitArguments();
+        RtlFormatString(CommandLine, Size, "%s%s%s", Path, *initArgs ? " " : "", initArgs);
+        status = PspCreateProcess(Path, image, imageSize, CommandLine, TRUE, &process, NULL);
+        IoFreeWholeFile(image);
+    }
+    if (!NT_SUCCESS(status)) {
+        DbgPrint("NanoNT: cannot start %s from the disk: status 0x%08X\n", Path, (unsigned)status);
+        DbgPrint("init exited with status 0x%08X\n", (unsigned)status);
+        extern VOID HalPowerOff(ULONG);
+        HalPowerOff(1);
+    }
+    DbgPrint("NanoNT: started %s (process %u) from the disk: %s\n", Path, (unsigned)process->UniqueProcessId,
+             CommandLine);
+}
+
+VOID PspDeleteProcess(PVOID Object);          /* ps/exit.c */
+VOID PspDeleteThread(PVOID Object);
+
+OBJECT_TYPE PspProcessObjectType = {
+    .Name = "Process", .ValidAccessMask = PROCESS_ALL_ACCESS, .GenericAll = PROCESS_ALL_ACCESS,
+    .DeleteProcedure = PspDeleteProcess, .PoolTag = 'corP', .Waitable = TRUE,
+};
+OBJECT_TYPE PspThreadObjectType = {
+    .Name = "Thread", .ValidAccessMask = THREAD_ALL_ACCESS, .GenericAll = THREAD_ALL_ACCESS,
+    .DeleteProcedure = PspDeleteThread, .PoolTag = 'erhT', .Waitable = TRUE,
+};
 
 VOID PsInitSystem(VOID)
 {
-    CHAR name[64];
+    PsProcessType = &PspProcessObjectType;
+    PsThreadType = &PspThreadObjectType;
+
+    CHAR name[128];
     static CHAR cmdline[LOADER_COMMAND_LINE_MAX + 160];
     if (!KeGetBootOption("init", name, sizeof(name))) {
         if (KeLoaderBlock.ModuleCount == 0) {
@@ -17,6 +58,10 @@ VOID PsInitSystem(VOID)
             return;
         }
         strcpy(name, KeLoaderBlock.Modules[0].Name);
+    }
+    if (name[0] == '\\') {
+        PspStartInitFromDisk(name, cmdline, sizeof(cmdline));
+        return;
     }
     const LOADER_MODULE *m = KeFindBootModule(name);
     if (!m) {

@@ -1,15 +1,186 @@
-/* pssvc.c - process services: NtTerminateProcess. */
+/*
+ * pssvc.c - process services: NtCreateUserProcessFromPath (NanoNT), NtTerminateProcess and
+ * NtQueryInformationProcess (NT signatures). See docs/processes.md.
+ */
 #include "psp.h"
+#include "mm.h"
+#include "pool.h"
+#include "rtl.h"
+
+#define PSP_MAXIMUM_PATH 520              /* bytes of UTF-16 */
+#define PSP_MAXIMUM_COMMAND_LINE 2048
+
+/* Capture a user UNICODE_STRING as ASCII in pool (non-ASCII: '?' or, if Strict, an error). */
+static NTSTATUS PspCaptureAscii(PUNICODE_STRING UserString, ULONG MaxBytes, BOOLEAN Strict, PCHAR *Ascii)
+{
+    UNICODE_STRING s;
+    NTSTATUS status = MmCaptureUnicodeString(&s, UserString, MaxBytes);
+    if (!NT_SUCCESS(status))
+        return status;
+    ULONG n = s.Length / sizeof(WCHAR);
+    PCHAR a = ExAllocatePoolWithTag(NonPagedPool, n + 1, 'rtSP');
+    if (!a) {
+        MmFreeCapturedUnicodeString(&s);
+        return STATUS_NO_MEMORY;
+    }
+    for (ULONG i = 0; i < n; i++) {
+        WCHAR c = s.Buffer[i];
+        if ((c < 0x20 || c > 0x7E) && Strict) {
+            status = STATUS_OBJECT_NAME_INVALID;
+            break;
+        }
+        a[i] = (c >= 0x20 && c <= 0x7E) ? (CHAR)c : '?';
+    }
+    a[n] = 0;
+    MmFreeCapturedUnicodeString(&s);
+    if (!NT_SUCCESS(status)) {
+        ExFreePoolWithTag(a, 'rtSP');
+        return status;
+    }
+    *Ascii = a;
+    return STATUS_SUCCESS;
+}
 
 /*
- * NtTerminateProcess - In: a process handle (NtCurrentProcess() = -1 for the caller) and the exit
- * status. Ending the caller's own process does not return. Result: STATUS_SUCCESS,
- * STATUS_INVALID_HANDLE.
+ * NtCreateUserProcessFromPath (NanoNT) - start a program. In: where to return the process and
+ * initial-thread handles and their access, the image path (PspOpenImageFile: for now the last
+ * component names a boot module), the command line the process sees in its
+ * RTL_USER_PROCESS_PARAMETERS (NULL: the path), ThreadFlags (THREAD_CREATE_FLAGS_CREATE_SUSPENDED:
+ * the initial thread waits for NtResumeThread), and an optional CLIENT_ID out. Result:
+ * STATUS_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_NAME_INVALID,
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY,
+ * STATUS_ACCESS_VIOLATION (nothing is created then).
+ */
+NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE ThreadHandle,
+                                           ACCESS_MASK ProcessDesiredAccess, ACCESS_MASK ThreadDesiredAccess,
+                                           PUNICODE_STRING ImagePath, PUNICODE_STRING CommandLine,
+                                           ULONG ThreadFlags, PCLIENT_ID ClientId)
+{
+    if (ThreadFlags & ~THREAD_CREATE_FLAGS_CREATE_SUSPENDED)
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS status = ProbeForWrite(ProcessHandle, sizeof(HANDLE), sizeof(ULONG));
+    if (NT_SUCCESS(status))
+        status = ProbeForWrite(ThreadHandle, sizeof(HANDLE), sizeof(ULONG));
+    if (NT_SUCCESS(status) && ClientId)
+        status = ProbeForWrite(ClientId, sizeof(CLIENT_ID), sizeof(ULONG));
+    if (!NT_SUCCESS(status))
+        return status;
+    PCHAR path = NULL, cmd = NULL;
+    status = PspCaptureAscii(ImagePath, PSP_MAXIMUM_PATH, TRUE, &path);
+    if (NT_SUCCESS(status) && CommandLine)
+        status = PspCaptureAscii(CommandLine, PSP_MAXIMUM_COMMAND_LINE, FALSE, &cmd);
+    const VOID *image = NULL;
+    ULONG size;
+    PCSTR name;
+    if (NT_SUCCESS(status))
+        status = PspOpenImageFile(path, &image, &size, &name);
+    PEPROCESS process = NULL;
+    PETHREAD thread;
+    if (NT_SUCCESS(status))
+        status = PspCreateProcess(name, image, size, cmd ? cmd : path, FALSE, &process, &thread);
+    if (image)
+        PspCloseImageFile(image);
+    if (path)
+        ExFreePoolWithTag(path, 'rtSP');
+    if (cmd)
+        ExFreePoolWithTag(cmd, 'rtSP');
+    if (!NT_SUCCESS(status))
+        return status;
+
+    /* nothing has run yet (the kernel is not preempted): suspend, then hand out the handles */
+    if (ThreadFlags & THREAD_CREATE_FLAGS_CREATE_SUSPENDED)
+        KeSuspendThread(&thread->Tcb);
+    HANDLE ph = NULL, th = NULL;
+    status = ObInsertObject(process, ProcessDesiredAccess, &ph);
+    if (NT_SUCCESS(status))
+        status = ObInsertObject(thread, ThreadDesiredAccess, &th);
+    if (NT_SUCCESS(status))
+        status = MmCopyToUser(ProcessHandle, &ph, sizeof(ph));
+    if (NT_SUCCESS(status))
+        status = MmCopyToUser(ThreadHandle, &th, sizeof(th));
+    if (NT_SUCCESS(status) && ClientId)
+        status = MmCopyToUser(ClientId, &thread->Cid, sizeof(CLIENT_ID));
+    if (!NT_SUCCESS(status)) {
+        if (th)
+            ObCloseHandle(th);
+        if (ph)
+            ObCloseHandle(ph);
+        PspTerminateProcess(process, status);
+    }
+    ObDereferenceObject(process);
+    return status;
+}
+
+/*
+ * NtTerminateProcess - In: a process handle with PROCESS_TERMINATE (NtCurrentProcess() = -1 for
+ * the caller; NULL also means the caller, as on NT) and the exit status. Every thread of the
+ * process ends; the process object becomes signalled when the last one has. Ending the caller's
+ * own process does not return. Result: STATUS_SUCCESS, STATUS_INVALID_HANDLE,
+ * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED, STATUS_PROCESS_IS_TERMINATING.
  */
 NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
-    if (ProcessHandle != NtCurrentProcess())
-        return STATUS_INVALID_HANDLE;
-    PspTerminateProcess(PsGetCurrentProcess(), ExitStatus);
+    if (!ProcessHandle)
+        ProcessHandle = NtCurrentProcess();
+    PEPROCESS process;
+    NTSTATUS status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_TERMINATE, PsProcessType, UserMode,
+                                                (PVOID *)&process, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (process->Exiting) {
+        ObDereferenceObject(process);
+        return STATUS_PROCESS_IS_TERMINATING;
+    }
+    if (process == PsGetCurrentProcess()) {
+        ObDereferenceObject(process);          /* our thread keeps it alive */
+        PspTerminateProcess(process, ExitStatus);   /* does not return */
+    }
+    PspTerminateProcess(process, ExitStatus);
+    ObDereferenceObject(process);
     return STATUS_SUCCESS;
+}
+
+/*
+ * NtQueryInformationProcess - In: a process handle (PROCESS_QUERY_INFORMATION), the class, a
+ * buffer and its exact length, an optional ReturnLength. Classes: ProcessBasicInformation
+ * (PROCESS_BASIC_INFORMATION: ExitStatus is STATUS_PENDING until the process has ended) and
+ * ProcessHandleCount (ULONG). Result: STATUS_SUCCESS, STATUS_INFO_LENGTH_MISMATCH,
+ * STATUS_INVALID_INFO_CLASS, handle errors, STATUS_ACCESS_VIOLATION.
+ */
+NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                         PVOID ProcessInformation, ULONG ProcessInformationLength,
+                                         PULONG ReturnLength)
+{
+    union {
+        PROCESS_BASIC_INFORMATION Basic;
+        ULONG HandleCount;
+    } info;
+    ULONG size;
+    switch (ProcessInformationClass) {
+    case ProcessBasicInformation: size = sizeof(info.Basic); break;
+    case ProcessHandleCount: size = sizeof(info.HandleCount); break;
+    default: return STATUS_INVALID_INFO_CLASS;
+    }
+    if (ProcessInformationLength != size)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    PEPROCESS process;
+    NTSTATUS status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_QUERY_INFORMATION, PsProcessType,
+                                                UserMode, (PVOID *)&process, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    memset(&info, 0, sizeof(info));
+    if (ProcessInformationClass == ProcessBasicInformation) {
+        info.Basic.ExitStatus = process->Pcb.Header.SignalState ? process->ExitStatus : STATUS_PENDING;
+        info.Basic.PebBaseAddress = process->Peb;
+        info.Basic.AffinityMask = 1;
+        info.Basic.BasePriority = process->Pcb.BasePriority;
+        info.Basic.UniqueProcessId = process->UniqueProcessId;
+    } else {
+        info.HandleCount = ObQueryHandleCount(process);
+    }
+    ObDereferenceObject(process);
+    status = MmCopyToUser(ProcessInformation, &info, size);
+    if (NT_SUCCESS(status) && ReturnLength)
+        status = MmCopyToUser(ReturnLength, &size, sizeof(size));
+    return status;
 }

@@ -47,6 +47,8 @@ usage: tools/run.sh [options]
   --kvm-probe-only       only run the KVM probe: exit 0 when KVM works here, 1 otherwise
   --kill-at-random MIN_MS MAX_MS   SIGKILL QEMU at a random time in the window (exit 6)
   --qemu-arg ARG         pass ARG to QEMU, repeatable
+  --monitor-pipe PATH    also a QEMU monitor on the FIFOs PATH.in / PATH.out (made if missing):
+                         `echo 'screendump shot.ppm' > PATH.in` (tools/screendump.sh uses it)
   --memory MB            guest memory (default 128)
   -v | --verbose         print the QEMU command line
 exit: 0 pass, 1 fail, 2 bugcheck, 3 timeout, 4 error, 6 killed at random
@@ -65,7 +67,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $(( us / 1000 )); }
 # ---------------------------------------------------------------- options
 kernel=$BUILD/nanont.elf
 init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
-kvm=auto memory=128 verbose=0 kill_min='' kill_max=''
+kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
 modules=() extra_qemu=()
 
 need() { [[ $# -ge 2 ]] || die "option $1 needs a value"; }
@@ -89,6 +91,7 @@ while [[ $# -gt 0 ]]; do
                        kill_min=$2; kill_max=$3; shift 3 ;;
     --qemu-arg)        need "$@"; extra_qemu+=("$2"); shift 2 ;;
     --memory)          need "$@"; memory=$2; shift 2 ;;
+    --monitor-pipe)    need "$@"; monitor_pipe=$2; shift 2 ;;
     -v|--verbose)      verbose=1; shift ;;
     -h|--help)         usage; exit 0 ;;
     *)                 usage >&2; die "unknown option: $1" ;;
@@ -293,6 +296,10 @@ else
            -display none -monitor none)
 fi
 [[ $gdb == 1 ]] && args+=(-s -S)
+if [[ -n $monitor_pipe ]]; then
+    for f in "$monitor_pipe.in" "$monitor_pipe.out"; do [[ -p $f ]] || mkfifo "$f" || die "cannot make FIFO $f"; done
+    args+=(-monitor "pipe:$(qemu_escape "$monitor_pipe")")
+fi
 args+=("${extra_qemu[@]}")
 
 # show_cmd WORDS... - the command as one line a person can paste into a shell.

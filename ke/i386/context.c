@@ -46,7 +46,9 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
         Context->Edi = Tf->Edi;
         Context->Esi = Tf->Esi;
         Context->Ebx = Tf->Ebx;
-        Context->Eax = Tf->Eax;
+        /* a fast-entry frame does not save EAX: until the service exit stores the result there
+           it holds no user value (and never kernel data may leak), so report 0 */
+        Context->Eax = (service && !edited && !thread->ServiceExitActive) ? 0 : Tf->Eax;
         Context->Ecx = (service && !edited) ? 0 : Tf->Ecx;
         Context->Edx = (service && !edited) ? 0 : Tf->Edx;
     }
@@ -86,6 +88,7 @@ VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)
         KeTrapFrameToContext(Thread, Tf, &c);           /* normalise the volatile fields first */
         Thread->ServiceFrameLink = (PKTRAP_FRAME)Tf->Edx;
         Thread->ServiceFrameEdited = TRUE;
+        Tf->Eax = c.Eax;
         Tf->Ecx = c.Ecx;
         Tf->Edx = c.Edx;
         Tf->SegDs = c.SegDs;

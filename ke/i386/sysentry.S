@@ -286,10 +286,12 @@ KiSystemService:
         movl    $KGDT_R0_PCR, %ebx
         movw    %bx, %fs
         movl    %fs:PcCurrentThread, %ebx
-        /* Step 2: save the exception list and previous mode. */
+        /* Step 2: save the exception list and previous mode. DS is still the user's selector
+           here (any of 0, 0x1B, 0x23, 0x3B): read the thread through SS, the kernel's flat stack
+           segment, never through DS (a user TEB-based or null DS would fault or read elsewhere). */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        pushl   ThPreviousMode(%ebx)
+        pushl   %ss:ThPreviousMode(%ebx)
         pushl   %eax
         pushl   %ecx
         pushl   %edx

@@ -12,6 +12,7 @@
 #include "ktrap.h"
 #include "rtl.h"
 #include "svcnum.h"
+#include "trapsvc.h"
 
 #ifndef NANONT_PS_H
 typedef struct _TEB TEB, *PTEB;
@@ -27,6 +28,10 @@ NTSTATUS NTAPI NtEchoArguments(PULONG Out, ULONG A2, ULONG A3, ULONG A4, ULONG A
                                ULONG A7, ULONG A8, ULONG A9, ULONG A10, ULONG A11, ULONG A12,
                                ULONG A13, ULONG A14, ULONG A15, ULONG A16);
 NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID);
+/* thread-context record and recover (docs/trapfile.md): FileName NULL = \SystemRoot\TrapFrame;
+   NtRecordTrapFrame returns STATUS_TRAP_FRAME_RECOVERED when resumed by NtRecoverTrapFrame */
+NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
+NTSTATUS NTAPI NtRecoverTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
 NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
                                         ULONG SystemInformationLength, PULONG ReturnLength);
 NTSTATUS NTAPI NtYieldExecution(VOID);
@@ -40,6 +45,100 @@ NTSTATUS NTAPI NtBenchNull16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, UL
                              ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
 NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument);
 
+/* processes, threads, waits, APCs, synchronization objects, virtual memory (docs/processes.md);
+   constants and structures in inc/ntpsapi.h */
+#include "ntpsapi.h"
+NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE ThreadHandle,
+                                           ACCESS_MASK ProcessDesiredAccess, ACCESS_MASK ThreadDesiredAccess,
+                                           PUNICODE_STRING ImagePath, PUNICODE_STRING CommandLine,
+                                           ULONG ThreadFlags, PCLIENT_ID ClientId);
+NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                         PVOID ProcessInformation, ULONG ProcessInformationLength,
+                                         PULONG ReturnLength);
+NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              HANDLE ProcessHandle, PCLIENT_ID ClientId, PCONTEXT ThreadContext,
+                              PINITIAL_TEB InitialTeb, BOOLEAN CreateSuspended);
+NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
+NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,
+                                PVOID ApcArgument2, PVOID ApcArgument3);
+NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                        PVOID ThreadInformation, ULONG ThreadInformationLength, PULONG ReturnLength);
+NTSTATUS NTAPI NtSetInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                      PVOID ThreadInformation, ULONG ThreadInformationLength);
+NTSTATUS NTAPI NtGetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+NTSTATUS NTAPI NtSetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
+NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType, BOOLEAN Alertable,
+                                        PLARGE_INTEGER Timeout);
+NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                             EVENT_TYPE EventType, BOOLEAN InitialState);
+NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                 POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount);
+NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount);
+NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              BOOLEAN InitialOwner);
+NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                             TIMER_TYPE TimerType);
+NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC_ROUTINE TimerApcRoutine,
+                          PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState);
+NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState);
+NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
+                                 PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                                 ULONG Options);
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                       PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType);
+
+/* ntdll thread creation (user/ntdll/thread.c) */
+typedef ULONG (NTAPI *PUSER_THREAD_START_ROUTINE)(PVOID Parameter);
+NTSTATUS NTAPI RtlCreateUserThread(HANDLE ProcessHandle, PVOID SecurityDescriptor, BOOLEAN CreateSuspended,
+                                   ULONG StackZeroBits, SIZE_T StackReserve, SIZE_T StackCommit,
+                                   PUSER_THREAD_START_ROUTINE StartAddress, PVOID Parameter, PHANDLE ThreadHandle,
+                                   PCLIENT_ID ClientId);
+VOID NTAPI RtlExitUserThread(NTSTATUS ExitStatus);
+
+/* file I/O (io/, docs/io.md); constants and structures in inc/ntioapi.h */
+#include "ntioapi.h"
+NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                            PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER AllocationSize, ULONG FileAttributes,
+                            ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
+                            ULONG EaLength);
+NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                          PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions);
+NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                          PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                          PULONG Key);
+NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                           PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                           PULONG Key);
+NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                      ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
+NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                    ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
+NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                    PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation, ULONG Length,
+                                    FILE_INFORMATION_CLASS FileInformationClass, BOOLEAN ReturnSingleEntry,
+                                    PUNICODE_STRING FileName, BOOLEAN RestartScan);
+NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+NTSTATUS NTAPI NtDeleteFile(POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FsInformation,
+                                            ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
+/* NanoNT raw-disk diagnostic (io/iodiag.c): Operation NANO_DISK_*; *Result = TSC ticks spent
+   (or the sector count for NANO_DISK_QUERY). */
+#define NANO_DISK_READ    0
+#define NANO_DISK_REWRITE 1
+#define NANO_DISK_FLUSH   2
+#define NANO_DISK_QUERY   3
+NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result);
+
 #define SystemBasicInformation 0
 #define SystemCallCountInformation 6
 #define SystemNanoNtPoolInformation 0x1000
@@ -51,6 +150,7 @@ VOID KiFastSystemCallRet(VOID);
 VOID KiIntSystemCall(VOID);
 VOID KiUserApcDispatcher(VOID);
 VOID KiUserExceptionDispatcher(VOID);
+VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCreateUserThread) */
 /* Make a service call through a chosen entry: Path 0 sysenter, 1 int 2Eh. */
 NTSTATUS NanoSystemCall(ULONG Path, ULONG Number, ULONG ArgumentCount, const ULONG *Arguments);
 

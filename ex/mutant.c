@@ -1,0 +1,57 @@
+/*
+ * mutant.c - mutant (mutex) objects: NtCreateMutant, NtReleaseMutant (NT signatures). Deleting a
+ * mutant that is still owned takes it off its owner's list (as an abandonment).
+ */
+#include "ob.h"
+#include "mm.h"
+#include "ntpsapi.h"
+
+static VOID ExpDeleteMutant(PVOID Object)
+{
+    PKMUTANT m = Object;
+    if (m->OwnerThread)
+        KeReleaseMutant(m, TRUE, NULL);
+}
+
+static OBJECT_TYPE ExpMutantType = {
+    .Name = "Mutant", .ValidAccessMask = MUTANT_ALL_ACCESS, .GenericAll = MUTANT_ALL_ACCESS,
+    .DeleteProcedure = ExpDeleteMutant, .PoolTag = 'tuM ', .Waitable = TRUE,
+};
+POBJECT_TYPE ExMutantObjectType = &ExpMutantType;
+
+/* NtCreateMutant - In: handle out, access, unnamed attributes, whether the caller owns it at
+   once. Result: as NtCreateEvent. */
+NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              BOOLEAN InitialOwner)
+{
+    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    if (!NT_SUCCESS(status))
+        return status;
+    PKMUTANT m;
+    status = ObCreateObject(ExMutantObjectType, sizeof(KMUTANT), (PVOID *)&m);
+    if (!NT_SUCCESS(status))
+        return status;
+    KeInitializeMutant(m, InitialOwner);
+    status = ObInsertObjectReturnHandle(m, DesiredAccess, MutantHandle);
+    ObDereferenceObject(m);
+    return status;
+}
+
+/*
+ * NtReleaseMutant - release one level of the caller's ownership; PreviousCount (optional) gets
+ * the old signal state (0 = owned once). Result: STATUS_SUCCESS, STATUS_MUTANT_NOT_OWNED,
+ * STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_VIOLATION.
+ */
+NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount)
+{
+    PKMUTANT m;
+    NTSTATUS status = ObReferenceObjectByHandle(MutantHandle, 0, ExMutantObjectType, UserMode, (PVOID *)&m, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    LONG old;
+    status = KeReleaseMutant(m, FALSE, &old);
+    ObDereferenceObject(m);
+    if (NT_SUCCESS(status) && PreviousCount)
+        status = MmCopyToUser(PreviousCount, &old, sizeof(old));
+    return status;
+}

@@ -1,0 +1,265 @@
+/*
+ * fatcheck.c - FatRepairVolume: the mount-time cleanup of what a power cut can leave on a volume
+ * this library wrote (docs/fat.md, "Crash safety" and "Mount-time repair"):
+ *   1. FAT copies that differ (a cut between the writes of two copies of one FAT sector): the
+ *      active copy, which the library reads and writes first, is copied over the others;
+ *   2. stale temporary files (a name ending in a given suffix, e.g. the ".rectmp" of the
+ *      thread-context record writer) are deleted;
+ *   3. leaked clusters (allocated in the FAT, reached by no directory entry) are freed;
+ *   4. the FSInfo free count and hint are rewritten (the mount counted them exactly).
+ * Freeing is done only when the whole tree could be walked without finding damage (a bad link,
+ * a cross-linked or looping chain): a repair never frees a cluster that something may use.
+ */
+#include "fatp.h"
+
+#define FAT_CHECK_TAG 0x6B636846u           /* 'Fhck' */
+
+typedef struct _FAT_CHECK_LEVEL {
+    FAT_DIR_CURSOR Cursor;
+    ULONG Slot;
+} FAT_CHECK_LEVEL;
+
+typedef struct _FAT_CHECK {
+    PFAT_VOLUME Vol;
+    PULONG Reached;                         /* one bit per data cluster */
+    PCWSTR Suffix;
+    ULONG SuffixLength;
+    PFAT_REPAIR_INFORMATION Info;
+    FAT_DIRENT_INFO Entry;
+    FAT_CHECK_LEVEL Level[FAT_MAX_DEPTH + 1];
+} FAT_CHECK, *PFAT_CHECK;
+
+static BOOLEAN FatpIsReached(PFAT_CHECK C, ULONG Cluster)
+{
+    ULONG i = Cluster - 2;
+    return (C->Reached[i / 32] >> (i % 32)) & 1;
+}
+
+/* FatpSyncFatCopies - make every mirrored FAT copy equal to the active one, sector by sector. */
+static NTSTATUS FatpSyncFatCopies(PFAT_VOLUME Vol, PFAT_REPAIR_INFORMATION Info)
+{
+    ULONG Bytes = Vol->BytesPerSector;
+    PUCHAR Active, Other;
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    if (Vol->NumberOfFats < 2 || !Vol->MirrorFats) {
+        return STATUS_SUCCESS;
+    }
+    Active = ExAllocatePoolWithTag(NonPagedPool, 2 * Bytes, FAT_CHECK_TAG);
+    if (Active == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Other = Active + Bytes;
+    FatpCacheWriteBack(Vol, FAT_KIND_COUNT);   /* nothing is dirty at mount; be sure */
+    for (ULONG s = 0; s < Vol->FatSectors && NT_SUCCESS(Status); s++) {
+        Status = FatpDeviceRead(Vol, Vol->ReservedSectors + Vol->ActiveFat * Vol->FatSectors + s,
+                                1, Active);
+        for (ULONG Copy = 0; Copy < Vol->NumberOfFats && NT_SUCCESS(Status); Copy++) {
+            ULONG Lba = Vol->ReservedSectors + Copy * Vol->FatSectors + s;
+            if (Copy == Vol->ActiveFat) {
+                continue;
+            }
+            Status = FatpDeviceRead(Vol, Lba, 1, Other);
+            if (NT_SUCCESS(Status) && memcmp(Active, Other, Bytes) != 0) {
+                Status = FatpDeviceWrite(Vol, Lba, 1, Active);
+                Info->FatSectorsRewritten++;
+            }
+        }
+    }
+    ExFreePoolWithTag(Active, FAT_CHECK_TAG);
+    return Status;
+}
+
+/* FatpMarkChain - mark the chain from First reached. A link to a free, bad or out-of-range
+   cluster, or to a cluster already reached (a cross link or a loop), is damage:
+   STATUS_FILE_CORRUPT_ERROR. */
+static NTSTATUS FatpMarkChain(PFAT_CHECK C, ULONG First)
+{
+    ULONG Cluster = First;
+
+    for (ULONG Steps = 0; Steps <= C->Vol->ClusterCount; Steps++) {
+        if (!FatpIsValidCluster(C->Vol, Cluster) || FatpIsReached(C, Cluster)) {
+            return STATUS_FILE_CORRUPT_ERROR;
+        }
+        C->Reached[(Cluster - 2) / 32] |= 1u << ((Cluster - 2) % 32);
+        NTSTATUS Status = FatpNextCluster(C->Vol, Cluster, &Cluster);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        if (Cluster == FAT_CHAIN_END) {
+            return STATUS_SUCCESS;
+        }
+    }
+    return STATUS_FILE_CORRUPT_ERROR;
+}
+
+/* FatpIsStaleName - the entry's long name ends in the stale suffix (case-insensitive). */
+static BOOLEAN FatpIsStaleName(PFAT_CHECK C)
+{
+    ULONG n = C->Entry.LongLength, s = C->SuffixLength;
+    if (s == 0 || n <= s) {
+        return FALSE;
+    }
+    for (ULONG i = 0; i < s; i++) {
+        if (FatpUpcase(C->Entry.LongName[n - s + i]) != FatpUpcase(C->Suffix[i])) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* FatpMarkTree - walk every directory from the root (an explicit stack, FAT_MAX_DEPTH deep),
+   deleting stale files and marking every chain an entry names. */
+static NTSTATUS FatpMarkTree(PFAT_CHECK C)
+{
+    PFAT_VOLUME Vol = C->Vol;
+    ULONG Depth = 0;
+    NTSTATUS Status;
+
+    if (Vol->FatType == 32) {
+        Status = FatpMarkChain(C, Vol->RootCluster);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    C->Level[0].Cursor.DirCluster = Vol->RootCluster;
+    C->Level[0].Cursor.CachedCluster = 0;
+    C->Level[0].Slot = 0;
+    for (;;) {
+        FAT_CHECK_LEVEL *L = &C->Level[Depth];
+        Status = FatpDirNext(Vol, &L->Cursor, &L->Slot, FALSE, &C->Entry);
+        if (Status == STATUS_NO_MORE_FILES) {
+            if (Depth-- == 0) {
+                return STATUS_SUCCESS;
+            }
+            continue;
+        }
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        L->Slot++;
+        ULONG First = FatpEntryCluster(Vol, C->Entry.Raw);
+        BOOLEAN Directory = (C->Entry.Raw[DIRENT_ATTR] & FAT_ATTR_DIRECTORY) != 0;
+        if (!Directory && FatpIsStaleName(C)) {
+            Status = FatpDirDeleteEntry(Vol, L->Cursor.DirCluster, &C->Entry);
+            if (!NT_SUCCESS(Status)) {
+                return Status;
+            }
+            C->Info->StaleFilesRemoved++;
+            continue;                        /* its clusters are now leaked: freed below */
+        }
+        if (First == 0) {
+            continue;
+        }
+        Status = FatpMarkChain(C, First);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        if (Directory) {
+            if (Depth == FAT_MAX_DEPTH) {
+                return STATUS_FILE_CORRUPT_ERROR;
+            }
+            Depth++;
+            C->Level[Depth].Cursor.DirCluster = First;
+            C->Level[Depth].Cursor.CachedIndex = 0;
+            C->Level[Depth].Cursor.CachedCluster = 0;
+            C->Level[Depth].Slot = 0;
+        }
+    }
+}
+
+/* FatpFreeUnreached - free every allocated cluster the walk did not reach. */
+static NTSTATUS FatpFreeUnreached(PFAT_CHECK C)
+{
+    PFAT_VOLUME Vol = C->Vol;
+    ULONG Value;
+
+    for (ULONG Cluster = 2; Cluster - 2 < Vol->ClusterCount; Cluster++) {
+        if (FatpIsReached(C, Cluster)) {
+            continue;
+        }
+        NTSTATUS Status = FatpGetFatEntry(Vol, Cluster, &Value);
+        if (NT_SUCCESS(Status) && Value != FAT_CLUSTER_FREE && Value != FAT_CLUSTER_BAD) {
+            Status = FatpSetFatEntry(Vol, Cluster, FAT_CLUSTER_FREE);
+            if (NT_SUCCESS(Status)) {
+                Vol->FreeCount++;
+                Vol->FsInfoDirty = TRUE;
+                if (Cluster < Vol->NextFree) {
+                    Vol->NextFree = Cluster;
+                }
+                C->Info->LeakedClustersFreed++;
+            }
+        }
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * FatRepairVolume - clean up after a power cut (see the file comment). Call it right after
+ * FatMount, before any file is opened. StaleSuffix (optional, UTF-16, NUL-terminated): files
+ * whose long name ends with it are deleted. Information (optional) says what was done.
+ * Result: STATUS_SUCCESS; STATUS_FILE_CORRUPT_ERROR when the tree is damaged beyond a leak
+ * (copies and FSInfo are still repaired, nothing is freed: Information->TreeDamaged);
+ * STATUS_INVALID_DEVICE_STATE with files open; device errors; STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS FatRepairVolume(PFAT_VOLUME Volume, PCWSTR StaleSuffix,
+                         PFAT_REPAIR_INFORMATION Information)
+{
+    FAT_REPAIR_INFORMATION Local;
+    PFAT_CHECK C;
+    NTSTATUS Status, WalkStatus;
+
+    if (Volume == NULL) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (Volume->OpenFiles != 0) {
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    if (Information == NULL) {
+        Information = &Local;
+    }
+    memset(Information, 0, sizeof(*Information));
+    Status = FatpSyncFatCopies(Volume, Information);
+    if (!NT_SUCCESS(Status)) {
+        return Status;
+    }
+    C = ExAllocatePoolWithTag(NonPagedPool, sizeof(*C), FAT_CHECK_TAG);
+    ULONG BitmapBytes = (Volume->ClusterCount + 31) / 32 * 4;
+    PULONG Reached = ExAllocatePoolWithTag(NonPagedPool, BitmapBytes, FAT_CHECK_TAG);
+    if (C == NULL || Reached == NULL) {
+        if (C != NULL) {
+            ExFreePoolWithTag(C, FAT_CHECK_TAG);
+        }
+        if (Reached != NULL) {
+            ExFreePoolWithTag(Reached, FAT_CHECK_TAG);
+        }
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    memset(C, 0, sizeof(*C));
+    memset(Reached, 0, BitmapBytes);
+    C->Vol = Volume;
+    C->Reached = Reached;
+    C->Info = Information;
+    C->Suffix = StaleSuffix;
+    while (StaleSuffix != NULL && StaleSuffix[C->SuffixLength] != 0) {
+        C->SuffixLength++;
+    }
+
+    WalkStatus = FatpMarkTree(C);
+    /* Deleted entries reach the disk before their clusters are freed. */
+    Status = FatpBarrier(Volume);
+    if (NT_SUCCESS(Status) && NT_SUCCESS(WalkStatus)) {
+        Status = FatpFreeUnreached(C);
+    }
+    Information->TreeDamaged = !NT_SUCCESS(WalkStatus);
+    Volume->FsInfoDirty = Volume->FsInfoSector != 0;
+    if (NT_SUCCESS(Status)) {
+        Status = FatpBarrier(Volume);        /* FAT copies and the exact FSInfo count */
+    }
+    ExFreePoolWithTag(Reached, FAT_CHECK_TAG);
+    ExFreePoolWithTag(C, FAT_CHECK_TAG);
+    return NT_SUCCESS(Status) ? WalkStatus : Status;
+}

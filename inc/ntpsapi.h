@@ -1,0 +1,126 @@
+/*
+ * ntpsapi.h - types and constants of the process, thread, wait, synchronization-object and
+ * virtual-memory services, shared by the kernel and user mode. NT's names, values and x86 layouts
+ * (SPEC 7); NanoNT additions are marked.
+ */
+#ifndef NANONT_NTPSAPI_H
+#define NANONT_NTPSAPI_H
+
+#include "ntdef.h"
+
+/* ------------------------------------------------------------------ access rights */
+#ifndef SYNCHRONIZE
+#define DELETE                   0x00010000
+#define SYNCHRONIZE              0x00100000
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000
+#define MAXIMUM_ALLOWED          0x02000000
+#define GENERIC_READ             0x80000000
+#define GENERIC_WRITE            0x40000000
+#define GENERIC_EXECUTE          0x20000000
+#define GENERIC_ALL              0x10000000
+#define DUPLICATE_CLOSE_SOURCE   0x00000001
+#define DUPLICATE_SAME_ACCESS    0x00000002
+#endif
+
+#define PROCESS_TERMINATE         0x0001
+#define PROCESS_CREATE_THREAD     0x0002
+#define PROCESS_VM_OPERATION      0x0008
+#define PROCESS_VM_READ           0x0010
+#define PROCESS_VM_WRITE          0x0020
+#define PROCESS_DUP_HANDLE        0x0040
+#define PROCESS_SET_INFORMATION   0x0200
+#define PROCESS_QUERY_INFORMATION 0x0400
+#define PROCESS_SUSPEND_RESUME    0x0800
+#define PROCESS_ALL_ACCESS        (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFF)
+
+#define THREAD_TERMINATE          0x0001
+#define THREAD_SUSPEND_RESUME     0x0002
+#define THREAD_ALERT              0x0004
+#define THREAD_GET_CONTEXT        0x0008
+#define THREAD_SET_CONTEXT        0x0010
+#define THREAD_SET_INFORMATION    0x0020
+#define THREAD_QUERY_INFORMATION  0x0040
+#define THREAD_ALL_ACCESS         (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3FF)
+
+#define EVENT_QUERY_STATE         0x0001
+#define EVENT_MODIFY_STATE        0x0002
+#define EVENT_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define SEMAPHORE_QUERY_STATE     0x0001
+#define SEMAPHORE_MODIFY_STATE    0x0002
+#define SEMAPHORE_ALL_ACCESS      (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define MUTANT_QUERY_STATE        0x0001
+#define MUTANT_ALL_ACCESS         (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | MUTANT_QUERY_STATE)
+#define TIMER_QUERY_STATE         0x0001
+#define TIMER_MODIFY_STATE        0x0002
+#define TIMER_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+
+/* ------------------------------------------------------------------ synchronization objects */
+typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
+typedef enum _TIMER_TYPE { NotificationTimer = 0, SynchronizationTimer = 1 } TIMER_TYPE;
+/* WAIT_TYPE (WaitAll 0, WaitAny 1) and MAXIMUM_WAIT_OBJECTS (64) are in ke.h */
+typedef VOID (NTAPI *PTIMER_APC_ROUTINE)(PVOID TimerContext, ULONG TimerLowValue, LONG TimerHighValue);
+typedef VOID (NTAPI *PPS_APC_ROUTINE)(PVOID ApcArgument1, PVOID ApcArgument2, PVOID ApcArgument3);
+
+/* ------------------------------------------------------------------ processes and threads */
+typedef struct _INITIAL_TEB {
+    struct {
+        PVOID OldStackBase;
+        PVOID OldStackLimit;
+    } OldInitialTeb;
+    PVOID StackBase;                   /* highest address of the committed stack */
+    PVOID StackLimit;                  /* lowest committed address */
+    PVOID StackAllocationBase;         /* base of the reservation (freed when the thread ends) */
+} INITIAL_TEB, *PINITIAL_TEB;
+_Static_assert(sizeof(INITIAL_TEB) == 20, "INITIAL_TEB size");
+
+typedef enum _PROCESSINFOCLASS {
+    ProcessBasicInformation = 0,
+    ProcessHandleCount = 20,
+} PROCESSINFOCLASS;
+
+typedef struct _PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;               /* STATUS_PENDING while the process runs */
+    PVOID PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    KPRIORITY BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
+_Static_assert(sizeof(PROCESS_BASIC_INFORMATION) == 24, "PROCESS_BASIC_INFORMATION size");
+
+typedef enum _THREADINFOCLASS {
+    ThreadBasicInformation = 0,
+    ThreadPriority = 2,
+} THREADINFOCLASS;
+
+typedef struct _THREAD_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;               /* STATUS_PENDING while the thread runs */
+    PVOID TebBaseAddress;
+    CLIENT_ID ClientId;
+    ULONG_PTR AffinityMask;
+    KPRIORITY Priority;
+    KPRIORITY BasePriority;
+} THREAD_BASIC_INFORMATION, *PTHREAD_BASIC_INFORMATION;
+_Static_assert(sizeof(THREAD_BASIC_INFORMATION) == 28, "THREAD_BASIC_INFORMATION size");
+
+#define LOW_PRIORITY      0
+#define LOW_REALTIME_PRIORITY 16
+#define HIGH_PRIORITY     31
+#define MAXIMUM_PRIORITY  32
+
+/* NanoNT: NtCreateUserProcessFromPath flags (the values of NT's THREAD_CREATE_FLAGS_*) */
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x00000001
+
+/* ------------------------------------------------------------------ virtual memory */
+#define MEM_COMMIT   0x00001000
+#define MEM_RESERVE  0x00002000
+#define MEM_DECOMMIT 0x00004000
+#define MEM_RELEASE  0x00008000
+#define PAGE_NOACCESS          0x01
+#define PAGE_READONLY          0x02
+#define PAGE_READWRITE         0x04
+#define PAGE_EXECUTE           0x10
+#define PAGE_EXECUTE_READ      0x20
+#define PAGE_EXECUTE_READWRITE 0x40
+
+#endif

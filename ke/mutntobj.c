@@ -1,0 +1,77 @@
+/*
+ * mutntobj.c - mutant dispatcher objects. SignalState 1 = free; an owner's recursive acquisitions
+ * count down from 0. The owner keeps its mutants on KTHREAD.MutantListHead; a thread that ends
+ * still owning one abandons it: the next thread to acquire it gets STATUS_ABANDONED_WAIT_0 + index.
+ */
+#include "ke.h"
+#include "ki.h"
+
+static VOID RemoveEntry(PLIST_ENTRY e)
+{
+    e->Blink->Flink = e->Flink;
+    e->Flink->Blink = e->Blink;
+}
+
+/* KeInitializeMutant - In: the mutant and whether the current thread owns it from the start. */
+VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner)
+{
+    Mutant->Header.Type = MutantObject;
+    Mutant->Header.WaitListHead.Flink = Mutant->Header.WaitListHead.Blink = &Mutant->Header.WaitListHead;
+    Mutant->Abandoned = FALSE;
+    if (InitialOwner) {
+        PKTHREAD t = KeGetCurrentThread();
+        ULONG flags = KeDisableInterrupts();
+        Mutant->Header.SignalState = 0;
+        Mutant->OwnerThread = t;
+        PLIST_ENTRY h = &t->MutantListHead;
+        Mutant->MutantListEntry.Flink = h; Mutant->MutantListEntry.Blink = h->Blink;
+        h->Blink->Flink = &Mutant->MutantListEntry; h->Blink = &Mutant->MutantListEntry;
+        KeRestoreInterrupts(flags);
+    } else {
+        Mutant->Header.SignalState = 1;
+        Mutant->OwnerThread = NULL;
+    }
+}
+
+/*
+ * KeReleaseMutant - release one level of ownership (Abandoned: all of it, from any thread: the
+ * owner ended, or the mutant is being deleted). When it becomes free a waiter may take it.
+ * Result: STATUS_SUCCESS (PreviousCount gets the old signal state) or STATUS_MUTANT_NOT_OWNED.
+ */
+NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount)
+{
+    ULONG flags = KeDisableInterrupts();
+    LONG old = Mutant->Header.SignalState;
+    if (Abandoned) {
+        if (Mutant->OwnerThread)
+            RemoveEntry(&Mutant->MutantListEntry);
+        Mutant->Header.SignalState = 1;
+        Mutant->Abandoned = Mutant->OwnerThread != NULL;
+    } else {
+        if (Mutant->OwnerThread != KeGetCurrentThread()) {
+            KeRestoreInterrupts(flags);
+            return STATUS_MUTANT_NOT_OWNED;
+        }
+        if (++Mutant->Header.SignalState == 1)
+            RemoveEntry(&Mutant->MutantListEntry);
+    }
+    if (Mutant->Header.SignalState == 1) {
+        Mutant->OwnerThread = NULL;
+        KiWaitTest(&Mutant->Header);
+    }
+    KeRestoreInterrupts(flags);
+    if (PreviousCount)
+        *PreviousCount = old;
+    return STATUS_SUCCESS;
+}
+
+/* KeRundownMutants - the thread is ending: abandon every mutant it still owns. */
+VOID KeRundownMutants(PKTHREAD Thread)
+{
+    ULONG flags = KeDisableInterrupts();
+    while (Thread->MutantListHead.Flink && Thread->MutantListHead.Flink != &Thread->MutantListHead) {
+        PKMUTANT m = CONTAINING_RECORD(Thread->MutantListHead.Flink, KMUTANT, MutantListEntry);
+        KeReleaseMutant(m, TRUE, NULL);
+    }
+    KeRestoreInterrupts(flags);
+}

@@ -1,0 +1,105 @@
+/*
+ * thrdobj.c - the dispatcher side of a thread: its initial dispatcher state, suspension and
+ * priority.
+ *
+ * Suspension is NT's: the first suspend queues the thread's SuspendApc, a normal kernel APC whose
+ * routine waits on the thread's SuspendSemaphore; the resume that brings SuspendCount back to 0
+ * releases the semaphore. A suspended thread is therefore always stopped at a clean point - on its
+ * way to user mode or in a wait - with its user state in its trap frame, where special kernel APCs
+ * (NtGetContextThread / NtSetContextThread) can still reach it.
+ */
+#include "ke.h"
+#include "ki.h"
+
+static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
+
+static VOID KiSuspendNop(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
+{
+    UNREFERENCED_PARAMETER(Apc); UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+}
+
+/* The suspend APC's normal routine: wait, in kernel mode, until resumed. */
+static VOID KiSuspendThread(PVOID Context, PVOID A1, PVOID A2)
+{
+    UNREFERENCED_PARAMETER(Context); UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+    PKTHREAD t = KeGetCurrentThread();
+    KeWaitForSingleObject(&t->SuspendSemaphore, Suspended, KernelMode, FALSE, NULL);
+}
+
+/* KeInitializeThreadDispatcher - the dispatcher fields of a new thread (zeroed memory). */
+VOID KeInitializeThreadDispatcher(PKTHREAD Thread)
+{
+    Thread->Header.Type = ThreadObject;
+    Thread->Header.SignalState = 0;
+    InitList(&Thread->Header.WaitListHead);
+    InitList(&Thread->MutantListHead);
+    InitList(&Thread->ApcState.ApcListHead[KernelMode]);
+    InitList(&Thread->ApcState.ApcListHead[UserMode]);
+    KeInitializeTimerEx(&Thread->Timer, TimerNotificationObject);
+    KeInitializeSemaphore(&Thread->SuspendSemaphore, 0, 2);
+    KeInitializeApc(&Thread->SuspendApc, Thread, KiSuspendNop, NULL, KiSuspendThread, KernelMode, NULL);
+    Thread->ApcQueueable = TRUE;
+}
+
+/*
+ * KeSuspendThread - add one to the suspend count; the first suspension queues the suspend APC.
+ * Result: the previous count, or (ULONG)-1 if the count is at MAXIMUM_SUSPEND_COUNT or the thread
+ * is ending (nothing changes).
+ */
+ULONG KeSuspendThread(PKTHREAD Thread)
+{
+    ULONG flags = KeDisableInterrupts();
+    ULONG old = Thread->SuspendCount;
+    if (old == MAXIMUM_SUSPEND_COUNT || !Thread->ApcQueueable || Thread->Terminating) {
+        KeRestoreInterrupts(flags);
+        return (ULONG)-1;
+    }
+    Thread->SuspendCount++;
+    /* still queued from an earlier round: take back the release that round's resume made */
+    if (old == 0 && !KeInsertQueueApc(&Thread->SuspendApc, NULL, NULL))
+        Thread->SuspendSemaphore.Header.SignalState--;
+    KeRestoreInterrupts(flags);
+    return old;
+}
+
+/* KeResumeThread - take one from the suspend count; at 0 the thread runs again. Result: the
+   previous count. */
+ULONG KeResumeThread(PKTHREAD Thread)
+{
+    ULONG flags = KeDisableInterrupts();
+    ULONG old = Thread->SuspendCount;
+    if (old) {
+        if (--Thread->SuspendCount == 0) {
+            Thread->SuspendSemaphore.Header.SignalState++;
+            KiWaitTest(&Thread->SuspendSemaphore.Header);
+        }
+    }
+    KeRestoreInterrupts(flags);
+    return old;
+}
+
+/* KeForceResumeThread - clear every suspension (a thread being terminated must run to its end). */
+VOID KeForceResumeThread(PKTHREAD Thread)
+{
+    ULONG flags = KeDisableInterrupts();
+    if (Thread->SuspendCount) {
+        Thread->SuspendCount = 0;
+        Thread->SuspendSemaphore.Header.SignalState++;
+        KiWaitTest(&Thread->SuspendSemaphore.Header);
+    }
+    KeRestoreInterrupts(flags);
+}
+
+/*
+ * KeSetPriorityThread - In: the thread and its new priority (1..31). A ready thread moves to its
+ * new queue; the processor is rescheduled at the next opportunity if a ready thread now outranks
+ * the running one.
+ */
+VOID KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
+{
+    ULONG flags = KeDisableInterrupts();
+    Thread->BasePriority = (CHAR)Priority;
+    KiSetPriorityThread(Thread, (CHAR)Priority);
+    KeRestoreInterrupts(flags);
+}

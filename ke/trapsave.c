@@ -1,0 +1,324 @@
+/*
+ * trapsave.c - the thread-context services (SPEC 8, docs/trapfile.md):
+ *   NtRecordOrRecoveryTrapFrame()  the seed service: record when \SystemRoot\TrapFrame is absent,
+ *                                  recover when it is present;
+ *   NtRecordTrapFrame(Name, Flags) record; returns STATUS_SUCCESS, and STATUS_TRAP_FRAME_RECOVERED
+ *                                  when the thread comes back here by a recovery (like setjmp);
+ *   NtRecoverTrapFrame(Name, Flags) resume at a record; returns only on refusal.
+ *
+ * A record holds the user view of the caller's service frame (KeTrapFrameToContext), with EAX set
+ * to the status the recorded call returns when recovered. Recovery reads the file once into
+ * kernel memory, validates everything (KiValidateTrapRecordEx, ke/trapfile.c) against the
+ * caller's image identity, and only then writes the registers into the frame through
+ * KeContextToTrapFrame, which unmarks it so that it leaves by iretd. Any refusal happens before
+ * that write: the thread is left exactly as it was. One lock serialises all records and
+ * recoveries, so racing writers of one file end with one complete record.
+ */
+#include "ke.h"
+#include "ki.h"
+#include "ps.h"
+#include "mm.h"
+#include "io.h"
+#include "rtl.h"
+#include "trapfile.h"
+#include "trapsvc.h"
+#include "trapsave.h"
+
+_Static_assert(sizeof(((PEPROCESS)0)->ImageIdentity) == sizeof(KI_TRAP_IMAGE_IDENTITY),
+               "EPROCESS.ImageIdentity holds a KI_TRAP_IMAGE_IDENTITY");
+
+static const CHAR KiDefaultTrapFile[] = "\\SystemRoot\\TrapFrame";
+
+static KMUTANT KiTrapRecordLock;
+static BOOLEAN KiTrapRecordLockReady;
+/* Used only with the lock held. */
+static UCHAR KiTrapFileBuffer[KI_TRAP_READ_LIMIT];
+static UCHAR KiTrapMemoryRecord[KI_TRAP_RECORD_SIZE];   /* TRAP_FRAME_MEMORY_ONLY slot */
+static ULONG KiTrapMemoryRecordSize;
+
+static VOID KiAcquireTrapRecordLock(VOID)
+{
+    ULONG flags = KeDisableInterrupts();
+    if (!KiTrapRecordLockReady) {
+        KeInitializeMutant(&KiTrapRecordLock, FALSE);
+        KiTrapRecordLockReady = TRUE;
+    }
+    KeRestoreInterrupts(flags);
+    KeWaitForSingleObject(&KiTrapRecordLock, Executive, KernelMode, FALSE, NULL);
+}
+
+static VOID KiReleaseTrapRecordLock(VOID)
+{
+    KeReleaseMutant(&KiTrapRecordLock, FALSE, NULL);
+}
+
+/*
+ * KiCaptureTrapFileName - the NT path (ASCII) a user FileName names: NULL is
+ * \SystemRoot\TrapFrame, a name without '\' is \SystemRoot\<name>, a name starting with '\' is
+ * used as given (the I/O manager accepts \SystemRoot\... and \??\C:\...). Result:
+ * STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or STATUS_OBJECT_NAME_INVALID for an empty, odd,
+ * too long or non-ASCII name, or a relative name with a '\' inside.
+ */
+static NTSTATUS KiCaptureTrapFileName(PUNICODE_STRING FileName, CHAR *Path)
+{
+    static const CHAR root[] = "\\SystemRoot\\";
+    UNICODE_STRING name;
+    WCHAR chars[TRAP_FRAME_MAX_NAME_BYTES / sizeof(WCHAR)];
+
+    if (FileName == NULL) {
+        memcpy(Path, KiDefaultTrapFile, sizeof(KiDefaultTrapFile));
+        return STATUS_SUCCESS;
+    }
+    NTSTATUS status = MmCopyFromUser(&name, FileName, sizeof(name));
+    if (!NT_SUCCESS(status))
+        return status;
+    if (name.Length == 0 || (name.Length & 1) || name.Length > sizeof(chars))
+        return STATUS_OBJECT_NAME_INVALID;
+    status = MmCopyFromUser(chars, name.Buffer, name.Length);
+    if (!NT_SUCCESS(status))
+        return status;
+    ULONG n = name.Length / sizeof(WCHAR), at = 0;
+    BOOLEAN absolute = chars[0] == L'\\';
+    if (!absolute) {
+        memcpy(Path, root, sizeof(root) - 1);
+        at = sizeof(root) - 1;
+    }
+    for (ULONG i = 0; i < n; i++) {
+        if (chars[i] < 0x20 || chars[i] > 0x7E || (!absolute && chars[i] == L'\\'))
+            return STATUS_OBJECT_NAME_INVALID;
+        Path[at++] = (CHAR)chars[i];
+    }
+    Path[at] = 0;
+    return STATUS_SUCCESS;
+}
+
+/* KiCurrentImageIdentity - the identity of the caller's image, computed once per process. */
+static NTSTATUS KiCurrentImageIdentity(PKI_TRAP_IMAGE_IDENTITY *Identity)
+{
+    PEPROCESS process = PsGetCurrentProcess();
+    PKI_TRAP_IMAGE_IDENTITY id = (PKI_TRAP_IMAGE_IDENTITY)process->ImageIdentity;
+    if (id->ImageSize == 0) {
+        if (process->ImageBytes == NULL || process->ImageSize == 0)
+            return STATUS_INSUFFICIENT_RESOURCES;     /* ps could not keep a copy of the image */
+        KiComputeImageIdentity(process->ImageBytes, process->ImageSize, process->ImageFileName, id);
+    }
+    *Identity = id;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * KiCaptureUserFrame - the user-visible registers of the caller's service frame as a frame with
+ * every kernel-only field zero: ECX/EDX 0 (what the service return gives), the user segment
+ * values, GS and EFLAGS as any writer of user state would sanitise them, and EAX = ResumeStatus.
+ * *Flags gets the entry path (sysenter frames return to SharedUserData->SystemCallReturn).
+ */
+static VOID KiCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FRAME Frame,
+                               PULONG Flags)
+{
+    PKTRAP_FRAME tf = Thread->TrapFrame;
+    CONTEXT c;
+    c.ContextFlags = CONTEXT_FULL;
+    KeTrapFrameToContext(Thread, tf, &c);
+    memset(Frame, 0, sizeof(*Frame));
+    Frame->SegGs = (c.SegGs == (KGDT_R3_DATA | RPL_MASK)) ? c.SegGs : 0;
+    Frame->SegEs = c.SegEs;
+    Frame->SegDs = c.SegDs;
+    Frame->SegFs = c.SegFs;
+    Frame->Eax = (ULONG)ResumeStatus;
+    Frame->Edi = c.Edi;
+    Frame->Esi = c.Esi;
+    Frame->Ebx = c.Ebx;
+    Frame->Ebp = c.Ebp;
+    Frame->Eip = c.Eip;
+    Frame->SegCs = c.SegCs;
+    Frame->EFlags = KiSanitizeUserEflags(c.EFlags);
+    Frame->HardwareEsp = c.Esp;
+    Frame->HardwareSegSs = c.SegSs;
+    *Flags = (tf->Eip == SharedUserData->SystemCallReturn) ? KI_TRAP_RECORD_FAST_CALL
+                                                          : KI_TRAP_RECORD_INT2E;
+}
+
+/*
+ * KiApplyUserFrame - make the caller's service return resume at a validated frame: the registers
+ * go in through KeContextToTrapFrame (frame edit, sanitising, iretd exit). Result: the EAX the
+ * thread resumes with, for the service to return (the exit stores it into the frame's EAX).
+ */
+static NTSTATUS KiApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
+{
+    CONTEXT c;
+    memset(&c, 0, sizeof(c));
+    c.ContextFlags = CONTEXT_FULL;
+    c.SegGs = Frame->SegGs;
+    c.SegFs = Frame->SegFs;
+    c.SegEs = Frame->SegEs;
+    c.SegDs = Frame->SegDs;
+    c.Edi = Frame->Edi;
+    c.Esi = Frame->Esi;
+    c.Ebx = Frame->Ebx;
+    c.Edx = Frame->Edx;
+    c.Ecx = Frame->Ecx;
+    c.Eax = Frame->Eax;
+    c.Ebp = Frame->Ebp;
+    c.Eip = Frame->Eip;
+    c.SegCs = Frame->SegCs;
+    c.EFlags = Frame->EFlags;
+    c.Esp = Frame->HardwareEsp;
+    c.SegSs = Frame->HardwareSegSs;
+    KeContextToTrapFrame(Thread, Thread->TrapFrame, &c, CONTEXT_FULL);
+    return (NTSTATUS)Frame->Eax;
+}
+
+/* KiReadTrapRecord - the record bytes from Path, or from the memory slot when Path is NULL. */
+static NTSTATUS KiReadTrapRecord(PCSTR Path, PULONG Size)
+{
+    if (Path == NULL) {
+        if (KiTrapMemoryRecordSize == 0)
+            return STATUS_OBJECT_NAME_NOT_FOUND;
+        memcpy(KiTrapFileBuffer, KiTrapMemoryRecord, KiTrapMemoryRecordSize);
+        *Size = KiTrapMemoryRecordSize;
+        return STATUS_SUCCESS;
+    }
+    if (!IoIsSystemRootAvailable())
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    return KiReadTrapRecordFile(Path, KiTrapFileBuffer, sizeof(KiTrapFileBuffer), Size);
+}
+
+/*
+ * KiRecordLocked - record the caller's frame to Path (NULL: the memory slot), resuming with
+ * ResumeStatus. The generation continues from the record it replaces, if that one is readable.
+ */
+static NTSTATUS KiRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
+{
+    PKI_TRAP_IMAGE_IDENTITY identity;
+    UCHAR record[KI_TRAP_RECORD_SIZE];
+    KTRAP_FRAME frame;
+    ULONG flags, size = 0, recordSize;
+
+    NTSTATUS status = KiCurrentImageIdentity(&identity);
+    if (!NT_SUCCESS(status))
+        return status;
+    KiCaptureUserFrame(KeGetCurrentThread(), ResumeStatus, &frame, &flags);
+    ULONGLONG generation = 1;
+    if (NT_SUCCESS(KiReadTrapRecord(Path, &size)))
+        generation = KiQueryTrapRecordGeneration(KiTrapFileBuffer, size) + 1;
+    else if (Path != NULL && !IoIsSystemRootAvailable())
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    status = KiBuildTrapRecord(&frame, identity, generation, flags, record, sizeof(record),
+                               &recordSize);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (Path == NULL) {
+        memcpy(KiTrapMemoryRecord, record, recordSize);
+        KiTrapMemoryRecordSize = recordSize;
+        return STATUS_SUCCESS;
+    }
+    return KiWriteTrapRecordFile(Path, record, recordSize);
+}
+
+/*
+ * KiRecoverLocked - validate the record already read into KiTrapFileBuffer (Size bytes) for the
+ * caller's image and resume the caller there. Result: the resumed EAX, or the refusal status
+ * with the thread unchanged.
+ */
+static NTSTATUS KiRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
+{
+    PKI_TRAP_IMAGE_IDENTITY identity;
+    KTRAP_FRAME frame;
+    PCSTR reason = NULL;
+
+    *Resumed = FALSE;
+    NTSTATUS status = KiCurrentImageIdentity(&identity);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = KiValidateTrapRecordEx(KiTrapFileBuffer, Size, identity, &frame, NULL, &reason);
+    if (!NT_SUCCESS(status)) {
+        DbgPrint("NanoNT: trap record %s refused: %s (0x%08X)\n", Path ? Path : "(memory)",
+                 reason ? reason : "?", (unsigned)status);
+        return status;
+    }
+    *Resumed = TRUE;
+    return KiApplyUserFrame(KeGetCurrentThread(), &frame);
+}
+
+/* KiRecoverFrom - read the record at Path (NULL: memory slot) and resume there. */
+static NTSTATUS KiRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
+{
+    ULONG size = 0;
+    *Resumed = FALSE;
+    NTSTATUS status = KiReadTrapRecord(Path, &size);
+    if (!NT_SUCCESS(status))
+        return status;
+    return KiRecoverLocked(Path, size, Resumed);
+}
+
+/*
+ * NtRecordOrRecoveryTrapFrame - the seed service (SPEC 8), no arguments. \SystemRoot\TrapFrame
+ * absent: record the caller there and return STATUS_SUCCESS. Present: resume the caller at the
+ * record (the recorded call then returns STATUS_SUCCESS, or STATUS_TRAP_FRAME_RECOVERED for a
+ * record made by NtRecordTrapFrame); the file stays. A refused record returns its status
+ * (docs/trapfile.md) and records nothing.
+ */
+NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID)
+{
+    BOOLEAN resumed;
+    KiAcquireTrapRecordLock();
+    NTSTATUS status = KiRecoverFrom(KiDefaultTrapFile, &resumed);
+    if (!resumed && status == STATUS_OBJECT_NAME_NOT_FOUND)
+        status = KiRecordLocked(KiDefaultTrapFile, STATUS_SUCCESS);
+    KiReleaseTrapRecordLock();
+    return status;
+}
+
+/* KiCheckTrapServiceArguments - Flags valid; the memory slot takes no name. */
+static NTSTATUS KiCheckTrapServiceArguments(PUNICODE_STRING FileName, ULONG Flags)
+{
+    if ((Flags & ~TRAP_FRAME_VALID_FLAGS) != 0)
+        return STATUS_INVALID_PARAMETER;
+    if ((Flags & TRAP_FRAME_MEMORY_ONLY) && FileName != NULL)
+        return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtRecordTrapFrame - record the caller's registers to FileName (NULL: \SystemRoot\TrapFrame; a
+ * bare name: \SystemRoot\<name>; or a full \SystemRoot\... or \??\C:\... path), crash-safely.
+ * Flags: TRAP_FRAME_MEMORY_ONLY (diagnostic, FileName NULL). Result: STATUS_SUCCESS when it
+ * recorded; STATUS_TRAP_FRAME_RECOVERED when the thread arrives here again by a recovery;
+ * STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_INVALID, STATUS_ACCESS_VIOLATION or the I/O
+ * manager's status (nothing recorded, the old record kept).
+ */
+NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags)
+{
+    CHAR path[KI_TRAP_MAX_PATH];
+    NTSTATUS status = KiCheckTrapServiceArguments(FileName, Flags);
+    if (NT_SUCCESS(status) && !(Flags & TRAP_FRAME_MEMORY_ONLY))
+        status = KiCaptureTrapFileName(FileName, path);
+    if (!NT_SUCCESS(status))
+        return status;
+    KiAcquireTrapRecordLock();
+    status = KiRecordLocked((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path,
+                            STATUS_TRAP_FRAME_RECOVERED);
+    KiReleaseTrapRecordLock();
+    return status;
+}
+
+/*
+ * NtRecoverTrapFrame - resume the caller at the record in FileName (names and Flags as for
+ * NtRecordTrapFrame). Does not return on success: the recorded call returns instead. On refusal
+ * returns the status (docs/trapfile.md: STATUS_OBJECT_NAME_NOT_FOUND, STATUS_FILE_CORRUPT_ERROR,
+ * STATUS_REVISION_MISMATCH, STATUS_ACCESS_DENIED, ...) with the thread unchanged.
+ */
+NTSTATUS NTAPI NtRecoverTrapFrame(PUNICODE_STRING FileName, ULONG Flags)
+{
+    CHAR path[KI_TRAP_MAX_PATH];
+    BOOLEAN resumed;
+    NTSTATUS status = KiCheckTrapServiceArguments(FileName, Flags);
+    if (NT_SUCCESS(status) && !(Flags & TRAP_FRAME_MEMORY_ONLY))
+        status = KiCaptureTrapFileName(FileName, path);
+    if (!NT_SUCCESS(status))
+        return status;
+    KiAcquireTrapRecordLock();
+    status = KiRecoverFrom((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path, &resumed);
+    KiReleaseTrapRecordLock();
+    return status;
+}

@@ -1,0 +1,260 @@
+/*
+ * virtual.c - user virtual memory a process allocates: NtAllocateVirtualMemory and
+ * NtFreeVirtualMemory (NT signatures), and their kernel counterparts.
+ *
+ * Each reservation is an MMVAD in a list sorted by address (EPROCESS.VadRoot). Reservations are
+ * 64 KiB aligned; committed pages are zeroed, owned pages of the address space, mapped at once
+ * (there is no demand paging yet). Image, PEB, TEBs, parameters and ntdll are not VADs, but a new
+ * reservation never covers a page that is already mapped. All VADs go when the process ends.
+ */
+#include "mm.h"
+#include "ps.h"
+#include "pool.h"
+#include "ob.h"
+#include "ntpsapi.h"
+
+typedef struct _MMVAD {
+    struct _MMVAD *Next;
+    ULONG StartingAddress;
+    ULONG EndingAddress;               /* exclusive */
+    ULONG Protect;
+} MMVAD, *PMMVAD;
+
+#define MI_ALLOCATION_GRANULARITY 0x10000UL
+#define MI_VAD_SEARCH_START       0x01000000UL   /* automatic placement: above the image */
+#define MI_VAD_SEARCH_END         0x77F00000UL   /* and below ntdll */
+#define MI_USER_LOWEST            0x00010000UL
+#define MI_USER_LIMIT             0x7FFE0000UL   /* SharedUserData and above are never allocated */
+#define MI_VAD_TAG                'daV '
+
+static PMMVAD MiFindVad(PEPROCESS Process, ULONG Va)
+{
+    for (PMMVAD v = Process->VadRoot; v && v->StartingAddress <= Va; v = v->Next)
+        if (Va < v->EndingAddress)
+            return v;
+    return NULL;
+}
+
+/* Is [Start, End) free of VADs and of mapped pages? */
+static BOOLEAN MiRangeFree(PEPROCESS Process, ULONG Start, ULONG End)
+{
+    for (PMMVAD v = Process->VadRoot; v; v = v->Next)
+        if (v->StartingAddress < End && Start < v->EndingAddress)
+            return FALSE;
+    for (ULONG a = Start; a < End; a += PAGE_SIZE)
+        if (MmUserVaToKernel(Process->Pcb.DirectoryTableBase, a))
+            return FALSE;
+    return TRUE;
+}
+
+static VOID MiInsertVad(PEPROCESS Process, PMMVAD Vad)
+{
+    PMMVAD *link = &Process->VadRoot;
+    while (*link && (*link)->StartingAddress < Vad->StartingAddress)
+        link = &(*link)->Next;
+    Vad->Next = *link;
+    *link = Vad;
+}
+
+static VOID MiRemoveVad(PEPROCESS Process, PMMVAD Vad)
+{
+    PMMVAD *link = &Process->VadRoot;
+    while (*link != Vad)
+        link = &(*link)->Next;
+    *link = Vad->Next;
+}
+
+/* Commit every page of [Start, End) that is not committed yet. */
+static NTSTATUS MiCommitRange(PEPROCESS Process, ULONG Start, ULONG End, BOOLEAN Writable)
+{
+    for (ULONG a = Start; a < End; a += PAGE_SIZE) {
+        if (MmUserVaToKernel(Process->Pcb.DirectoryTableBase, a))
+            continue;
+        NTSTATUS status = MmAllocateUserRange(Process->Pcb.DirectoryTableBase, a, PAGE_SIZE, Writable);
+        if (!NT_SUCCESS(status))
+            return status;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * MmAllocateVirtualMemory - reserve and/or commit in Process. In/out: *Base (0 = choose; rounded
+ * down to 64 KiB for a reservation, to a page for a commit) and *Size (rounded up to pages).
+ * AllocationType: MEM_RESERVE and/or MEM_COMMIT; Protect: PAGE_READWRITE, PAGE_READONLY,
+ * PAGE_EXECUTE, PAGE_EXECUTE_READ or PAGE_EXECUTE_READWRITE. Result: STATUS_SUCCESS,
+ * STATUS_INVALID_PARAMETER, STATUS_INVALID_PAGE_PROTECTION, STATUS_CONFLICTING_ADDRESSES,
+ * STATUS_NO_MEMORY, STATUS_PROCESS_IS_TERMINATING.
+ */
+NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG AllocationType, ULONG Protect)
+{
+    if (!(AllocationType & (MEM_COMMIT | MEM_RESERVE)) || (AllocationType & ~(MEM_COMMIT | MEM_RESERVE)))
+        return STATUS_INVALID_PARAMETER;
+    BOOLEAN writable;
+    switch (Protect) {
+    case PAGE_READWRITE: case PAGE_EXECUTE_READWRITE: writable = TRUE; break;
+    case PAGE_READONLY: case PAGE_EXECUTE: case PAGE_EXECUTE_READ: writable = FALSE; break;
+    default: return STATUS_INVALID_PAGE_PROTECTION;
+    }
+    if (Process->Exiting)
+        return STATUS_PROCESS_IS_TERMINATING;
+    ULONG size = *Size, base = *Base;
+    if (size == 0 || size > MI_USER_LIMIT || base >= MI_USER_LIMIT)
+        return STATUS_INVALID_PARAMETER;
+
+    if (!(AllocationType & MEM_RESERVE)) {
+        ULONG start = PAGE_ALIGN(base), end = ROUND_TO_PAGES(base + size);
+        PMMVAD vad = MiFindVad(Process, start);
+        if (!vad || end > vad->EndingAddress || end <= start)
+            return STATUS_CONFLICTING_ADDRESSES;
+        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        if (NT_SUCCESS(status)) {
+            *Base = start;
+            *Size = end - start;
+        }
+        return status;
+    }
+
+    ULONG start, end;
+    if (base) {
+        start = base & ~(MI_ALLOCATION_GRANULARITY - 1);
+        end = ROUND_TO_PAGES(base + size);
+        if (start < MI_USER_LOWEST || end > MI_USER_LIMIT || end <= start)
+            return STATUS_INVALID_PARAMETER;
+        if (!MiRangeFree(Process, start, end))
+            return STATUS_CONFLICTING_ADDRESSES;
+    } else {
+        ULONG length = ROUND_TO_PAGES(size);
+        for (start = MI_VAD_SEARCH_START; start + length <= MI_VAD_SEARCH_END && start + length > start;
+             start += MI_ALLOCATION_GRANULARITY)
+            if (MiRangeFree(Process, start, start + length))
+                break;
+        if (start + length > MI_VAD_SEARCH_END || start + length <= start)
+            return STATUS_NO_MEMORY;
+        end = start + length;
+    }
+    PMMVAD vad = ExAllocatePoolWithTag(NonPagedPool, sizeof(MMVAD), MI_VAD_TAG);
+    if (!vad)
+        return STATUS_NO_MEMORY;
+    vad->StartingAddress = start;
+    vad->EndingAddress = end;
+    vad->Protect = Protect;
+    MiInsertVad(Process, vad);
+    if (AllocationType & MEM_COMMIT) {
+        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        if (!NT_SUCCESS(status)) {
+            MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
+            MiRemoveVad(Process, vad);
+            ExFreePoolWithTag(vad, MI_VAD_TAG);
+            return status;
+        }
+    }
+    *Base = start;
+    *Size = end - start;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * MmFreeVirtualMemory - In/out: *Base and *Size. MEM_RELEASE frees a whole reservation (Base its
+ * start, Size 0 or its size); MEM_DECOMMIT frees the committed pages of a range inside one
+ * (Size 0 = to its end). Result: STATUS_SUCCESS, STATUS_INVALID_PARAMETER,
+ * STATUS_MEMORY_NOT_ALLOCATED, STATUS_FREE_VM_NOT_AT_BASE, STATUS_UNABLE_TO_FREE_VM.
+ */
+NTSTATUS MmFreeVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG FreeType)
+{
+    if (FreeType != MEM_RELEASE && FreeType != MEM_DECOMMIT)
+        return STATUS_INVALID_PARAMETER;
+    ULONG start = PAGE_ALIGN(*Base);
+    PMMVAD vad = MiFindVad(Process, start);
+    if (!vad)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    ULONG end = *Size ? ROUND_TO_PAGES(*Base + *Size) : vad->EndingAddress;
+    if (end > vad->EndingAddress || end <= start)
+        return STATUS_UNABLE_TO_FREE_VM;
+    if (FreeType == MEM_RELEASE) {
+        if (start != vad->StartingAddress)
+            return STATUS_FREE_VM_NOT_AT_BASE;
+        if (end != vad->EndingAddress)
+            return STATUS_UNABLE_TO_FREE_VM;
+        MiRemoveVad(Process, vad);
+        ExFreePoolWithTag(vad, MI_VAD_TAG);
+    }
+    MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
+    *Base = start;
+    *Size = end - start;
+    return STATUS_SUCCESS;
+}
+
+/* MmDeleteVads - the process is ending: drop its VAD list (the pages go with the address space). */
+VOID MmDeleteVads(PEPROCESS Process)
+{
+    while (Process->VadRoot) {
+        PMMVAD v = Process->VadRoot;
+        Process->VadRoot = v->Next;
+        ExFreePoolWithTag(v, MI_VAD_TAG);
+    }
+}
+
+/* The process behind a handle with PROCESS_VM_OPERATION, and the caller's *Base and *Size. */
+static NTSTATUS MiCaptureRequest(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                                 PEPROCESS *Process, PULONG Base, PULONG Size)
+{
+    NTSTATUS status = MmCopyFromUser(Base, BaseAddress, sizeof(*Base));
+    if (NT_SUCCESS(status))
+        status = MmCopyFromUser(Size, RegionSize, sizeof(*Size));
+    if (NT_SUCCESS(status))
+        status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_VM_OPERATION, PsProcessType, UserMode,
+                                           (PVOID *)Process, NULL);
+    return status;
+}
+
+static NTSTATUS MiReturnRequest(PVOID *BaseAddress, PSIZE_T RegionSize, ULONG Base, ULONG Size)
+{
+    NTSTATUS status = MmCopyToUser(BaseAddress, &Base, sizeof(Base));
+    return NT_SUCCESS(status) ? MmCopyToUser(RegionSize, &Size, sizeof(Size)) : status;
+}
+
+/*
+ * NtAllocateVirtualMemory - In: a process handle (PROCESS_VM_OPERATION), in/out *BaseAddress and
+ * *RegionSize, ZeroBits (must be 0), AllocationType and Protect as MmAllocateVirtualMemory.
+ * Result: as MmAllocateVirtualMemory, plus handle errors and STATUS_ACCESS_VIOLATION.
+ */
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                       PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect)
+{
+    if (ZeroBits)
+        return STATUS_INVALID_PARAMETER_3;
+    PEPROCESS process;
+    ULONG base, size;
+    NTSTATUS status = MiCaptureRequest(ProcessHandle, BaseAddress, RegionSize, &process, &base, &size);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = MmAllocateVirtualMemory(process, &base, &size, AllocationType, Protect);
+    if (NT_SUCCESS(status)) {
+        status = MiReturnRequest(BaseAddress, RegionSize, base, size);
+        if (!NT_SUCCESS(status) && (AllocationType & MEM_RESERVE)) {
+            ULONG zero = 0;
+            MmFreeVirtualMemory(process, &base, &zero, MEM_RELEASE);
+        }
+    }
+    ObDereferenceObject(process);
+    return status;
+}
+
+/*
+ * NtFreeVirtualMemory - In: a process handle (PROCESS_VM_OPERATION), in/out *BaseAddress and
+ * *RegionSize, FreeType MEM_RELEASE or MEM_DECOMMIT. Result: as MmFreeVirtualMemory, plus handle
+ * errors and STATUS_ACCESS_VIOLATION.
+ */
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType)
+{
+    PEPROCESS process;
+    ULONG base, size;
+    NTSTATUS status = MiCaptureRequest(ProcessHandle, BaseAddress, RegionSize, &process, &base, &size);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = MmFreeVirtualMemory(process, &base, &size, FreeType);
+    if (NT_SUCCESS(status))
+        status = MiReturnRequest(BaseAddress, RegionSize, base, size);
+    ObDereferenceObject(process);
+    return status;
+}

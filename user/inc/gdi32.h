@@ -1,0 +1,38 @@
+/*
+ * gdi32.h - NanoNT's small gdi32: the GUI services of table 1 (stubs generated from
+ * win32k/services.tab) and helpers that queue drawing in the thread's GDI batch
+ * (TEB->GdiTebBatch, inc/ntgdi.h). Batched drawing takes effect when the batch is flushed: before
+ * the thread's next table-1 service, on GdiFlush, or when the batch is full. docs/gui.md.
+ */
+#ifndef NANONT_USER_GDI32_H
+#define NANONT_USER_GDI32_H
+
+#include "ntdll.h"
+#include "ntgdi.h"
+#include "w32svcnum.h"
+
+typedef int BOOL;
+
+/* table-1 services (win32k/ntgdi.c) */
+NTSTATUS NTAPI NtGdiFlush(VOID);
+NTSTATUS NTAPI NtGdiNanoFillRect(LONG X, LONG Y, LONG Cx, LONG Cy, ULONG Color);
+NTSTATUS NTAPI NtGdiNanoSetPixel(LONG X, LONG Y, ULONG Color);
+NTSTATUS NTAPI NtGdiNanoGetPixel(LONG X, LONG Y, PULONG Color);
+NTSTATUS NTAPI NtGdiNanoCopyRect(LONG XDest, LONG YDest, LONG XSource, LONG YSource, LONG Cx, LONG Cy);
+NTSTATUS NTAPI NtGdiNanoTextOut(LONG X, LONG Y, PCSTR Text, ULONG Length, ULONG Foreground,
+                                ULONG Background, ULONG Scale);
+NTSTATUS NTAPI NtGdiNanoQueryDisplay(PGDI_NANO_DISPLAY_INFO Info, ULONG Length);
+NTSTATUS NTAPI NtGdiNanoFlushBatchAt(PTEB TebImage);
+
+/* batching (user/gdi32/gdibatch.c) */
+BOOL GdiFlush(VOID);                   /* as Win32: flush this thread's batch; FALSE on failure */
+DWORD GdiSetBatchLimit(DWORD Limit);   /* as Win32: 1 = no batching, 0 = default; returns the old */
+DWORD GdiGetBatchLimit(VOID);
+/* Each queues one operation (or, with batch limit 1, makes the call). Result: STATUS_SUCCESS
+   or the status of the flush that had to make room. */
+NTSTATUS GdiSetPixel(LONG X, LONG Y, ULONG Color);
+NTSTATUS GdiFillRect(LONG X, LONG Y, LONG Cx, LONG Cy, ULONG Color);
+NTSTATUS GdiCopyRect(LONG XDest, LONG YDest, LONG XSource, LONG YSource, LONG Cx, LONG Cy);
+NTSTATUS GdiTextOut(LONG X, LONG Y, PCSTR Text, ULONG Foreground, ULONG Background, ULONG Scale);
+
+#endif
