@@ -78,12 +78,12 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     ULONG teb = 0;
     status = base ? PspAllocateTeb(Process, &teb) : STATUS_NO_MEMORY;
     t->StackBase = base;
+    t->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
     thread->TebVa = teb;
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(thread);
         return status;
     }
-    t->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
     t->StackLimit = limit;
     t->InitialStack = (PUCHAR)base - NPX_FRAME_LENGTH;
     t->ServiceTable = KeServiceDescriptorTable;

@@ -30,6 +30,8 @@ static VOID RemoveEntry(PLIST_ENTRY e)
 VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
 VOID KiWakeForTermination(PKTHREAD Thread);                  /* ke/wait.c */
 
+extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);   /* ps/psgui.c: win32k's */
+
 /* Delete procedure of process objects: whatever creation or exit left behind. */
 VOID PspDeleteProcess(PVOID Object)
 {
@@ -48,7 +50,7 @@ VOID PspDeleteThread(PVOID Object)
     PETHREAD thread = Object;
     PEPROCESS process = (PEPROCESS)thread->Tcb.Process;
     if (thread->Tcb.StackBase)
-        MmDeleteKernelStack(thread->Tcb.StackBase, KERNEL_STACK_SIZE / PAGE_SIZE);
+        MmDeleteKernelStack(thread->Tcb.StackBase, thread->Tcb.StackPages);
     if (process) {
         if (thread->TebVa && !process->Exiting)
             PspFreeTeb(process, thread->TebVa);
@@ -110,6 +112,8 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     KiRundownThread(t);
     KeRundownMutants(t);
     KeCancelTimer(&t->Timer);
+    if (t->Win32Thread && PsW32ThreadCallout)
+        PsW32ThreadCallout(thread, FALSE);       /* the GUI component frees its thread state */
     BOOLEAN last = process->ActiveThreads == 1;
     if (last) {
         PspExitProcess(process, ExitStatus);

@@ -33,10 +33,10 @@ status=0
 boot sys-sysenter icount --icount --append "bench" --init "benchsys.exe instructions" || status=1
 boot sys-int2e icount --icount --append "bench syscall=int2e" --init "benchsys.exe instructions" || status=1
 # further benchmark programs, when they exist
-for prog in benchps benchio benchtrap; do
+for prog in benchps benchio benchtrap benchgui; do
     [[ -f $BUILD/user/$prog.exe ]] || continue
     disk=()
-    if [[ $prog != benchps && -f $BUILD/disk.img ]]; then
+    if [[ $prog != benchps && $prog != benchgui && -f $BUILD/disk.img ]]; then   # benchgui: no disk
         cp "$BUILD/disk.img" "$LOG/$prog-disk.img"
         disk=(--disk "$LOG/$prog-disk.img")
     fi

@@ -33,8 +33,8 @@ esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nanont-shot.XXXXXX")
 rpid='' cpid=''
 cleanup() {
-    [[ -n $rpid ]] && kill -TERM "$rpid" 2>/dev/null
-    [[ -n $cpid ]] && kill "$cpid" 2>/dev/null
+    if [[ -n $rpid ]]; then kill -TERM "$rpid" 2>/dev/null || true; fi
+    if [[ -n $cpid ]]; then kill "$cpid" 2>/dev/null || true; fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -14,22 +14,21 @@
 #include "w32p.h"
 #include "mm.h"
 
-/* The size an entry of Command must have, given its header; 0 for an unknown command. */
-static ULONG W32pEntrySize(const GDI_BATCH_HEADER *Header, const UCHAR *Entry, ULONG Room)
+/* The fixed entry sizes, by command (0: unknown, or text, whose size depends on its length). */
+static const USHORT W32pFixedSize[] = {
+    [GdiBatchSetPixel] = sizeof(GDI_BATCH_SETPIXEL),
+    [GdiBatchFillRect] = sizeof(GDI_BATCH_FILLRECT),
+    [GdiBatchCopyRect] = sizeof(GDI_BATCH_COPYRECT),
+    [GdiBatchTextOut] = 0,
+};
+
+/* The size a text entry must have, or 0 when its fields are out of range. */
+static ULONG W32pTextEntrySize(const GDI_BATCH_TEXTOUT *Text, ULONG Room)
 {
-    switch (Header->Command) {
-    case GdiBatchSetPixel: return sizeof(GDI_BATCH_SETPIXEL);
-    case GdiBatchFillRect: return sizeof(GDI_BATCH_FILLRECT);
-    case GdiBatchCopyRect: return sizeof(GDI_BATCH_COPYRECT);
-    case GdiBatchTextOut: {
-        const GDI_BATCH_TEXTOUT *t = (const GDI_BATCH_TEXTOUT *)Entry;
-        if (Room < sizeof(*t) || t->Length > GDI_BATCH_TEXT_MAX || t->Scale == 0 ||
-            t->Scale > GDI_TEXT_MAX_SCALE || t->Reserved != 0)
-            return 0;
-        return sizeof(*t) + ((t->Length + 3u) & ~3u);
-    }
-    default: return 0;
-    }
+    if (Room < sizeof(*Text) || Text->Length > GDI_BATCH_TEXT_MAX || Text->Scale == 0 ||
+        Text->Scale > GDI_TEXT_MAX_SCALE || Text->Reserved != 0)
+        return 0;
+    return sizeof(*Text) + ((Text->Length + 3u) & ~3u);
 }
 
 /* Every one of Count entries is well formed and together they fill exactly Bytes. */
@@ -37,20 +36,27 @@ static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count)
 {
     ULONG at = 0;
     for (ULONG i = 0; i < Count; i++) {
-        if (Bytes - at < sizeof(GDI_BATCH_HEADER))
+        ULONG room = Bytes - at;
+        if (room < sizeof(GDI_BATCH_HEADER))
             return FALSE;
         const GDI_BATCH_HEADER *h = (const GDI_BATCH_HEADER *)(Batch + at);
-        ULONG need = W32pEntrySize(h, Batch + at, Bytes - at);
-        if (need == 0 || h->Size != need || need > Bytes - at)
+        ULONG need = 0;
+        if (h->Command < sizeof(W32pFixedSize) / sizeof(W32pFixedSize[0]))
+            need = W32pFixedSize[h->Command];
+        if (h->Command == GdiBatchTextOut)
+            need = W32pTextEntrySize((const GDI_BATCH_TEXTOUT *)h, room);
+        if (need == 0 || h->Size != need || need > room)
             return FALSE;
         at += need;
     }
     return at == Bytes;
 }
 
-/* Run the validated entries in order. */
+/* Run the validated entries in order. Pixels, the common case, are stored here directly. */
 static VOID W32pExecuteBatch(const UCHAR *Batch, ULONG Count)
 {
+    volatile ULONG *bits = GreScreen.Bits;
+    ULONG width = GreScreen.Width, height = GreScreen.Height, pitch = GreScreen.Pitch;
     ULONG at = 0;
     for (ULONG i = 0; i < Count; i++) {
         const GDI_BATCH_HEADER *h = (const GDI_BATCH_HEADER *)(Batch + at);
@@ -58,7 +64,9 @@ static VOID W32pExecuteBatch(const UCHAR *Batch, ULONG Count)
         switch (h->Command) {
         case GdiBatchSetPixel: {
             const GDI_BATCH_SETPIXEL *p = e;
-            GreSetPixel(GDI_UNPACK_X(p->Xy), GDI_UNPACK_Y(p->Xy), p->Color);
+            ULONG x = (ULONG)GDI_UNPACK_X(p->Xy), y = (ULONG)GDI_UNPACK_Y(p->Xy);
+            if (x < width && y < height)          /* negative values wrap past the limits */
+                bits[y * pitch + x] = p->Color;
             break;
         }
         case GdiBatchFillRect: {

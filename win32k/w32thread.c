@@ -38,10 +38,7 @@ NTSTATUS W32pThreadCallout(PETHREAD Thread, BOOLEAN Initialize)
     t->Win32Thread = w;
     W32pStatistics.ThreadsConverted++;
     W32pStatistics.GuiThreads++;
-    if (W32pConsoleActive) {
-        DbgPrint("win32k: %s takes the screen; the boot console goes on on COM1 only\n",
-                 ((PEPROCESS)t->Process)->ImageFileName);
-        W32pReleaseConsole();
-    }
+    if (W32pConsoleActive)
+        W32pReleaseConsole();               /* the screen is the GUI's now; COM1 goes on */
     return STATUS_SUCCESS;
 }

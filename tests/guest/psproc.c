@@ -9,7 +9,7 @@
 
 #define MS(n) (-(LONGLONG)(n) * 10000)
 
-/* The counts the issue asks for. Measured under TCG (see the report): both fit in the boot. */
+/* The counts the issue asks for: under TCG the whole psproc boot takes about 4 s. */
 #define PROCESS_COUNT 1000
 #define THREAD_COUNT 10000
 #define THREAD_BATCH 16
@@ -169,6 +169,8 @@ TL_TEST(no_leaks_processes_and_threads)
     SIZE_T after = PoolBytes();
     ULONG handlesAfter = 0;
     NtQueryInformationProcess(NtCurrentProcess(), ProcessHandleCount, &handlesAfter, sizeof(ULONG), NULL);
+    printf("pool bytes in use: %u before, %u after %d processes and %d threads\n", (unsigned)before,
+           (unsigned)after, PROCESS_COUNT, THREAD_COUNT);
     TL_CHECK_EQ(handlesBefore, handlesAfter);
     TL_CHECK_EQ(before, after);
 }

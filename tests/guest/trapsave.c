@@ -212,7 +212,7 @@ TL_TEST(tampered_records_refused)
     /* kernel-only payload fields */
     TAMPER("ErrCode", FRM(r)->ErrCode = KI_FAST_FRAME_MARK, 1, C);
     TAMPER("PreviousPreviousMode", FRM(r)->PreviousPreviousMode = 1, 1, C);
-    TAMPER("ExceptionList", FRM(r)->ExceptionList = (PVOID)0x80001000, 1, C);
+    TAMPER("ExceptionList", FRM(r)->ExceptionList = 0x80001000, 1, C);
     TAMPER("Dr7", FRM(r)->Dr7 = 1, 1, C);
     TAMPER("DbgEip", FRM(r)->DbgEip = 0x80100000, 1, C);
     TAMPER("V86Gs", FRM(r)->V86Gs = 0x23, 1, C);

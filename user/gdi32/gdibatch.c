@@ -61,6 +61,20 @@ static NTSTATUS GdipCommit(ULONG Size)
 
 NTSTATUS GdiSetPixel(LONG X, LONG Y, ULONG Color)
 {
+    /* the hot path of batching: room left, under the limit, coordinates that pack */
+    PTEB teb = NtCurrentTeb();
+    ULONG offset = teb->GdiTebBatch.Offset;
+    if (offset <= GDI_BATCH_AREA_SIZE - sizeof(GDI_BATCH_SETPIXEL) && GdiBatchLimit > 1 && teb->GdiBatchCount < GdiBatchLimit &&
+        (ULONG)(X + 0x8000) < 0x10000 && (ULONG)(Y + 0x8000) < 0x10000) {
+        GDI_BATCH_SETPIXEL *e = (GDI_BATCH_SETPIXEL *)((PUCHAR)teb->GdiTebBatch.Buffer + offset);
+        e->Header.Size = sizeof(*e);
+        e->Header.Command = GdiBatchSetPixel;
+        e->Xy = GDI_PACK_XY(X, Y);
+        e->Color = Color;
+        teb->GdiTebBatch.Offset = offset + sizeof(*e);
+        teb->GdiBatchCount++;
+        return STATUS_SUCCESS;
+    }
     NTSTATUS status;
     if (GdiBatchLimit == 1 || !GdipFits(X, Y, 0, 0))
         return NtGdiNanoSetPixel(X, Y, Color);

@@ -1,5 +1,5 @@
 /*
- * traplib.h - helpers shared by the thread-context record tests and programs (issue 6):
+ * traplib.h - helpers for the thread-context record tests, demo and benchmark (issue 6):
  * TrCall, a service call through a chosen entry with known register values whose registers after
  * the return are captured; and small file helpers over the NT file services.
  *
@@ -74,7 +74,7 @@ static inline void TrSetPath(ULONG Path)
 }
 
 /* TrName - a UNICODE_STRING for an ASCII name (static storage: one at a time per slot). */
-static PUNICODE_STRING TrName(ULONG Slot, PCSTR Ascii)
+static inline PUNICODE_STRING TrName(ULONG Slot, PCSTR Ascii)
 {
     static WCHAR buffers[2][128];
     static UNICODE_STRING names[2];
@@ -89,7 +89,7 @@ static PUNICODE_STRING TrName(ULONG Slot, PCSTR Ascii)
 }
 
 /* TrAttributes - OBJECT_ATTRIBUTES for an ASCII NT path. */
-static POBJECT_ATTRIBUTES TrAttributes(PCSTR Path)
+static inline POBJECT_ATTRIBUTES TrAttributes(PCSTR Path)
 {
     static OBJECT_ATTRIBUTES oa;
     oa.Length = sizeof(oa);
@@ -101,7 +101,7 @@ static POBJECT_ATTRIBUTES TrAttributes(PCSTR Path)
 }
 
 /* TrWriteFile - create or overwrite Path with Length bytes. */
-static NTSTATUS TrWriteFile(PCSTR Path, const void *Data, ULONG Length)
+static inline NTSTATUS TrWriteFile(PCSTR Path, const void *Data, ULONG Length)
 {
     IO_STATUS_BLOCK iosb;
     HANDLE h = NULL;
@@ -119,7 +119,7 @@ static NTSTATUS TrWriteFile(PCSTR Path, const void *Data, ULONG Length)
 }
 
 /* TrReadFile - read up to Length bytes of Path; *Got = bytes read. */
-static NTSTATUS TrReadFile(PCSTR Path, void *Data, ULONG Length, PULONG Got)
+static inline NTSTATUS TrReadFile(PCSTR Path, void *Data, ULONG Length, PULONG Got)
 {
     IO_STATUS_BLOCK iosb;
     HANDLE h = NULL;
@@ -138,7 +138,7 @@ static NTSTATUS TrReadFile(PCSTR Path, void *Data, ULONG Length, PULONG Got)
     return s;
 }
 
-static NTSTATUS TrDeleteFile(PCSTR Path)
+static inline NTSTATUS TrDeleteFile(PCSTR Path)
 {
     return NtDeleteFile(TrAttributes(Path));
 }

@@ -1,0 +1,124 @@
+/*
+ * benchps.c - `make bench`: the process-structure figures, as instructions under QEMU
+ * -icount shift=0 (one TSC tick = one instruction) or cycles under KVM:
+ *   ps_thread_switch_roundtrip  two threads ping-pong through two synchronization events
+ *                               (NtSetEvent + NtWaitForSingleObject each way: two switches)
+ *   ps_user_apc_roundtrip       NtQueueApcThread to itself + NtTestAlert: the APC is delivered on
+ *                               the service exit through KiUserApcDispatcher and NtContinue
+ *   ps_process_create_exit      NtCreateUserProcessFromPath of this program (which returns at
+ *                               once), waiting for the process, closing both handles
+ * Each figure is the median of its samples, printed as `bench NAME VALUE UNIT`.
+ * Usage: benchps.exe [instructions|cycles]; "benchps.exe child" is the process it starts.
+ * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
+ */
+#include "ntdll.h"
+
+int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+
+#define SWITCH_SAMPLES 201
+#define APC_SAMPLES 201
+#define PROCESS_SAMPLES 21
+static ULONG Samples[SWITCH_SAMPLES];
+
+static inline ULONG Tsc(VOID)
+{
+    ULONG lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return lo;
+}
+
+static ULONG Median(int Count)
+{
+    for (int i = 1; i < Count; i++) {
+        ULONG v = Samples[i];
+        int j = i - 1;
+        while (j >= 0 && Samples[j] > v) {
+            Samples[j + 1] = Samples[j];
+            j--;
+        }
+        Samples[j + 1] = v;
+    }
+    return Samples[Count / 2];
+}
+
+static HANDLE Ping, Pong;
+
+static ULONG NTAPI Partner(PVOID Parameter)
+{
+    (void)Parameter;
+    for (;;) {
+        if (NtWaitForSingleObject(Ping, FALSE, NULL))
+            return 1;
+        NtSetEvent(Pong, NULL);
+    }
+}
+
+static ULONG ThreadSwitch(VOID)
+{
+    NtCreateEvent(&Ping, EVENT_ALL_ACCESS, NULL, SynchronizationEvent, FALSE);
+    NtCreateEvent(&Pong, EVENT_ALL_ACCESS, NULL, SynchronizationEvent, FALSE);
+    HANDLE t;
+    if (RtlCreateUserThread(NtCurrentProcess(), NULL, FALSE, 0, 0, 0, Partner, NULL, &t, NULL))
+        return 0;
+    for (int i = 0; i < 16; i++) {                    /* warm up */
+        NtSetEvent(Ping, NULL);
+        NtWaitForSingleObject(Pong, FALSE, NULL);
+    }
+    for (int i = 0; i < SWITCH_SAMPLES; i++) {
+        ULONG a = Tsc();
+        NtSetEvent(Ping, NULL);
+        NtWaitForSingleObject(Pong, FALSE, NULL);
+        Samples[i] = Tsc() - a;
+    }
+    NtTerminateThread(t, 0);
+    NtWaitForSingleObject(t, FALSE, NULL);
+    NtClose(t); NtClose(Ping); NtClose(Pong);
+    return Median(SWITCH_SAMPLES);
+}
+
+static volatile ULONG ApcRuns;
+static VOID NTAPI EmptyApc(PVOID A1, PVOID A2, PVOID A3)
+{
+    (void)A1; (void)A2; (void)A3;
+    ApcRuns++;
+}
+
+static ULONG UserApc(VOID)
+{
+    for (int i = 0; i < APC_SAMPLES; i++) {
+        ULONG a = Tsc();
+        NtQueueApcThread(NtCurrentThread(), EmptyApc, NULL, NULL, NULL);
+        NtTestAlert();
+        Samples[i] = Tsc() - a;
+    }
+    return ApcRuns == APC_SAMPLES ? Median(APC_SAMPLES) : 0;
+}
+
+static ULONG ProcessCreateExit(VOID)
+{
+    static WCHAR path[] = u"benchps.exe", cmd[] = u"benchps.exe child";
+    UNICODE_STRING up = { sizeof(path) - 2, sizeof(path), path }, uc = { sizeof(cmd) - 2, sizeof(cmd), cmd };
+    for (int i = 0; i < PROCESS_SAMPLES; i++) {
+        HANDLE p, t;
+        ULONG a = Tsc();
+        if (NtCreateUserProcessFromPath(&p, &t, PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS, &up, &uc, 0, NULL))
+            return 0;
+        NtWaitForSingleObject(p, FALSE, NULL);
+        NtClose(t);
+        NtClose(p);
+        Samples[i] = Tsc() - a;
+    }
+    return Median(PROCESS_SAMPLES);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "child"))
+        return 0;
+    const char *unit = (argc > 1 && !strcmp(argv[1], "cycles")) ? "cycles" : "instructions";
+    ULONG sw = ThreadSwitch(), apc = UserApc(), proc = ProcessCreateExit();
+    printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)sw, unit);
+    printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)apc, unit);
+    printf("bench ps_process_create_exit %u %s\n", (unsigned)proc, unit);
+    return (sw && apc && proc) ? 0 : 1;
+}
