@@ -15,6 +15,13 @@ KiSafeCopy:
         movl    12(%esp), %edi
         movl    16(%esp), %esi
         movl    20(%esp), %ecx
+        movl    %ecx, %edx
+        shrl    $2, %ecx                        /* dwords first, then the 0-3 bytes left */
+KiSafeCopyMoveDwords:
+        rep movsl
+        KI_FIXUP(KiSafeCopyMoveDwords, KiSafeFault)
+        movl    %edx, %ecx
+        andl    $3, %ecx
 KiSafeCopyMove:
         rep movsb
         KI_FIXUP(KiSafeCopyMove, KiSafeFault)
