@@ -157,13 +157,7 @@ static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVO
         !NT_SUCCESS(KiSafeCopy((PVOID)esp, args, sizeof(args))) ||
         !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, &c, sizeof(c))))
         return FALSE;
-    KiBeginTrapFrameEdit(t, Tf);
-    Tf->Eip = PspSystemDll.KiUserApcDispatcher;
-    Tf->HardwareEsp = esp;
-    Tf->EFlags = KiSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);
-    Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
-    Tf->HardwareSegSs = Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
-    Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+    KiRedirectToUserDispatcher(t, Tf, PspSystemDll.KiUserApcDispatcher, esp);
     return TRUE;
 }
 

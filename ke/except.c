@@ -40,13 +40,7 @@ static BOOLEAN KiDispatchToUser(PKTRAP_FRAME Tf, PEXCEPTION_RECORD Er, PCONTEXT 
         !NT_SUCCESS(KiSafeCopy((PVOID)erVa, Er, sizeof(*Er))) ||
         !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, Context, sizeof(*Context))))
         return FALSE;
-    KiBeginTrapFrameEdit(thread, Tf);
-    Tf->Eip = PspSystemDll.KiUserExceptionDispatcher;
-    Tf->HardwareEsp = esp;
-    Tf->EFlags = KiSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);
-    Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
-    Tf->HardwareSegSs = Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
-    Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+    KiRedirectToUserDispatcher(thread, Tf, PspSystemDll.KiUserExceptionDispatcher, esp);
     return TRUE;
 }
 

@@ -140,3 +140,20 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
     }
     return STATUS_SUCCESS;
 }
+
+/*
+ * KiRedirectToUserDispatcher - send a thread to an ntdll dispatcher (KiUserApcDispatcher,
+ * KiUserExceptionDispatcher) whose records the caller has already written below the user stack.
+ * In: the thread, its frame, the dispatcher's address and the new user ESP. The dispatcher runs
+ * with user selectors, the interrupted flags sanitized and DF and TF clear (SPEC 7).
+ */
+VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME Tf, ULONG Eip, ULONG Esp)
+{
+    KiBeginTrapFrameEdit(Thread, Tf);
+    Tf->Eip = Eip;
+    Tf->HardwareEsp = Esp;
+    Tf->EFlags = KiSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);
+    Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
+    Tf->HardwareSegSs = Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
+    Tf->SegFs = KGDT_R3_TEB | RPL_MASK;
+}

@@ -12,6 +12,7 @@
  *   gui_batch_flush_100          the rest: the flush call, the kernel's copy, check and drawing
  * Usage: benchgui.exe [instructions|cycles]
  */
+#include "benchlib.h"
 #include "gdi32.h"
 
 int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
@@ -21,30 +22,11 @@ NTSTATUS NTAPI BenchEmpty0(VOID);
 #define SAMPLES 51
 static ULONG Samples[SAMPLES];
 
-static inline ULONG Tsc(VOID)
-{
-    ULONG lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return lo;
-}
-
-static ULONG Median(VOID)
-{
-    for (int i = 1; i < SAMPLES; i++) {
-        ULONG v = Samples[i];
-        int j = i - 1;
-        while (j >= 0 && Samples[j] > v) {
-            Samples[j + 1] = Samples[j];
-            j--;
-        }
-        Samples[j + 1] = v;
-    }
-    return Samples[SAMPLES / 2];
-}
+static ULONG Median(VOID) { return BenchMedian(Samples, SAMPLES); }
 
 #define MEASURE(work) ({ \
         for (int s_ = 0; s_ < SAMPLES; s_++) { \
-            ULONG a_ = Tsc(); work; ULONG b_ = Tsc(); Samples[s_] = b_ - a_; } \
+            ULONG a_ = BenchTsc(); work; ULONG b_ = BenchTsc(); Samples[s_] = b_ - a_; } \
         Median(); })
 
 static ULONG SysPixels(ULONG N)
@@ -77,9 +59,9 @@ int main(int argc, char **argv)
     const char *unit = argc > 1 ? argv[1] : "instructions";
     ULONG base = MEASURE(BenchEmpty0());
 
-    ULONG a = Tsc();
+    ULONG a = BenchTsc();
     NTSTATUS s = NtGdiFlush();              /* the first table-1 call of this thread */
-    ULONG first = Tsc() - a - base + 1;
+    ULONG first = BenchTsc() - a - base + 1;
     if (s != STATUS_SUCCESS) {
         printf("benchgui: first NtGdiFlush returned 0x%08lx\n", (unsigned long)s);
         return 1;

@@ -11,7 +11,7 @@
  * Usage: benchps.exe [instructions|cycles]; "benchps.exe child" is the process it starts.
  * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
  */
-#include "ntdll.h"
+#include "benchlib.h"
 
 int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 
@@ -20,26 +20,7 @@ int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 #define PROCESS_SAMPLES 21
 static ULONG Samples[SWITCH_SAMPLES];
 
-static inline ULONG Tsc(VOID)
-{
-    ULONG lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return lo;
-}
-
-static ULONG Median(int Count)
-{
-    for (int i = 1; i < Count; i++) {
-        ULONG v = Samples[i];
-        int j = i - 1;
-        while (j >= 0 && Samples[j] > v) {
-            Samples[j + 1] = Samples[j];
-            j--;
-        }
-        Samples[j + 1] = v;
-    }
-    return Samples[Count / 2];
-}
+static ULONG Median(ULONG Count) { return BenchMedian(Samples, Count); }
 
 static HANDLE Ping, Pong;
 
@@ -65,10 +46,10 @@ static ULONG ThreadSwitch(VOID)
         NtWaitForSingleObject(Pong, FALSE, NULL);
     }
     for (int i = 0; i < SWITCH_SAMPLES; i++) {
-        ULONG a = Tsc();
+        ULONG a = BenchTsc();
         NtSetEvent(Ping, NULL);
         NtWaitForSingleObject(Pong, FALSE, NULL);
-        Samples[i] = Tsc() - a;
+        Samples[i] = BenchTsc() - a;
     }
     NtTerminateThread(t, 0);
     NtWaitForSingleObject(t, FALSE, NULL);
@@ -86,10 +67,10 @@ static VOID NTAPI EmptyApc(PVOID A1, PVOID A2, PVOID A3)
 static ULONG UserApc(VOID)
 {
     for (int i = 0; i < APC_SAMPLES; i++) {
-        ULONG a = Tsc();
+        ULONG a = BenchTsc();
         NtQueueApcThread(NtCurrentThread(), EmptyApc, NULL, NULL, NULL);
         NtTestAlert();
-        Samples[i] = Tsc() - a;
+        Samples[i] = BenchTsc() - a;
     }
     return ApcRuns == APC_SAMPLES ? Median(APC_SAMPLES) : 0;
 }
@@ -100,13 +81,13 @@ static ULONG ProcessCreateExit(VOID)
     UNICODE_STRING up = { sizeof(path) - 2, sizeof(path), path }, uc = { sizeof(cmd) - 2, sizeof(cmd), cmd };
     for (int i = 0; i < PROCESS_SAMPLES; i++) {
         HANDLE p, t;
-        ULONG a = Tsc();
+        ULONG a = BenchTsc();
         if (NtCreateUserProcessFromPath(&p, &t, PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS, &up, &uc, 0, NULL))
             return 0;
         NtWaitForSingleObject(p, FALSE, NULL);
         NtClose(t);
         NtClose(p);
-        Samples[i] = Tsc() - a;
+        Samples[i] = BenchTsc() - a;
     }
     return Median(PROCESS_SAMPLES);
 }

@@ -11,7 +11,7 @@
  * for the stub's final ret which the baseline's ret stood for.
  * Usage: benchsys.exe [instructions|cycles]
  */
-#include "ntdll.h"
+#include "benchlib.h"
 
 int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 /* Empty stdcall routines with the argument counts of the NtBenchNull services: the baseline. */
@@ -29,31 +29,11 @@ NTSTATUS NTAPI BenchEmpty16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULO
 #define SAMPLES 301
 static ULONG Samples[SAMPLES];
 
-static inline ULONG Tsc(VOID)
-{
-    ULONG lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return lo;
-}
-
-static ULONG Median(VOID)
-{
-    /* insertion sort: SAMPLES is small */
-    for (int i = 1; i < SAMPLES; i++) {
-        ULONG v = Samples[i];
-        int j = i - 1;
-        while (j >= 0 && Samples[j] > v) {
-            Samples[j + 1] = Samples[j];
-            j--;
-        }
-        Samples[j + 1] = v;
-    }
-    return Samples[SAMPLES / 2];
-}
+static ULONG Median(VOID) { return BenchMedian(Samples, SAMPLES); }
 
 #define MEASURE(call) ({ \
         for (int s_ = 0; s_ < SAMPLES; s_++) { \
-            ULONG a_ = Tsc(); call; ULONG b_ = Tsc(); Samples[s_] = b_ - a_; } \
+            ULONG a_ = BenchTsc(); call; ULONG b_ = BenchTsc(); Samples[s_] = b_ - a_; } \
         Median(); })
 
 static ULONG Null0(VOID) { return MEASURE(NtBenchNull()) - MEASURE(BenchEmpty0()) + 1; }

@@ -17,7 +17,7 @@
  *   trap_recover_fs           total - kernel
  * Under plain TCG or KVM the same numbers are TSC ticks, not instructions.
  */
-#include "ntdll.h"
+#include "benchlib.h"
 #include "traplib.h"
 
 int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
@@ -26,33 +26,15 @@ int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 static ULONG Samples[MAX_SAMPLES];
 static NTSTATUS LastStatus;
 
-static inline ULONG Tsc(VOID)
-{
-    ULONG lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return lo;
-}
-
-static ULONG Median(ULONG Count)
-{
-    for (ULONG i = 1; i < Count; i++) {
-        ULONG v = Samples[i], j = i;
-        while (j > 0 && Samples[j - 1] > v) {
-            Samples[j] = Samples[j - 1];
-            j--;
-        }
-        Samples[j] = v;
-    }
-    return Samples[Count / 2];
-}
+static ULONG Median(ULONG Count) { return BenchMedian(Samples, Count); }
 
 /* Timed - one call through TrCall, rdtsc to rdtsc. A recovery resumes inside the recording
    TrCall and returns here too, so every Timed call must come from Bench (same stack depth). */
 static __attribute__((noinline)) ULONG Timed(ULONG Number, PUNICODE_STRING Name, ULONG Flags)
 {
-    ULONG a = Tsc();
+    ULONG a = BenchTsc();
     LastStatus = TrCall(Number, (ULONG)Name, Flags, 0x100);
-    ULONG b = Tsc();
+    ULONG b = BenchTsc();
     return b - a;
 }
 

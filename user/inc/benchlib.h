@@ -1,0 +1,31 @@
+/*
+ * benchlib.h - what every benchmark program shares: the TSC (under QEMU -icount shift=0 one tick
+ * is one executed instruction) and the median of a set of samples.
+ */
+#ifndef NANONT_BENCHLIB_H
+#define NANONT_BENCHLIB_H
+
+#include "ntdll.h"
+
+static inline ULONG BenchTsc(VOID)
+{
+    ULONG lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return lo;
+}
+
+/* Sorts Samples[0..Count) in place (insertion sort: the sets are small) and returns the median. */
+static inline ULONG BenchMedian(ULONG *Samples, ULONG Count)
+{
+    for (ULONG i = 1; i < Count; i++) {
+        ULONG v = Samples[i], j = i;
+        while (j > 0 && Samples[j - 1] > v) {
+            Samples[j] = Samples[j - 1];
+            j--;
+        }
+        Samples[j] = v;
+    }
+    return Samples[Count / 2];
+}
+
+#endif
