@@ -6,29 +6,15 @@
  * Started from the disk itself (MANIFEST: init=\SystemRoot\system32\fileio.exe, disk=yes).
  */
 #include "testlib.h"
+#include "ntpath.h"
 
 #define D "\\??\\C:\\fileio"
 
-static WCHAR NameBuffer[1024];
-static UNICODE_STRING Name;
-static OBJECT_ATTRIBUTES Oa;
+static NT_PATH_ATTRIBUTES PathStore;
 static IO_STATUS_BLOCK Iosb;
 
 /* Attr - OBJECT_ATTRIBUTES for an ASCII name (relative to Root when Root is not NULL). */
-static POBJECT_ATTRIBUTES Attr(PCSTR Path, HANDLE Root)
-{
-    ULONG n = 0;
-    while (Path[n] && n < ARRAYSIZE(NameBuffer))
-        NameBuffer[n] = (UCHAR)Path[n], n++;
-    Name.Buffer = NameBuffer;
-    Name.Length = Name.MaximumLength = (USHORT)(n * 2);
-    Oa.Length = sizeof(Oa);
-    Oa.RootDirectory = Root;
-    Oa.ObjectName = &Name;
-    Oa.Attributes = OBJ_CASE_INSENSITIVE;
-    Oa.SecurityDescriptor = Oa.SecurityQualityOfService = NULL;
-    return &Oa;
-}
+static POBJECT_ATTRIBUTES Attr(PCSTR Path, HANDLE Root) { return NtPathAttributes(&PathStore, Path, Root); }
 
 static NTSTATUS Create(PCSTR Path, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options, PHANDLE H)
 {
@@ -466,10 +452,10 @@ TL_TEST(bad_names)
     oa->ObjectName = (PUNICODE_STRING)0x80001000;
     TL_CHECK_EQ(STATUS_ACCESS_VIOLATION, NtCreateFile(&h, GENERIC_READ, oa, &Iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
     oa = Attr(D "\\a.txt", NULL);
-    Name.Buffer = (PWSTR)0x10;
+    PathStore.Name.Buffer = (PWSTR)0x10;
     TL_CHECK_EQ(STATUS_ACCESS_VIOLATION, NtCreateFile(&h, GENERIC_READ, oa, &Iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
     oa = Attr(D "\\a.txt", NULL);
-    Name.Length = 0;
+    PathStore.Name.Length = 0;
     TL_CHECK_EQ(STATUS_OBJECT_NAME_INVALID, NtCreateFile(&h, GENERIC_READ, oa, &Iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
     TL_CHECK_EQ(STATUS_ACCESS_VIOLATION, NtCreateFile((PHANDLE)0x80000000, GENERIC_READ, Attr(D "\\a.txt", NULL),
                                                       &Iosb, NULL, 0, FILE_SHARE_READ, FILE_OPEN, 0, NULL, 0));

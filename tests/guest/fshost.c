@@ -12,26 +12,12 @@
  *   nodisk  no usable volume: \SystemRoot and \??\C: names fail cleanly.
  */
 #include "testlib.h"
+#include "ntpath.h"
 
-static WCHAR NameBuffer[512];
-static UNICODE_STRING Name;
-static OBJECT_ATTRIBUTES Oa;
+static NT_PATH_ATTRIBUTES PathStore;
 static IO_STATUS_BLOCK Iosb;
 
-static POBJECT_ATTRIBUTES Attr(PCSTR Path)
-{
-    ULONG n = 0;
-    while (Path[n] && n < ARRAYSIZE(NameBuffer))
-        NameBuffer[n] = (UCHAR)Path[n], n++;
-    Name.Buffer = NameBuffer;
-    Name.Length = Name.MaximumLength = (USHORT)(n * 2);
-    Oa.Length = sizeof(Oa);
-    Oa.RootDirectory = NULL;
-    Oa.ObjectName = &Name;
-    Oa.Attributes = OBJ_CASE_INSENSITIVE;
-    Oa.SecurityDescriptor = Oa.SecurityQualityOfService = NULL;
-    return &Oa;
-}
+static POBJECT_ATTRIBUTES Attr(PCSTR Path) { return NtPathAttributes(&PathStore, Path, NULL); }
 
 static NTSTATUS Create(PCSTR Path, ACCESS_MASK Access, ULONG Disposition, ULONG Options, PHANDLE H)
 {

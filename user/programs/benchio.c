@@ -8,6 +8,7 @@
  * (tools/bench.sh does this as part of `make bench`). Files go to \??\C:\benchio\.
  */
 #include "ntdll.h"
+#include "ntpath.h"
 
 int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 
@@ -19,9 +20,7 @@ int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 #define RAW_WRITE_SECTORS (4u << 20) / 512
 
 static UCHAR Buffer[CHUNK];
-static WCHAR NameBuffer[128];
-static UNICODE_STRING Name;
-static OBJECT_ATTRIBUTES Oa;
+static NT_PATH_ATTRIBUTES PathStore;
 static IO_STATUS_BLOCK Iosb;
 static ULONGLONG Frequency;
 
@@ -32,20 +31,7 @@ static ULONGLONG Now(VOID)
     return ((ULONGLONG)hi << 32) | lo;
 }
 
-static POBJECT_ATTRIBUTES Attr(PCSTR Path)
-{
-    ULONG n = 0;
-    while (Path[n] && n < ARRAYSIZE(NameBuffer))
-        NameBuffer[n] = (UCHAR)Path[n], n++;
-    Name.Buffer = NameBuffer;
-    Name.Length = Name.MaximumLength = (USHORT)(n * 2);
-    Oa.Length = sizeof(Oa);
-    Oa.RootDirectory = NULL;
-    Oa.ObjectName = &Name;
-    Oa.Attributes = OBJ_CASE_INSENSITIVE;
-    Oa.SecurityDescriptor = Oa.SecurityQualityOfService = NULL;
-    return &Oa;
-}
+static POBJECT_ATTRIBUTES Attr(PCSTR Path) { return NtPathAttributes(&PathStore, Path, NULL); }
 
 /* Report - ticks, and KiB/s for Bytes moved in Ticks (0 bytes: microseconds per Count ops). */
 static VOID Report(PCSTR What, ULONGLONG Ticks, ULONGLONG Bytes, ULONG Count)
