@@ -52,7 +52,8 @@ ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length)
 /*
  * KiComputeImageIdentity - the identity a record is bound to: the image file's size and CRC-32
  * and its base name (the part after the last '/' or '\'), ASCII upper-cased because FAT names are
- * case-insensitive, cut to 16 characters and NUL padded.
+ * case-insensitive, cut to 15 characters (what EPROCESS.ImageFileName keeps, as on NT) and NUL
+ * padded, so the kernel and the host tool compute the same identity for any name length.
  */
 VOID KiComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseName,
                             PKI_TRAP_IMAGE_IDENTITY Identity)
@@ -67,7 +68,7 @@ VOID KiComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseN
     for (PCSTR p = BaseName; *p != '\0'; p++)
         if (*p == '/' || *p == '\\')
             Name = p + 1;
-    for (ULONG i = 0; i < KI_TRAP_IMAGE_NAME_LENGTH && Name[i] != '\0'; i++) {
+    for (ULONG i = 0; i < KI_TRAP_IMAGE_NAME_LENGTH - 1 && Name[i] != '\0'; i++) {
         CHAR c = Name[i];
         Identity->ImageName[i] = (c >= 'a' && c <= 'z') ? (CHAR)(c - 'a' + 'A') : c;
     }

@@ -450,7 +450,7 @@ HT_TEST(IdentityChecks)
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_ACCESS_DENIED, "other image, bad CS");
 
     KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "a/verylongprogramname.exe", &Alt);
-    HT_CHECK(memcmp(Alt.ImageName, "VERYLONGPROGRAMN", 16) == 0);
+    HT_CHECK(memcmp(Alt.ImageName, "VERYLONGPROGRAM\0", 16) == 0);   /* 15 characters, as EPROCESS keeps */
     KiComputeImageIdentity(SampleImage, sizeof(SampleImage), NULL, &Alt);
     HT_CHECK_EQ(0, Alt.ImageName[0]);
 }
