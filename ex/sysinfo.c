@@ -15,6 +15,7 @@
 #define SystemCallCountInformation 6
 #define SystemNanoNtPoolInformation 0x1000   /* NanoNT: EX_POOL_USAGE, for leak tests */
 #define SystemNanoNtThreadInformation 0x1001 /* NanoNT: the caller's service table and stack */
+#define SystemNanoNtPoolTagInformation 0x1002 /* NanoNT: ULONG Count, then Count (Tag, Bytes) pairs */
 
 typedef struct _SYSTEM_BASIC_INFORMATION {
     ULONG Reserved;
@@ -110,6 +111,13 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
         ti.TrapFrameOffsetFromStackBase = (ULONG)t->StackBase - (ULONG)t->TrapFrame;
         data = &ti;
         size = sizeof(ti);
+        break;
+    }
+    case SystemNanoNtPoolTagInformation: {
+        static ULONG tags[1 + 2 * 128];
+        tags[0] = ExQueryPoolTags(&tags[1], 128);
+        data = tags;
+        size = sizeof(ULONG) * (1 + 2 * (tags[0] < 128 ? tags[0] : 128));
         break;
     }
     default:

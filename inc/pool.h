@@ -54,6 +54,7 @@ VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 VOID ExFreePool(PVOID P);
 VOID ExQueryPoolUsage(PEX_POOL_USAGE Usage);
 SIZE_T ExQueryPoolTagUsage(ULONG Tag);
+ULONG ExQueryPoolTags(PULONG Pairs, ULONG Count);   /* (Tag, bytes) of the tags holding memory */
 
 #define ExAllocatePool(PoolType, NumberOfBytes) \
     ExAllocatePoolWithTag((PoolType), (NumberOfBytes), POOL_TAG('N', 'o', 'n', 'e'))

@@ -522,3 +522,26 @@ SIZE_T ExQueryPoolTagUsage(ULONG Tag)
     ExpPoolUnlock();
     return Bytes;
 }
+
+/*
+ * ExQueryPoolTags - copy up to Count (Tag, bytes in use) pairs of the tags that hold memory now,
+ * for leak hunting (NtQuerySystemInformation class SystemNanoNtPoolTagInformation). Returns how
+ * many such tags there are (may exceed Count).
+ */
+ULONG ExQueryPoolTags(PULONG Pairs, ULONG Count)
+{
+    ULONG Found = 0;
+
+    ExpPoolLock();
+    for (ULONG i = 0; i < EXP_TAG_ENTRIES; i++) {
+        if (!ExpTagTable[i].InUse || ExpTagTable[i].Bytes == 0)
+            continue;
+        if (Found < Count) {
+            Pairs[2 * Found] = ExpTagTable[i].Tag;
+            Pairs[2 * Found + 1] = (ULONG)ExpTagTable[i].Bytes;
+        }
+        Found++;
+    }
+    ExpPoolUnlock();
+    return Found;
+}

@@ -143,6 +143,7 @@ NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, 
 #define SystemCallCountInformation 6
 #define SystemNanoNtPoolInformation 0x1000
 #define SystemNanoNtThreadInformation 0x1001
+#define SystemNanoNtPoolTagInformation 0x1002   /* ULONG Count, then Count (Tag, Bytes) pairs */
 
 /* ntdll entry points (user/ntdll) */
 VOID KiFastSystemCall(VOID);
