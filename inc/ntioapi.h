@@ -10,16 +10,7 @@
 #include "ntdef.h"
 
 /* ------------------------------------------------------------------ access rights (NT) */
-#ifndef DELETE
-#define DELETE                   0x00010000
-#define SYNCHRONIZE              0x00100000
-#define STANDARD_RIGHTS_REQUIRED 0x000F0000
-#define MAXIMUM_ALLOWED          0x02000000
-#define GENERIC_READ             0x80000000
-#define GENERIC_WRITE            0x40000000
-#define GENERIC_EXECUTE          0x20000000
-#define GENERIC_ALL              0x10000000
-#endif
+#include "ntaccess.h"
 #define READ_CONTROL             0x00020000
 #define WRITE_DAC                0x00040000
 #define WRITE_OWNER              0x00080000

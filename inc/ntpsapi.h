@@ -9,18 +9,7 @@
 #include "ntdef.h"
 
 /* ------------------------------------------------------------------ access rights */
-#ifndef SYNCHRONIZE
-#define DELETE                   0x00010000
-#define SYNCHRONIZE              0x00100000
-#define STANDARD_RIGHTS_REQUIRED 0x000F0000
-#define MAXIMUM_ALLOWED          0x02000000
-#define GENERIC_READ             0x80000000
-#define GENERIC_WRITE            0x40000000
-#define GENERIC_EXECUTE          0x20000000
-#define GENERIC_ALL              0x10000000
-#define DUPLICATE_CLOSE_SOURCE   0x00000001
-#define DUPLICATE_SAME_ACCESS    0x00000002
-#endif
+#include "ntaccess.h"
 
 #define PROCESS_TERMINATE         0x0001
 #define PROCESS_CREATE_THREAD     0x0002
