@@ -1,14 +1,57 @@
 /*
  * timer.c - timer objects: NtCreateTimer, NtSetTimer, NtCancelTimer (NT signatures). The body is
- * a KTIMER; the clock signals it (ke/timer.c). A timer APC routine is not supported yet.
+ * an ETIMER: a KTIMER the clock signals (ke/timer.c) and, when NtSetTimer is given an APC routine,
+ * a DPC that queues a user APC to the thread that set the timer, as NT does: the routine runs
+ * as TimerApcRoutine(TimerContext, TimerLowValue, TimerHighValue) when that thread is alertable.
+ * The timer holds a reference on that thread while the APC is armed, so the APC never outlives
+ * its target (a thread that ended no longer accepts APCs).
  */
 #include "ob.h"
 #include "mm.h"
+#include "ps.h"
 #include "ntpsapi.h"
+
+typedef struct _ETIMER {
+    KTIMER KeTimer;                    /* first: the dispatcher object waits see */
+    KAPC TimerApc;
+    KDPC TimerDpc;
+    PETHREAD ApcThread;                /* referenced while an APC routine is armed */
+} ETIMER, *PETIMER;
+
+/* The DPC, from the clock interrupt: queue the user APC with the expiry time (ticks). */
+static VOID ExpTimerDpcRoutine(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    UNREFERENCED_PARAMETER(Dpc); UNREFERENCED_PARAMETER(SystemArgument1); UNREFERENCED_PARAMETER(SystemArgument2);
+    PETIMER timer = DeferredContext;
+    KeInsertQueueApc(&timer->TimerApc, (PVOID)(ULONG)KeTickCount, (PVOID)(ULONG)(KeTickCount >> 32));
+}
+
+/* Kernel routine of the timer APC: nothing to free, the APC lives in the timer. */
+static VOID ExpTimerApcKernelRoutine(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
+{
+    UNREFERENCED_PARAMETER(Apc); UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+}
+
+static VOID ExpTimerApcRundown(PKAPC Apc)
+{
+    UNREFERENCED_PARAMETER(Apc);
+}
+
+/* Stop the timer and disarm its APC (drop the queued APC and the thread reference). */
+static VOID ExpDisarmTimer(PETIMER Timer)
+{
+    KeCancelTimer(&Timer->KeTimer);
+    KeRemoveQueueApc(&Timer->TimerApc);
+    PETHREAD thread = Timer->ApcThread;
+    Timer->ApcThread = NULL;
+    if (thread)
+        ObDereferenceObject(thread);
+}
 
 static VOID ExpDeleteTimer(PVOID Object)
 {
-    KeCancelTimer(Object);
+    ExpDisarmTimer(Object);
 }
 
 static OBJECT_TYPE ExpTimerType = {
@@ -28,7 +71,7 @@ NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POB
     if (!NT_SUCCESS(status))
         return status;
     PKTIMER timer;
-    status = ObCreateObject(ExTimerType, sizeof(KTIMER), (PVOID *)&timer);
+    status = ObCreateObject(ExTimerType, sizeof(ETIMER), (PVOID *)&timer);
     if (!NT_SUCCESS(status))
         return status;
     KeInitializeTimerEx(timer, TimerType == NotificationTimer ? TimerNotificationObject : TimerSynchronizationObject);
@@ -43,21 +86,20 @@ static NTSTATUS ExpReferenceTimer(HANDLE TimerHandle, ACCESS_MASK Access, PKTIME
 }
 
 /*
- * NtSetTimer - arm the timer. In: DueTime (100 ns units, negative relative), an APC routine (must
- * be NULL in NanoNT for now) and its context, ResumeTimer (ignored: no power management), Period
- * in ms (0 = once, >= 0), PreviousState (optional: whether the timer was signalled). Result:
- * STATUS_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, handle errors,
- * STATUS_ACCESS_VIOLATION.
+ * NtSetTimer - arm the timer. In: DueTime (100 ns units, negative relative), an optional APC
+ * routine and its context (queued to the calling thread at each expiry), ResumeTimer (ignored: no
+ * power management), Period in ms (0 = once, >= 0), PreviousState (optional: whether the timer
+ * was signalled). Setting a timer again replaces its APC. Result: STATUS_SUCCESS,
+ * STATUS_INVALID_PARAMETER, handle errors, STATUS_ACCESS_VIOLATION.
  */
 NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC_ROUTINE TimerApcRoutine,
                           PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState)
 {
-    UNREFERENCED_PARAMETER(TimerContext);
     UNREFERENCED_PARAMETER(ResumeTimer);
     if (Period < 0)
         return STATUS_INVALID_PARAMETER;
-    if (TimerApcRoutine)
-        return STATUS_NOT_SUPPORTED;
+    if ((ULONG)TimerApcRoutine >= MM_USER_PROBE_ADDRESS)
+        return STATUS_INVALID_PARAMETER;
     LARGE_INTEGER due;
     NTSTATUS status = MmCopyFromUser(&due, DueTime, sizeof(due));
     if (!NT_SUCCESS(status))
@@ -66,8 +108,21 @@ NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC
     status = ExpReferenceTimer(TimerHandle, TIMER_MODIFY_STATE, &timer);
     if (!NT_SUCCESS(status))
         return status;
+    PETIMER et = (PETIMER)timer;
     BOOLEAN old = timer->Header.SignalState != 0;
-    KeSetTimerEx(timer, due, Period, NULL);
+    ExpDisarmTimer(et);
+    PKDPC dpc = NULL;
+    if (TimerApcRoutine) {
+        PETHREAD self = PsGetCurrentThread();
+        ObReferenceObject(self);
+        et->ApcThread = self;
+        KeInitializeApc(&et->TimerApc, &self->Tcb, ExpTimerApcKernelRoutine, ExpTimerApcRundown,
+                        (PKNORMAL_ROUTINE)(ULONG_PTR)TimerApcRoutine, UserMode, TimerContext);
+        et->TimerDpc.DeferredRoutine = ExpTimerDpcRoutine;
+        et->TimerDpc.DeferredContext = et;
+        dpc = &et->TimerDpc;
+    }
+    KeSetTimerEx(timer, due, Period, dpc);
     ObDereferenceObject(timer);
     return PreviousState ? MmCopyToUser(PreviousState, &old, sizeof(old)) : STATUS_SUCCESS;
 }
@@ -79,7 +134,7 @@ NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState)
     NTSTATUS status = ExpReferenceTimer(TimerHandle, TIMER_MODIFY_STATE, &timer);
     if (!NT_SUCCESS(status))
         return status;
-    KeCancelTimer(timer);
+    ExpDisarmTimer((PETIMER)timer);
     BOOLEAN state = timer->Header.SignalState != 0;
     ObDereferenceObject(timer);
     return CurrentState ? MmCopyToUser(CurrentState, &state, sizeof(state)) : STATUS_SUCCESS;

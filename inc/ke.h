@@ -361,6 +361,8 @@ ULONGLONG KiTimeToTick(LONGLONG Time);
 VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
                      PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
 BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2);
+BOOLEAN KeRemoveQueueApc(PKAPC Apc);
+extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
 VOID KeEnterCriticalRegion(VOID);

@@ -114,6 +114,22 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
 }
 
 /*
+ * KeRemoveQueueApc - take a queued APC back off its thread's queue (for APCs embedded in objects
+ * that are going away, such as a timer's). Result: TRUE if it was queued.
+ */
+BOOLEAN KeRemoveQueueApc(PKAPC Apc)
+{
+    ULONG flags = KeDisableInterrupts();
+    BOOLEAN was = Apc->Inserted;
+    if (was) {
+        RemoveEntry(&Apc->ApcListEntry);
+        Apc->Inserted = FALSE;
+    }
+    KeRestoreInterrupts(flags);
+    return was;
+}
+
+/*
  * KiDeliverKernelApcs - run the current thread's deliverable kernel APCs (interrupts enabled on
  * entry and exit). Clears KernelApcPending when nothing deliverable is left.
  */
