@@ -3,11 +3,10 @@
  * vector 0x3E), master drive, LBA28, PIO. Exposed as a FAT_BLOCK_DEVICE (see inc/fat.h).
  *
  * Waiting: completion is read from the status register (BSY clear); the interrupt only wakes
- * the waiter. With interrupts enabled the waiter lets other ready threads run (KiYieldThread)
- * and otherwise halts until the next interrupt (sti; hlt, so a completion between the check
- * and the halt still wakes it). With interrupts disabled (boot, before the first user thread)
- * it polls. No dispatcher wait is used: ke/wait.c is being rewritten. The callers are
- * serialised by the I/O manager's file-system lock (io/iolock.c), so one command is in flight.
+ * the waiter, which blocks on a synchronization event the IRQ sets, so other threads of any
+ * priority run meanwhile. With interrupts disabled (boot, before the first user thread) it
+ * polls. The callers are serialised by the I/O manager's file-system lock (io/iolock.c, a
+ * mutant), so one command is in flight.
  * Transfers use READ/WRITE MULTIPLE (16 sectors per interrupt) when the drive allows it.
  */
 #include "iop.h"
@@ -50,13 +49,16 @@
 
 IOP_ATA_DISK IopAtaDisk;
 static volatile ULONG IopAtaInterruptCount;
+static KEVENT IopAtaInterruptEvent;    /* synchronization event: set by IRQ 14 */
 
-/* IopAtaInterrupt - IRQ 14: acknowledge the drive (status read); the waiter re-reads status. */
+/* IopAtaInterrupt - IRQ 14: acknowledge the drive (status read) and wake the waiter, which
+   re-reads the status itself. */
 static VOID IopAtaInterrupt(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
     (VOID)READ_PORT_UCHAR(ATA_STATUS);
     IopAtaInterruptCount++;
+    KeSetEvent(&IopAtaInterruptEvent);
 }
 
 /* IopAtaDelay - the 400 ns the drive may take to show BSY after a command (4 status reads). */
@@ -89,12 +91,11 @@ static NTSTATUS IopAtaWait(PUCHAR Status)
         }
         if (!interrupts)
             continue;
-        /* let someone else run meanwhile; if no one is ready, halt until an interrupt */
-        KiYieldThread();
-        _disable();
-        if (READ_PORT_UCHAR(ATA_ALT_STATUS) & ATA_SR_BSY)
-            __asm__ volatile("sti; hlt" ::: "memory");
-        _enable();
+        /* block until the drive interrupts; the short timeout covers an interrupt lost to a
+           race with the status read above (the event stays set if it came first) */
+        LARGE_INTEGER tenMs;
+        tenMs.QuadPart = -100000;
+        KeWaitForSingleObject(&IopAtaInterruptEvent, Executive, KernelMode, FALSE, &tenMs);
     }
 }
 
@@ -269,6 +270,7 @@ NTSTATUS IopAtaInitialize(PFAT_BLOCK_DEVICE Device)
             !(st & (ATA_SR_ERR | ATA_SR_DF)))
             IopAtaDisk.MultipleSectors = multiple;
     }
+    KeInitializeEvent(&IopAtaInterruptEvent, EventSynchronizationObject, FALSE);
     KeConnectInterruptRoutine(ATA_IRQ, IopAtaInterrupt, NULL);
 
     memset(Device, 0, sizeof(*Device));

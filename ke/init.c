@@ -48,6 +48,9 @@ static VOID KiInitializeIdleThread(VOID)
     memcpy(KiInitialProcess.ImageFileName, "Idle", 5);
     t->Process = p;
     t->ApcState.Process = p;
+    t->Header.Type = ThreadObject;
+    t->Header.WaitListHead.Flink = t->Header.WaitListHead.Blink = &t->Header.WaitListHead;
+    t->MutantListHead.Flink = t->MutantListHead.Blink = &t->MutantListHead;   /* boot code may own mutants */
     t->ApcState.ApcListHead[0].Flink = t->ApcState.ApcListHead[0].Blink = &t->ApcState.ApcListHead[0];
     t->ApcState.ApcListHead[1].Flink = t->ApcState.ApcListHead[1].Blink = &t->ApcState.ApcListHead[1];
     t->InitialStack = KiBootStackTop;
