@@ -104,6 +104,10 @@ PIOP_STREAM IopFindStream(PVOID FileId);
 NTSTATUS IopCaptureObjectName(POBJECT_ATTRIBUTES ObjectAttributes, PWSTR VolumePath, PULONG PathLength);
 NTSTATUS IopStartIoStatus(PIO_STATUS_BLOCK IoStatusBlock);
 NTSTATUS IopFinishIoStatus(PIO_STATUS_BLOCK IoStatusBlock, NTSTATUS Status, ULONG_PTR Information);
+/* io/iocomplete.c: the caller's Event and ApcRoutine for requests that complete at once */
+NTSTATUS IopBeginUserRequest(HANDLE Event, PKEVENT *KernelEvent);
+VOID IopCompleteUserRequest(PKEVENT KernelEvent, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                            PIO_STATUS_BLOCK IoStatusBlock, NTSTATUS Status);
 extern UCHAR IopTransferBuffer[IOP_TRANSFER_CHUNK];   /* lock held while in use */
 LONGLONG IopDosTimeToNt(USHORT Date, USHORT Time);
 

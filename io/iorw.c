@@ -1,8 +1,9 @@
 /*
  * iorw.c - NtReadFile, NtWriteFile, NtFlushBuffersFile (NT signatures). Data moves through the
  * kernel bounce buffer (IOP_TRANSFER_CHUNK at a time) under the file-system lock, so a user
- * page fault never happens inside the FAT library. Everything completes synchronously: Event,
- * ApcRoutine, ApcContext and Key are accepted and not used (docs/io.md).
+ * page fault never happens inside the FAT library. Everything completes synchronously; Event and
+ * ApcRoutine/ApcContext behave as for a request that completed (io/iocomplete.c); Key is not used
+ * (no byte-range locks).
  *
  * Writes are all or nothing for the two failures a caller can cause: the whole source buffer
  * is checked readable before the first byte is written (STATUS_ACCESS_VIOLATION, file
@@ -68,9 +69,9 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
                           PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
                           PULONG Key)
 {
-    UNREFERENCED_PARAMETER(Event); UNREFERENCED_PARAMETER(ApcRoutine);
-    UNREFERENCED_PARAMETER(ApcContext); UNREFERENCED_PARAMETER(Key);
+    UNREFERENCED_PARAMETER(Key);
     PFILE_OBJECT file;
+    PKEVENT event;
     ULONG offset, done = 0;
     FAT_FILE_INFORMATION info;
     NTSTATUS status = IopReferenceFile(FileHandle, FILE_READ_DATA, &file);
@@ -79,6 +80,8 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
     status = IopStartIoStatus(IoStatusBlock);
     if (NT_SUCCESS(status))
         status = ProbeForWrite(Buffer, Length, 1);
+    if (NT_SUCCESS(status))
+        status = IopBeginUserRequest(Event, &event);
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(file);
         return status;
@@ -108,7 +111,9 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
         file->CurrentByteOffset.QuadPart = (LONGLONG)offset + done;
     IopReleaseFsLock();
     ObDereferenceObject(file);
-    return IopFinishIoStatus(IoStatusBlock, status, done);
+    status = IopFinishIoStatus(IoStatusBlock, status, done);
+    IopCompleteUserRequest(event, ApcRoutine, ApcContext, IoStatusBlock, status);
+    return status;
 }
 
 /* IopFreeClustersEnough - can the volume grow a file from OldSize to NewSize bytes? */
@@ -130,9 +135,9 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
                            PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
                            PULONG Key)
 {
-    UNREFERENCED_PARAMETER(Event); UNREFERENCED_PARAMETER(ApcRoutine);
-    UNREFERENCED_PARAMETER(ApcContext); UNREFERENCED_PARAMETER(Key);
+    UNREFERENCED_PARAMETER(Key);
     PFILE_OBJECT file;
+    PKEVENT event;
     ACCESS_MASK granted;
     ULONG offset, done = 0;
     FAT_FILE_INFORMATION info;
@@ -146,6 +151,8 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
     status = IopStartIoStatus(IoStatusBlock);
     if (NT_SUCCESS(status))
         status = IopCheckReadable(Buffer, Length);
+    if (NT_SUCCESS(status))
+        status = IopBeginUserRequest(Event, &event);
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(file);
         return status;
@@ -173,7 +180,9 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
         file->CurrentByteOffset.QuadPart = (LONGLONG)offset + done;
     IopReleaseFsLock();
     ObDereferenceObject(file);
-    return IopFinishIoStatus(IoStatusBlock, status, done);
+    status = IopFinishIoStatus(IoStatusBlock, status, done);
+    IopCompleteUserRequest(event, ApcRoutine, ApcContext, IoStatusBlock, status);
+    return status;
 }
 
 /* NtFlushBuffersFile - write everything cached for the volume and flush the disk's cache.

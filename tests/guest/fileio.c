@@ -523,6 +523,55 @@ TL_TEST(disk_full)
     NtClose(h);
 }
 
+static volatile ULONG ApcRuns;
+static volatile PVOID ApcSeenContext;
+static volatile PIO_STATUS_BLOCK ApcSeenIosb;
+
+static VOID NTAPI OnIoDone(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG Reserved)
+{
+    UNREFERENCED_PARAMETER(Reserved);
+    ApcSeenContext = ApcContext;
+    ApcSeenIosb = IoStatusBlock;
+    ApcRuns++;
+}
+
+/* Event and ApcRoutine of NtReadFile/NtWriteFile: set / queued when the request completes,
+   untouched when it fails with an error; the APC runs only when the thread is alertable. */
+TL_TEST(event_and_apc)
+{
+    HANDLE h, ev;
+    LARGE_INTEGER zero, o;
+    zero.QuadPart = 0;
+    o.QuadPart = 0;
+    TL_CHECK_EQ(STATUS_SUCCESS, Create(D "\\io.txt", GENERIC_READ | GENERIC_WRITE, 0, FILE_OVERWRITE_IF,
+                                       FILE_NON_DIRECTORY_FILE, &h));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtCreateEvent(&ev, EVENT_ALL_ACCESS, NULL, NotificationEvent, TRUE));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtWriteFile(h, ev, NULL, NULL, &Iosb, "abcdef", 6, &o, NULL));
+    TL_CHECK_EQ(STATUS_WAIT_0, NtWaitForSingleObject(ev, FALSE, &zero));
+    /* a failing request resets the event at the start and does not set it */
+    o.QuadPart = 100;
+    char buf[8];
+    TL_CHECK_EQ(STATUS_END_OF_FILE, NtReadFile(h, ev, NULL, NULL, &Iosb, buf, 4, &o, NULL));
+    TL_CHECK_EQ(STATUS_TIMEOUT, NtWaitForSingleObject(ev, FALSE, &zero));
+    /* the APC: queued at completion, delivered at the next alertable point */
+    ApcRuns = 0;
+    o.QuadPart = 0;
+    TL_CHECK_EQ(STATUS_SUCCESS, NtReadFile(h, NULL, OnIoDone, (PVOID)0x5A5A, &Iosb, buf, 6, &o, NULL));
+    TL_CHECK_EQ(0, ApcRuns);
+    TL_CHECK_EQ(STATUS_SUCCESS, NtTestAlert());
+    TL_CHECK_EQ(1, ApcRuns);
+    TL_CHECK_EQ(0x5A5A, (ULONG)ApcSeenContext);
+    TL_CHECK_EQ((ULONG)&Iosb, (ULONG)ApcSeenIosb);
+    o.QuadPart = 100;
+    TL_CHECK_EQ(STATUS_END_OF_FILE, NtReadFile(h, NULL, OnIoDone, NULL, &Iosb, buf, 4, &o, NULL));
+    NtTestAlert();
+    TL_CHECK_EQ(1, ApcRuns);
+    /* a handle that is not an event */
+    TL_CHECK_EQ(STATUS_OBJECT_TYPE_MISMATCH, NtReadFile(h, h, NULL, NULL, &Iosb, buf, 4, &zero, NULL));
+    NtClose(ev);
+    NtClose(h);
+}
+
 int main(void)
 {
     TL_RUN(create_directory_and_file);
@@ -539,5 +588,6 @@ int main(void)
     TL_RUN(bad_names);
     TL_RUN(bad_buffers);
     TL_RUN(disk_full);
+    TL_RUN(event_and_apc);
     TL_FINISH();
 }
