@@ -140,15 +140,15 @@ static NTSTATUS IopQueryDirectoryLocked(PFILE_OBJECT File, ULONG Class, PUCHAR O
     return status;
 }
 
-/* NtQueryDirectoryFile - see the file comment. Event, ApcRoutine and ApcContext are not used
-   (synchronous). Information = bytes written. */
+/* NtQueryDirectoryFile - see the file comment. Completes at once; Event and ApcRoutine as for
+   NtReadFile (io/iocomplete.c). Information = bytes written. */
 NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
                                     PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation, ULONG Length,
                                     FILE_INFORMATION_CLASS FileInformationClass, BOOLEAN ReturnSingleEntry,
                                     PUNICODE_STRING FileName, BOOLEAN RestartScan)
 {
-    UNREFERENCED_PARAMETER(Event); UNREFERENCED_PARAMETER(ApcRoutine); UNREFERENCED_PARAMETER(ApcContext);
     PFILE_OBJECT file;
+    PKEVENT event = NULL;
     UNICODE_STRING pattern = { 0, 0, NULL };
     ULONG written = 0;
     if (FileInformationClass != FileDirectoryInformation && FileInformationClass != FileNamesInformation)
@@ -166,6 +166,8 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROU
         status = MmCaptureUnicodeString(&pattern, FileName, FAT_MAX_NAME * sizeof(WCHAR));
     if (NT_SUCCESS(status) && ProbeForWrite(FileInformation, Length, 1) != STATUS_SUCCESS)
         status = STATUS_ACCESS_VIOLATION;
+    if (NT_SUCCESS(status))
+        status = IopBeginUserRequest(Event, &event);
     if (NT_SUCCESS(status)) {
         IopAcquireFsLock();
         if (pattern.Buffer && (RestartScan || (!file->SearchPattern && !file->ScanStarted))) {
@@ -187,6 +189,7 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROU
         }
         IopReleaseFsLock();
         status = IopFinishIoStatus(IoStatusBlock, status, written);
+        IopCompleteUserRequest(event, ApcRoutine, ApcContext, IoStatusBlock, status);
     }
     if (pattern.Buffer)
         MmFreeCapturedUnicodeString(&pattern);
