@@ -5,11 +5,24 @@
  *                   must leave pool usage exactly where it started, contents intact.
  *   selftest=crash  a deliberate kernel-mode page fault: must bugcheck with
  *                   PAGE_FAULT_IN_NONPAGED_AREA and a readable dump (SPEC 1), never hang.
+ *   selftest=kstack a kernel stack overflow into the guard page: the page fault cannot be
+ *                   delivered on that stack, so the double fault's task gate must take over and
+ *                   bugcheck with UNEXPECTED_KERNEL_MODE_TRAP (8) instead of a triple fault.
  */
 #include "ke.h"
 #include "pool.h"
 #include "loader.h"
 #include "rtl.h"
+#include "mm.h"
+
+static volatile BOOLEAN ExpKeepRecursing = TRUE;
+
+static ULONG ExpRecurse(ULONG Depth)
+{
+    volatile UCHAR pad[256];
+    pad[0] = (UCHAR)Depth;
+    return ExpKeepRecursing ? ExpRecurse(Depth + 1) + pad[0] : 0;
+}
 
 static ULONG ExpRandom(ULONG *State)
 {
@@ -79,6 +92,14 @@ VOID ExRunSelfTests(VOID)
         DbgPrint("selftest: touching an unmapped kernel address on purpose\n");
         volatile ULONG *p = (volatile ULONG *)(MM_KERNEL_VA_REGION_END - PAGE_SIZE);
         passed = *p;                          /* bugchecks; never returns */
+    }
+    if (!strcmp(which, "kstack")) {
+        PVOID limit;
+        PVOID base = MmCreateKernelStack(KERNEL_STACK_SIZE / PAGE_SIZE, &limit);
+        DbgPrint("selftest: overflowing a kernel stack (%p-%p) on purpose\n", limit, base);
+        __asm__ volatile("movl %0, %%esp\n\t"
+                         "pushl $0\n\t"
+                         "call *%1" :: "r"(base), "r"(ExpRecurse) : "memory");
     }
     DbgPrint("%u passed, %u failed\n", (unsigned)passed, (unsigned)failed);
 }
