@@ -8,16 +8,7 @@
  */
 #include "trapfile.h"
 
-#if defined(NANONT_HOST) || !defined(NANONT_KERNEL)
-#include <string.h>
-#elif __has_include("rtl.h")
-#include "rtl.h"
-#else
-/* TODO: inc/rtl.h does not exist yet; the kernel's rtl provides these. */
-void *memcpy(void *Destination, const void *Source, size_t Length);
-void *memset(void *Destination, int Value, size_t Length);
-int memcmp(const void *Left, const void *Right, size_t Length);
-#endif
+#include "rtl.h"             /* memcpy & co: the rtl in kernel and user builds, libc on the host */
 
 /* EFLAGS bit 1 always reads as 1. */
 #define EFLAGS_ALWAYS_ONE 0x00000002
