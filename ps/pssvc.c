@@ -43,8 +43,8 @@ static NTSTATUS PspCaptureAscii(PUNICODE_STRING UserString, ULONG MaxBytes, BOOL
 
 /*
  * NtCreateUserProcessFromPath (NanoNT) - start a program. In: where to return the process and
- * initial-thread handles and their access, the image path (PspOpenImageFile: for now the last
- * component names a boot module), the command line the process sees in its
+ * initial-thread handles and their access, the image path (PspOpenImageFile: a file on the
+ * boot volume, else a boot module by its last component), the command line the process sees in its
  * RTL_USER_PROCESS_PARAMETERS (NULL: the path), ThreadFlags (THREAD_CREATE_FLAGS_CREATE_SUSPENDED:
  * the initial thread waits for NtResumeThread), and an optional CLIENT_ID out. Result:
  * STATUS_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_NAME_INVALID,
