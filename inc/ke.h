@@ -362,6 +362,7 @@ VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine,
                      PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
 BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2);
 BOOLEAN KeRemoveQueueApc(PKAPC Apc);
+VOID KeSetServiceTableNames(ULONG Index, PCSTR *Names);   /* for the tracer (ke/systrace.c) */
 extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);

@@ -19,7 +19,8 @@ VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
 VOID ExsInitializeSampleServices(VOID);   /* ex/sample/sample.c: the example table 2 */
 VOID ExRunSelfTests(VOID);
-VOID Win32kInitialize(VOID);              /* win32k/w32init.c: the GUI table 1 and the display */
+VOID Win32kInitialize(VOID);
+VOID KiInitializeSystemTrace(VOID);       /* ke/systrace.c: trace= */              /* win32k/w32init.c: the GUI table 1 and the display */
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -93,6 +94,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     DbgPrint("NanoNT: system calls enter through %s\n",
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
+    KiInitializeSystemTrace();            /* after every table is registered */
     ExRunSelfTests();
     IoInitSystem();                   /* the disk and \SystemRoot (io/iomount.c) */
     PsInitSystem();

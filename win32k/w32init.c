@@ -12,6 +12,7 @@ extern PVOID W32pServiceTable[];
 extern ULONG W32pServiceCounters[];
 extern ULONG W32pServiceLimit;
 extern UCHAR W32pArgumentTable[];
+extern PCSTR W32pServiceNames[];
 extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);
 extern NTSTATUS (*KeGdiFlushUserBatch)(VOID);
 
@@ -37,6 +38,7 @@ VOID Win32kInitialize(VOID)
     if (!KeAddSystemServiceTable((PULONG_PTR)W32pServiceTable, W32pServiceCounters, W32pServiceLimit,
                                  W32pArgumentTable, 1))
         KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0x5733, W32pServiceLimit, 0, 0);
+    KeSetServiceTableNames(1, W32pServiceNames);
     PsW32ThreadCallout = W32pThreadCallout;
     KeGdiFlushUserBatch = W32pFlushUserBatch;
 }

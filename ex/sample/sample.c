@@ -16,6 +16,7 @@ extern ULONG_PTR ExsServiceTable[];
 extern ULONG ExsServiceCounters[];
 extern ULONG ExsServiceLimit;
 extern UCHAR ExsArgumentTable[];
+extern PCSTR ExsServiceNames[];
 
 static ULONG ExsRegistrationResults[SAMPLE_REGISTRATION_RESULTS];
 
@@ -31,6 +32,7 @@ VOID ExsInitializeSampleServices(VOID)
     r[SAMPLE_REGISTER_TABLE_2] = KeAddSystemServiceTable(ExsServiceTable, ExsServiceCounters,
                                                          ExsServiceLimit, ExsArgumentTable,
                                                          EXS_SERVICE_TABLE_INDEX);
+    KeSetServiceTableNames(EXS_SERVICE_TABLE_INDEX, ExsServiceNames);
     r[SAMPLE_REGISTER_TABLE_0] = KeAddSystemServiceTable(ExsServiceTable, NULL, ExsServiceLimit,
                                                          ExsArgumentTable, 0);
     r[SAMPLE_REGISTER_TABLE_4] = KeAddSystemServiceTable(ExsServiceTable, NULL, ExsServiceLimit,
