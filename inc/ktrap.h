@@ -56,6 +56,10 @@ typedef struct _KTRAP_FRAME {
 
 /* ErrCode value of a frame exactly as KiFastCallEntry built it (may leave by sysexit). */
 #define KI_FAST_FRAME_MARK 0x5F5CA11EU
+/* ErrCode value of a frame exactly as KiSystemService built it (leaves by the short iretd exit).
+   Whatever needs the general exit (an edit, pending APCs, termination, debug registers) zeroes
+   ErrCode, removing either mark. */
+#define KI_INT2E_FRAME_MARK 0x2E5CA11EU
 
 #define KTRAP_FRAME_LENGTH 0x8C
 

@@ -31,11 +31,12 @@ static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
     e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
 }
 
-/* Make a pending user APC (or kernel work) un-skippable: the fast sysexit exit tests only the frame mark. */
+/* Make a pending user APC (or kernel work) un-skippable: the short service exits (sysexit, and
+   the int 2Eh iretd) test only the frame mark (ke/i386/sysentry.S, NOTES.md). */
 static VOID KiUnmarkServiceFrame(PKTHREAD Thread)
 {
     PKTRAP_FRAME tf = Thread->TrapFrame;
-    if (tf && KI_IS_SERVICE_FRAME(tf) && tf->ErrCode == KI_FAST_FRAME_MARK)
+    if (tf && KI_IS_SERVICE_FRAME(tf))
         tf->ErrCode = 0;
 }
 

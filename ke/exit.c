@@ -90,8 +90,7 @@ VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
     __asm__ volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(d6), "=r"(d7));
     Tf->Dr0 = d0; Tf->Dr1 = d1; Tf->Dr2 = d2; Tf->Dr3 = d3; Tf->Dr6 = d6; Tf->Dr7 = d7;
     __asm__ volatile("mov %0, %%dr7" :: "r"(0));
-    if (Tf->ErrCode == KI_FAST_FRAME_MARK)
-        Tf->ErrCode = 0;
+    Tf->ErrCode = 0;                      /* no short exit: the general one re-arms them */
 }
 
 /* Arm the thread's user debug registers for its return to user mode (no-op when inactive). */

@@ -21,6 +21,7 @@ void KiGenerateOffsets(void)
     TS(HardwareEsp); TS(HardwareSegSs);
     OFF(KTRAP_FRAME_LENGTH, sizeof(KTRAP_FRAME));
     OFF(KI_FAST_FRAME_MARK, KI_FAST_FRAME_MARK);
+    OFF(KI_INT2E_FRAME_MARK, KI_INT2E_FRAME_MARK);
 
     /* KTHREAD */
     TH(InitialStack); TH(StackLimit); TH(KernelStack); TH(TrapFrame); TH(ServiceTable);

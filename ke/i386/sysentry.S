@@ -124,7 +124,7 @@ KiSystemServiceCall:
 KiSystemServiceExit:
         cli
         cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
-        jne     KiServiceExitSlow
+        jne     KiServiceExitNotFast
         /* Step 8: restore the exception list, previous mode and previous trap frame. */
         movl    TsExceptionList(%ebp), %ecx
         movl    %ecx, %fs:PcExceptionList
@@ -146,6 +146,34 @@ KiSystemServiceExit:
         popl    %ecx
         sti                                     /* the interrupt shadow covers sysexit */
         sysexit
+
+/* Not a sysexit frame. An int 2Eh frame still as KiSystemService built it (nothing pending, not
+   edited) takes the short iretd exit; anything else the general one. */
+KiServiceExitNotFast:
+        cmpl    $KI_INT2E_FRAME_MARK, TsErrCode(%ebp)
+        jne     KiServiceExitSlow
+        /* Step 8: restore the exception list, previous mode and previous trap frame. */
+        movl    TsExceptionList(%ebp), %ecx
+        movl    %ecx, %fs:PcExceptionList
+        movl    TsPreviousPreviousMode(%ebp), %ecx
+        movb    %cl, ThPreviousMode(%ebx)
+        movl    TsEdx(%ebp), %ecx
+        movl    %ecx, ThTrapFrame(%ebx)
+        /* Step 8: iretd with the user's non-volatile registers, EAX = status, ECX = EDX = 0,
+           DS/ES 0x23 (already loaded), FS 0x3B, GS untouched (the user's). */
+        movl    TsEdi(%ebp), %edi
+        movl    TsEsi(%ebp), %esi
+        movl    TsEbx(%ebp), %ebx
+        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
+        movw    %cx, %fs
+        xorl    %ecx, %ecx
+        xorl    %edx, %edx
+        leal    TsEip(%ebp), %esp
+        movl    TsEbp(%ebp), %ebp
+KiServiceExitIret:
+        iret
+        KI_FIXUP(KiServiceExitIret, KiExitFault)   /* a frame iretd cannot return to ends the thread */
+
 
 /* The slow exit: C restores the service links, normalises the frame and delivers APCs. */
 KiServiceExitSlow:
@@ -272,11 +300,11 @@ KiFastCallEntryWithTf:
  * KiSystemService - int 2Eh entry.
  * In:  EAX = service number, EDX = user pointer to the arguments; the CPU switched to TSS.Esp0
  *      and pushed SS, ESP, EFLAGS, CS, EIP; the interrupt gate cleared IF, TF and NT.
- * Out: leaves through the slow exit and iretd.
+ * Out: leaves by the short iretd exit, or the general one when work is pending.
  */
         .globl KiSystemService
 KiSystemService:
-        pushl   $0                              /* ErrCode: not a sysexit frame */
+        pushl   $KI_INT2E_FRAME_MARK            /* ErrCode: "exactly as int 2Eh built it" */
         pushl   %ebp
         pushl   %ebx
         pushl   %esi

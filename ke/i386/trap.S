@@ -178,6 +178,7 @@ KiExitIret:
         KI_FIXUP(KiExitIret, KiExitFault)
 
 /* A frame that cannot be restored: end the thread on its own stack, cleanly. */
+        .globl KiExitFault
 KiExitFault:
         movl    $KGDT_R0_PCR, %eax
         movw    %ax, %fs
