@@ -1,11 +1,13 @@
 /*
  * fatdata.c - moving file data between a caller's buffer and the file's clusters.
  *
- * Whole sectors go straight to or from the device (a run of sectors within one cluster per
- * request); partial sectors go through the cache. A direct write drops cached copies of the
+ * Whole sectors go straight to or from the device, one request per run of physically contiguous
+ * clusters (up to FAT_MAX_RUN_CLUSTERS); partial sectors go through the cache. A direct write drops cached copies of the
  * sectors it replaces; a direct read lays cached copies (possibly newer) over what it read.
  */
 #include "fatp.h"
+
+#define FAT_MAX_RUN_CLUSTERS 256
 
 /* FatpTransferSectors - Count whole sectors at Lba: read into, or write from, Buffer (zeros
    when Zero is set). */
@@ -56,6 +58,15 @@ NTSTATUS FatpTransfer(PFAT_VOLUME Vol, PFAT_FCB Fcb, ULONG Offset, PUCHAR Buffer
         }
         if (Chunk > Length) {
             Chunk = Length;
+        }
+        if (InCluster == 0 && Length >= 2 * Vol->BytesPerCluster) {
+            /* extend over the following clusters while they are contiguous on the disk */
+            ULONG Index = Offset / Vol->BytesPerCluster, Run = 1, Next;
+            while (Run < FAT_MAX_RUN_CLUSTERS && (Run + 1) * Vol->BytesPerCluster <= Length &&
+                   NT_SUCCESS(FatpFcbSeek(Vol, Fcb, Index + Run, &Next)) && Next == Cluster + Run) {
+                Run++;
+            }
+            Chunk = Run * Vol->BytesPerCluster;
         }
         Lba = FatpClusterToLba(Vol, Cluster) + InCluster / Bps;
         InSector = InCluster % Bps;
