@@ -13,9 +13,12 @@ static OBJECT_TYPE ExpEventType = {
 POBJECT_TYPE ExEventObjectType = &ExpEventType;
 
 /*
- * NtCreateEvent - In: where to return the handle, its access, unnamed OBJECT_ATTRIBUTES (or
- * NULL), NotificationEvent or SynchronizationEvent, the initial state. Result: STATUS_SUCCESS,
- * STATUS_INVALID_PARAMETER, STATUS_OBJECT_NAME_INVALID, STATUS_ACCESS_VIOLATION,
+ * NtCreateEvent - In: where to return the handle, its access, OBJECT_ATTRIBUTES (or NULL; a
+ * name such as "\BaseNamedObjects\X" enters the namespace, see ob/obdir.c), NotificationEvent
+ * or SynchronizationEvent, the initial state. Result: STATUS_SUCCESS, STATUS_OBJECT_NAME_EXISTS
+ * (OBJ_OPENIF opened an existing event), STATUS_OBJECT_NAME_COLLISION,
+ * STATUS_OBJECT_TYPE_MISMATCH, STATUS_OBJECT_NAME_INVALID, STATUS_OBJECT_PATH_NOT_FOUND,
+ * STATUS_OBJECT_PATH_SYNTAX_BAD, STATUS_INVALID_PARAMETER, STATUS_ACCESS_VIOLATION,
  * STATUS_INSUFFICIENT_RESOURCES.
  */
 NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
@@ -23,18 +26,29 @@ NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POB
 {
     if (EventType != NotificationEvent && EventType != SynchronizationEvent)
         return STATUS_INVALID_PARAMETER;
-    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    OBJECT_CREATE_INFORMATION info;
+    NTSTATUS status = ObCaptureObjectAttributes(ObjectAttributes, &info);
     if (!NT_SUCCESS(status))
         return status;
     PKEVENT event;
     status = ObCreateObject(ExEventObjectType, sizeof(KEVENT), (PVOID *)&event);
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status)) {
+        ObReleaseObjectCreateInformation(&info);
         return status;
+    }
     KeInitializeEvent(event, EventType == NotificationEvent ? EventNotificationObject : EventSynchronizationObject,
                       InitialState);
-    status = ObInsertObjectReturnHandle(event, DesiredAccess, EventHandle);
+    status = ObInsertObjectByName(event, &info, DesiredAccess, EventHandle);
     ObDereferenceObject(event);
     return status;
+}
+
+/* NtOpenEvent - In: where to write the handle, the access, attributes naming an event. Result:
+   STATUS_SUCCESS, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_TYPE_MISMATCH, the name errors of
+   NtCreateEvent, STATUS_ACCESS_VIOLATION. */
+NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return ObOpenObjectByName(ObjectAttributes, ExEventObjectType, DesiredAccess, EventHandle);
 }
 
 /* The event behind a handle with EVENT_MODIFY_STATE, then an optional previous state out. */

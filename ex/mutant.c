@@ -19,22 +19,31 @@ static OBJECT_TYPE ExpMutantType = {
 };
 POBJECT_TYPE ExMutantObjectType = &ExpMutantType;
 
-/* NtCreateMutant - In: handle out, access, unnamed attributes, whether the caller owns it at
-   once. Result: as NtCreateEvent. */
+/* NtCreateMutant - In: handle out, access, attributes (a name: as NtCreateEvent), whether the
+   caller owns it at once (not when OBJ_OPENIF opens an existing one). Result: as NtCreateEvent. */
 NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                               BOOLEAN InitialOwner)
 {
-    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    OBJECT_CREATE_INFORMATION info;
+    NTSTATUS status = ObCaptureObjectAttributes(ObjectAttributes, &info);
     if (!NT_SUCCESS(status))
         return status;
     PKMUTANT m;
     status = ObCreateObject(ExMutantObjectType, sizeof(KMUTANT), (PVOID *)&m);
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status)) {
+        ObReleaseObjectCreateInformation(&info);
         return status;
+    }
     KeInitializeMutant(m, InitialOwner);
-    status = ObInsertObjectReturnHandle(m, DesiredAccess, MutantHandle);
+    status = ObInsertObjectByName(m, &info, DesiredAccess, MutantHandle);
     ObDereferenceObject(m);
     return status;
+}
+
+/* NtOpenMutant - open a named mutant; as NtOpenEvent. */
+NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return ObOpenObjectByName(ObjectAttributes, ExMutantObjectType, DesiredAccess, MutantHandle);
 }
 
 /*

@@ -10,7 +10,7 @@ static OBJECT_TYPE ExpSemaphoreType = {
 POBJECT_TYPE ExSemaphoreObjectType = &ExpSemaphoreType;
 
 /*
- * NtCreateSemaphore - In: handle out, access, unnamed attributes, InitialCount (0..Maximum),
+ * NtCreateSemaphore - In: handle out, access, attributes (a name: as NtCreateEvent), InitialCount (0..Maximum),
  * MaximumCount (> 0). Result: STATUS_SUCCESS, STATUS_INVALID_PARAMETER, and those of
  * NtCreateEvent.
  */
@@ -19,17 +19,26 @@ NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAcc
 {
     if (MaximumCount <= 0 || InitialCount < 0 || InitialCount > MaximumCount)
         return STATUS_INVALID_PARAMETER;
-    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    OBJECT_CREATE_INFORMATION info;
+    NTSTATUS status = ObCaptureObjectAttributes(ObjectAttributes, &info);
     if (!NT_SUCCESS(status))
         return status;
     PKSEMAPHORE sem;
     status = ObCreateObject(ExSemaphoreObjectType, sizeof(KSEMAPHORE), (PVOID *)&sem);
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status)) {
+        ObReleaseObjectCreateInformation(&info);
         return status;
+    }
     KeInitializeSemaphore(sem, InitialCount, MaximumCount);
-    status = ObInsertObjectReturnHandle(sem, DesiredAccess, SemaphoreHandle);
+    status = ObInsertObjectByName(sem, &info, DesiredAccess, SemaphoreHandle);
     ObDereferenceObject(sem);
     return status;
+}
+
+/* NtOpenSemaphore - open a named semaphore; as NtOpenEvent. */
+NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return ObOpenObjectByName(ObjectAttributes, ExSemaphoreObjectType, DesiredAccess, SemaphoreHandle);
 }
 
 /*

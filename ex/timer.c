@@ -60,24 +60,33 @@ static OBJECT_TYPE ExpTimerType = {
 };
 POBJECT_TYPE ExTimerType = &ExpTimerType;
 
-/* NtCreateTimer - In: handle out, access, unnamed attributes, NotificationTimer or
-   SynchronizationTimer. Result: as NtCreateEvent. */
+/* NtCreateTimer - In: handle out, access, attributes (a name: as NtCreateEvent), NotificationTimer
+   or SynchronizationTimer. Result: as NtCreateEvent. */
 NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                              TIMER_TYPE TimerType)
 {
     if (TimerType != NotificationTimer && TimerType != SynchronizationTimer)
         return STATUS_INVALID_PARAMETER;
-    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    OBJECT_CREATE_INFORMATION info;
+    NTSTATUS status = ObCaptureObjectAttributes(ObjectAttributes, &info);
     if (!NT_SUCCESS(status))
         return status;
     PKTIMER timer;
     status = ObCreateObject(ExTimerType, sizeof(ETIMER), (PVOID *)&timer);
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(status)) {
+        ObReleaseObjectCreateInformation(&info);
         return status;
+    }
     KeInitializeTimerEx(timer, TimerType == NotificationTimer ? TimerNotificationObject : TimerSynchronizationObject);
-    status = ObInsertObjectReturnHandle(timer, DesiredAccess, TimerHandle);
+    status = ObInsertObjectByName(timer, &info, DesiredAccess, TimerHandle);
     ObDereferenceObject(timer);
     return status;
+}
+
+/* NtOpenTimer - open a named timer; as NtOpenEvent. */
+NTSTATUS NTAPI NtOpenTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return ObOpenObjectByName(ObjectAttributes, ExTimerType, DesiredAccess, TimerHandle);
 }
 
 static NTSTATUS ExpReferenceTimer(HANDLE TimerHandle, ACCESS_MASK Access, PKTIMER *Timer)

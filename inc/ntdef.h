@@ -70,6 +70,8 @@ typedef struct _CLIENT_ID {
 
 #define OBJ_INHERIT 0x00000002
 #define OBJ_CASE_INSENSITIVE 0x00000040
+#define OBJ_OPENIF 0x00000080             /* create: open an existing object of that name instead */
+#define OBJ_VALID_ATTRIBUTES 0x000007F2
 typedef struct _OBJECT_ATTRIBUTES {
     ULONG Length;
     HANDLE RootDirectory;

@@ -42,6 +42,11 @@
 #define TIMER_QUERY_STATE         0x0001
 #define TIMER_MODIFY_STATE        0x0002
 #define TIMER_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define DIRECTORY_QUERY           0x0001
+#define DIRECTORY_TRAVERSE        0x0002
+#define DIRECTORY_CREATE_OBJECT   0x0004
+#define DIRECTORY_CREATE_SUBDIRECTORY 0x0008
+#define DIRECTORY_ALL_ACCESS      (STANDARD_RIGHTS_REQUIRED | 0xF)
 
 /* ------------------------------------------------------------------ synchronization objects */
 typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;

@@ -25,7 +25,7 @@ typedef struct _OBJECT_HEADER {
     LONG PointerCount;
     LONG HandleCount;
     POBJECT_TYPE Type;
-    ULONG Reserved;                    /* keeps the body 16-byte aligned */
+    struct _OBJECT_DIRECTORY_ENTRY *NameEntry; /* its name in the namespace (ob/obdir.c), or NULL */
 } OBJECT_HEADER, *POBJECT_HEADER;
 
 #define OBJECT_TO_OBJECT_HEADER(o) ((POBJECT_HEADER)(o) - 1)
@@ -57,5 +57,25 @@ NTSTATUS ObInsertObjectReturnHandle(PVOID Object, ACCESS_MASK DesiredAccess, PHA
 NTSTATUS ObReferenceObjectByHandleInProcess(struct _EPROCESS *Process, HANDLE Handle, PVOID *Object,
                                             PACCESS_MASK GrantedAccess);
 NTSTATUS ObCloseHandleInProcess(struct _EPROCESS *Process, HANDLE Handle);
+
+/* Named objects (ob/obattr.c, ob/obdir.c): the namespace is \ and \BaseNamedObjects. */
+typedef struct _OBJECT_CREATE_INFORMATION {
+    ULONG Attributes;                  /* OBJ_CASE_INSENSITIVE, OBJ_OPENIF, ... */
+    HANDLE RootDirectory;              /* a directory handle the name is relative to, or NULL */
+    UNICODE_STRING ObjectName;         /* captured into pool; Buffer NULL: unnamed */
+} OBJECT_CREATE_INFORMATION, *POBJECT_CREATE_INFORMATION;
+
+#define OB_MAX_NAME_CHARS 255          /* longest object name (whole path) NanoNT accepts */
+
+extern POBJECT_TYPE ObDirectoryType;
+NTSTATUS ObCaptureObjectAttributes(POBJECT_ATTRIBUTES ObjectAttributes, POBJECT_CREATE_INFORMATION Info);
+VOID ObReleaseObjectCreateInformation(POBJECT_CREATE_INFORMATION Info);
+/* Give a new object its handle, entering its name first when Info has one (OBJ_OPENIF may open
+   an existing object instead: STATUS_OBJECT_NAME_EXISTS). Always releases Info. */
+NTSTATUS ObInsertObjectByName(PVOID Object, POBJECT_CREATE_INFORMATION Info, ACCESS_MASK DesiredAccess,
+                              PHANDLE UserHandle);
+NTSTATUS ObOpenObjectByName(POBJECT_ATTRIBUTES ObjectAttributes, POBJECT_TYPE Type, ACCESS_MASK DesiredAccess,
+                            PHANDLE UserHandle);
+VOID ObpDeleteNameCheck(PVOID Object);     /* the last handle went: drop the name */
 
 #endif

@@ -149,6 +149,8 @@ static NTSTATUS ObpCloseHandleInTable(PHANDLE_TABLE t, HANDLE Handle)
     KeRestoreInterrupts(flags);
     if (h->Type->CloseProcedure)
         h->Type->CloseProcedure(object, before);
+    if (before == 1 && h->NameEntry)
+        ObpDeleteNameCheck(object);                 /* a temporary name goes with the last handle */
     ObDereferenceObject(object);
     return STATUS_SUCCESS;
 }
