@@ -11,6 +11,17 @@
 #include "ksoffsets.h"
 #include "fixup.h"
 
+/* Step 8 (both short exits): restore the exception list, previous mode and previous trap frame
+   saved by the entry. In: EBP = frame, EBX = thread. Uses ECX. */
+.macro KI_RESTORE_SERVICE_STATE
+        movl    TsExceptionList(%ebp), %ecx
+        movl    %ecx, %fs:PcExceptionList
+        movl    TsPreviousPreviousMode(%ebp), %ecx
+        movb    %cl, ThPreviousMode(%ebx)
+        movl    TsEdx(%ebp), %ecx
+        movl    %ecx, ThTrapFrame(%ebx)
+.endm
+
         .text
 
 /*
@@ -125,13 +136,7 @@ KiSystemServiceExit:
         cli
         cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitNotFast
-        /* Step 8: restore the exception list, previous mode and previous trap frame. */
-        movl    TsExceptionList(%ebp), %ecx
-        movl    %ecx, %fs:PcExceptionList
-        movl    TsPreviousPreviousMode(%ebp), %ecx
-        movb    %cl, ThPreviousMode(%ebx)
-        movl    TsEdx(%ebp), %ecx
-        movl    %ecx, ThTrapFrame(%ebx)
+        KI_RESTORE_SERVICE_STATE
         /* Step 8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
         movl    TsEip(%ebp), %edx
         movl    TsEdi(%ebp), %edi
@@ -152,13 +157,7 @@ KiSystemServiceExit:
 KiServiceExitNotFast:
         cmpl    $KI_INT2E_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitSlow
-        /* Step 8: restore the exception list, previous mode and previous trap frame. */
-        movl    TsExceptionList(%ebp), %ecx
-        movl    %ecx, %fs:PcExceptionList
-        movl    TsPreviousPreviousMode(%ebp), %ecx
-        movb    %cl, ThPreviousMode(%ebx)
-        movl    TsEdx(%ebp), %ecx
-        movl    %ecx, ThTrapFrame(%ebx)
+        KI_RESTORE_SERVICE_STATE
         /* Step 8: iretd with the user's non-volatile registers, EAX = status, ECX = EDX = 0,
            DS/ES 0x23 (already loaded), FS 0x3B, GS untouched (the user's). */
         movl    TsEdi(%ebp), %edi
