@@ -127,9 +127,10 @@ KiSystemServiceCall:
 
 /*
  * KiSystemServiceExit - step 8. In: EAX = status, EBX = thread (callee-saved by the service),
- * EBP = frame. A frame still marked as KiFastCallEntry built it leaves by sysexit; anything else
- * (int 2Eh, an edited frame, TF carried, a pending user APC, active debug registers) leaves
- * through KiServiceExitSlow and iretd.
+ * EBP = frame. A frame still marked as KiFastCallEntry built it leaves by sysexit, one still
+ * marked as KiSystemService built it by a short iretd; anything else (an edited frame, TF
+ * carried, a pending APC or termination, active debug registers) leaves through
+ * KiServiceExitSlow (C) and the common iretd exit. The only test on the way is the mark.
  */
         .globl KiSystemServiceExit
 KiSystemServiceExit:
