@@ -25,7 +25,7 @@ boot() {
         tail -n 20 "$log" >&2
         return 1
     fi
-    grep -E '^bench [A-Za-z0-9_]+ [0-9.]+ ' "$log" | sed "s/\$/ [$unit]/" >> "$RESULTS" || true
+    grep -E '^bench [A-Za-z0-9_]+ -?[0-9.]+ ' "$log" | sed "s/\$/ [$unit]/" >> "$RESULTS" || true
 }
 
 status=0

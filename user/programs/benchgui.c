@@ -77,7 +77,8 @@ int main(int argc, char **argv)
         ULONG n = Ns[k];
         ULONG sys = MEASURE(SysPixels(n));
         ULONG batch = MEASURE(BatchPixels(n));
-        ULONG saving10 = sys > batch ? (sys - batch) * 10 / n : 0;
+        LONG saving10 = ((LONG)sys - (LONG)batch) * 10 / (LONG)n;   /* negative: batching costs more */
+        ULONG mag = saving10 < 0 ? (ULONG)-saving10 : (ULONG)saving10;
         printf("bench gui_setpixel_syscalls_%lu %lu %s\n", (unsigned long)n, (unsigned long)sys, unit);
         printf("bench gui_setpixel_batched_%lu %lu %s\n", (unsigned long)n, (unsigned long)batch, unit);
         if (n == 100) {
@@ -85,8 +86,8 @@ int main(int argc, char **argv)
             printf("bench gui_batch_queue_100 %lu %s\n", (unsigned long)queue, unit);
             printf("bench gui_batch_flush_100 %lu %s\n", (unsigned long)(batch - queue), unit);
         }
-        printf("bench gui_batch_saving_per_op_%lu %lu.%lu %s\n", (unsigned long)n, (unsigned long)(saving10 / 10),
-               (unsigned long)(saving10 % 10), unit);
+        printf("bench gui_batch_saving_per_op_%lu %s%lu.%lu %s\n", (unsigned long)n, saving10 < 0 ? "-" : "",
+               (unsigned long)(mag / 10), (unsigned long)(mag % 10), unit);
     }
     return 0;
 }
