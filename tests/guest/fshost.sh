@@ -11,21 +11,13 @@
 #      (booted with fshost.exe as a module: `fshost.exe nodisk`), and a boot with no disk at all
 # Exit 0 when all of it holds.
 set -euo pipefail
-RUNNER=$1
-IMG=${NANONT_DISK:?needs disk=yes}
-T=${NANONT_TIMEOUT:-60}
-KERNEL=${NANONT_KERNEL:?}
-BUILD=${NANONT_BUILD:-build}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fshost.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "fshost.sh: FAIL: $*"; exit 1; }
-step() { echo "fshost.sh: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/scriptlib.sh"
+script_setup fshost "$1"
 
 boot() {   # boot LOG INIT [runner args...]
-    local log=$1 init=$2; shift 2
     local rc=0
-    "$RUNNER" --no-kvm --kernel "$KERNEL" --timeout "$T" --init "$init" "$@" --log "$log" >/dev/null 2>&1 || rc=$?
-    sed 's/^/  | /' "$log"
+    run_boot "$@" || rc=$?
+    sed 's/^/  | /' "$1"
     return $rc
 }
 

@@ -11,22 +11,12 @@
 #      with one consistent register set;
 #   4. fsck.fat -n on the image is clean (no leaked clusters, FSInfo count, FAT copies).
 set -euo pipefail
-RUNNER=$1
-IMG=${NANONT_DISK:?needs disk=yes}
-T=${NANONT_TIMEOUT:-60}
-KERNEL=${NANONT_KERNEL:?}
-BUILD=${NANONT_BUILD:-build}
+source "$(dirname "${BASH_SOURCE[0]}")/scriptlib.sh"
+script_setup trapcrash "$1"
 KILLS=${NANONT_TRAP_KILLS:-12}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trapcrash.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 fail() { echo "trapcrash.sh: FAIL: $*"; tail -n 30 "$WORK"/*.log 2>/dev/null | sed 's/^/  | /'; exit 1; }
-step() { echo "trapcrash.sh: $*"; }
 boot() {   # boot LOG INIT [runner args...]: prints nothing, returns the runner's status
-    local log=$1 init=$2; shift 2
-    local rc=0
-    "$RUNNER" --no-kvm --kernel "$KERNEL" --timeout "$T" --init "$init" --disk "$IMG" \
-        --module "$BUILD/user/traploop.exe" "$@" --log "$log" >/dev/null 2>&1 || rc=$?
-    return $rc
+    run_boot "$@" --disk "$IMG" --module "$BUILD/user/traploop.exe"
 }
 
 boot "$WORK/first.log" "traploop.exe loop 3" || fail "first boot failed"

@@ -7,21 +7,12 @@
 #   3. a new boot starts the same image from the disk (\SystemRoot\system32\trapdemo.exe): it
 #      resumes at the recorded point with the registers boot 1 printed.
 set -euo pipefail
-RUNNER=$1
-IMG=${NANONT_DISK:?needs disk=yes}
-T=${NANONT_TIMEOUT:-60}
-KERNEL=${NANONT_KERNEL:?}
-BUILD=${NANONT_BUILD:-build}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trapreboot.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "trapreboot.sh: FAIL: $*"; exit 1; }
-step() { echo "trapreboot.sh: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/scriptlib.sh"
+script_setup trapreboot "$1"
 boot() {   # boot LOG INIT [runner args...]
-    local log=$1 init=$2; shift 2
     local rc=0
-    "$RUNNER" --no-kvm --kernel "$KERNEL" --timeout "$T" --init "$init" --disk "$IMG" "$@" \
-        --log "$log" >/dev/null 2>&1 || rc=$?
-    tr -d '\r' <"$log" | sed 's/^/  | /'
+    run_boot "$@" --disk "$IMG" || rc=$?
+    tr -d '\r' <"$1" | sed 's/^/  | /'
     return $rc
 }
 
