@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ppm.h"
 
 static uint32_t CrcTable[256];
 
@@ -47,29 +48,6 @@ static int WriteChunk(FILE *f, const char *Type, const uint8_t *Data, uint32_t L
            fwrite(tail, 1, 4, f) == 4;
 }
 
-/* Skip whitespace and # comments between PPM header fields; read one number. */
-static int ReadNumber(FILE *f, unsigned *Value)
-{
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        if (c == '#') {
-            while ((c = fgetc(f)) != EOF && c != '\n')
-                ;
-        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            break;
-        }
-    }
-    if (c < '0' || c > '9')
-        return 0;
-    unsigned v = 0;
-    while (c >= '0' && c <= '9' && v < 100000) {
-        v = v * 10 + (unsigned)(c - '0');
-        c = fgetc(f);
-    }
-    *Value = v;
-    return 1;   /* the one whitespace byte after the number is consumed */
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -77,9 +55,8 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *in = fopen(argv[1], "rb");
-    unsigned w, h, maxval;
-    if (!in || fgetc(in) != 'P' || fgetc(in) != '6' || !ReadNumber(in, &w) || !ReadNumber(in, &h) ||
-        !ReadNumber(in, &maxval) || maxval != 255 || w == 0 || h == 0 || w > 16384 || h > 16384) {
+    unsigned w, h;
+    if (!PpmReadHeader(in, &w, &h)) {
         fprintf(stderr, "ppm2png: %s: not a binary PPM (P6, maxval 255)\n", argv[1]);
         return 1;
     }

@@ -9,24 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int ReadNumber(FILE *f, unsigned *Value)
-{
-    int c;
-    while ((c = fgetc(f)) == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '#')
-        if (c == '#')
-            while ((c = fgetc(f)) != EOF && c != '\n')
-                ;
-    if (c < '0' || c > '9')
-        return 0;
-    unsigned v = 0;
-    while (c >= '0' && c <= '9' && v < 100000) {
-        v = v * 10 + (unsigned)(c - '0');
-        c = fgetc(f);
-    }
-    *Value = v;
-    return 1;
-}
+#include "ppm.h"
 
 int main(int argc, char **argv)
 {
@@ -35,9 +18,8 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");
-    unsigned w, h, maxval;
-    if (!f || fgetc(f) != 'P' || fgetc(f) != '6' || !ReadNumber(f, &w) || !ReadNumber(f, &h) ||
-        !ReadNumber(f, &maxval) || maxval != 255 || w == 0 || h == 0 || w > 16384 || h > 16384) {
+    unsigned w, h;
+    if (!PpmReadHeader(f, &w, &h)) {
         fprintf(stderr, "ppmpixel: %s: not a binary PPM (P6, maxval 255)\n", argv[1]);
         return 1;
     }
