@@ -8,6 +8,17 @@ B      := build
 CC     := gcc
 LD     := ld
 HOSTCC := gcc
+
+# The goals that install missing Debian packages do so now, while the Makefile is read, so that
+# everything below that asks an installed tool (LIBGCC, the compilers' own checks) asks the tool
+# that is there after the install, not the one that was there before it.
+SETUP_GOALS := setup run test bench gdb shell iso
+ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
+ifneq ($(shell tools/setup.sh >&2 && echo ok),ok)
+$(error tools/setup.sh failed: the packages above are missing)
+endif
+endif
+# asked after any install above
 LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 KCFLAGS := -MMD -MP -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
@@ -17,7 +28,7 @@ KASFLAGS := -MMD -MP -m32 -g -Iinc -I$(B)/inc -DNANONT_KERNEL -D__ASSEMBLY__
 UCFLAGS := -MMD -MP -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
            -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -O2 -g -Wall -Wextra -Werror \
            -Wno-multichar -std=gnu11 -Iinc -Iuser/inc -I$(B)/inc -DNANONT_USER
-HOSTCFLAGS := -m32 -O1 -g -Wall -Wextra -Werror -std=gnu11 -Iinc -I$(B)/inc -DNANONT_HOST
+HOSTCFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -Iinc -I$(B)/inc -DNANONT_HOST
 
 # ---------------------------------------------------------------- generated headers and tables
 SERVICE_TABLES := ke/services.tab
@@ -145,7 +156,7 @@ $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 all: $(B)/nanont.elf $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
 
 setup:
-	@tools/setup.sh
+	@:
 
 run: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init hello.exe $(RUN_ARGS)

@@ -8,12 +8,13 @@ set -euo pipefail
 
 readonly PACKAGES=(
     qemu-system-x86   # qemu-system-i386
-    gcc-multilib      # gcc -m32 for kernel, user programs and host tests
+    gcc-multilib      # gcc -m32 (and 32-bit libgcc) for the kernel and the guest programs
     binutils          # ld, objcopy
     make
     mtools            # mmd/mcopy: fill the disk image
     dosfstools        # mkfs.fat: format the disk image
     gdb               # make gdb
+    netpbm            # pnmtopng: QEMU screendumps (PPM) to PNG
 )
 
 # missing_packages - print the packages of PACKAGES that dpkg does not list as installed.
