@@ -52,9 +52,18 @@ typedef struct _KI_TRAP_RECORD_HEADER {
 
 _Static_assert(sizeof(KI_TRAP_IMAGE_IDENTITY) == 0x20, "KI_TRAP_IMAGE_IDENTITY size");
 _Static_assert(sizeof(KI_TRAP_RECORD_HEADER) == KI_TRAP_RECORD_HEADER_SIZE, "header size");
+/* the on-disk layout, asserted in every build that reads or writes records (kernel and host) */
+_Static_assert(offsetof(KI_TRAP_IMAGE_IDENTITY, ImageCrc32) == 0x04, "ImageCrc32");
+_Static_assert(offsetof(KI_TRAP_IMAGE_IDENTITY, ImageName) == 0x08, "ImageName");
+_Static_assert(offsetof(KI_TRAP_IMAGE_IDENTITY, Reserved) == 0x18, "Identity.Reserved");
+_Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Version) == 0x08, "Version");
+_Static_assert(offsetof(KI_TRAP_RECORD_HEADER, HeaderSize) == 0x0C, "HeaderSize");
+_Static_assert(offsetof(KI_TRAP_RECORD_HEADER, PayloadSize) == 0x10, "PayloadSize");
+_Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Flags) == 0x14, "Flags");
 _Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Generation) == 0x18, "Generation");
 _Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Identity) == 0x20, "Identity");
 _Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Checksum) == 0x40, "Checksum");
+_Static_assert(offsetof(KI_TRAP_RECORD_HEADER, Reserved) == 0x44, "Reserved");
 
 /* Standard CRC-32 (IEEE 802.3, reflected, as NT's RtlComputeCrc32): chains through PartialCrc. */
 ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length);

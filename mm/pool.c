@@ -58,7 +58,7 @@ typedef struct _EXP_POOL_PAGE {
     ULONG Signature;
     USHORT BlocksInUse;
     USHORT Bucket;
-    ULONG Reserved[3];
+    UCHAR Reserved[32 - 3 * sizeof(PVOID) - 8]; /* pads the head to 32 bytes with any pointer size */
 } EXP_POOL_PAGE, *PEXP_POOL_PAGE;
 _Static_assert(sizeof(EXP_POOL_PAGE) == 32, "blocks start 32 bytes into their page");
 

@@ -268,7 +268,8 @@ int RtlFormatStringV(char *Buffer, SIZE_T Size, const char *Format, va_list Argu
         } else if (Format[0] == 'I' && Format[1] == '3' && Format[2] == '2') {
             Format += 3;
         } else if (Format[0] == 'l') {
-            Spec.Wide = TRUE; /* %ls and %lc are wide; integers stay 32-bit */
+            Spec.Wide = TRUE; /* %ls and %lc are wide; integers take a long (32-bit on x86) */
+            Spec.Length = (sizeof(long) == 8) ? 8 : 0;
             Format++;
         } else if (Format[0] == 'w') {
             Spec.Wide = TRUE;
@@ -277,6 +278,7 @@ int RtlFormatStringV(char *Buffer, SIZE_T Size, const char *Format, va_list Argu
             Spec.Length = 8;
             Format++;
         } else if (Format[0] == 'z' || Format[0] == 't' || Format[0] == 'I') {
+            Spec.Length = (sizeof(SIZE_T) == 8) ? 8 : 0; /* pointer-sized: 32-bit on x86 */
             Format++;
         }
 

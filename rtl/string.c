@@ -21,7 +21,7 @@ void *memcpy(void *Destination, const void *Source, size_t Length)
                          "movl %4, %%ecx\n\t"
                          "rep movsb"
                          : "=&c"(Ecx), "=&D"(Edi), "=&S"(Esi)
-                         : "0"(Length >> 2), "g"(Length & 3), "1"(Destination), "2"(Source)
+                         : "0"(Length >> 2), "g"((ULONG)(Length & 3)), "1"(Destination), "2"(Source)
                          : "memory");
     return Destination;
 }
@@ -64,7 +64,7 @@ void *memset(void *Destination, int Fill, size_t Length)
                          "movl %4, %%ecx\n\t"
                          "rep stosb"
                          : "=&c"(Ecx), "=&D"(Edi)
-                         : "0"(Length >> 2), "a"(Pattern), "g"(Length & 3), "1"(Destination)
+                         : "0"(Length >> 2), "a"(Pattern), "g"((ULONG)(Length & 3)), "1"(Destination)
                          : "memory");
     return Destination;
 }

@@ -6,12 +6,15 @@
 # same programs also run under KVM and report median cycles. Each program prints
 # `bench NAME VALUE UNIT` lines; this script prints them as a table and then repeats every
 # machine-readable line at the end. See docs/benchmarks.md.
+# Environment: NANONT_BUILD (default build), NANONT_BENCH_LOGDIR (default build/bench-logs),
+# NANONT_BENCH_ONLY ("sys-sysenter benchps ...": only these boots, by the names used below; the
+# test of the output format, tests/guest/benchlines.sh, runs one).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BUILD=${NANONT_BUILD:-build}
 KERNEL=$BUILD/nanont.elf
-LOG=$BUILD/bench-logs
+LOG=${NANONT_BENCH_LOGDIR:-$BUILD/bench-logs}
 mkdir -p "$LOG"
 RESULTS=$LOG/results.txt
 : > "$RESULTS"
@@ -20,12 +23,14 @@ RESULTS=$LOG/results.txt
 boot() {
     local name=$1 unit=$2; shift 2
     local log=$LOG/$name.log
+    if [[ -n ${NANONT_BENCH_ONLY:-} && " $NANONT_BENCH_ONLY " != *" $name "* ]]; then return 0; fi
     if ! tools/run.sh --kernel "$KERNEL" --timeout 300 "$@" > "$log" 2>&1; then
         echo "bench.sh: $name failed (log: $log)" >&2
         tail -n 20 "$log" >&2
         return 1
     fi
-    grep -E '^bench [A-Za-z0-9_]+ -?[0-9.]+ ' "$log" | sed "s/\$/ [$unit]/" >> "$RESULTS" || true
+    # run.sh prints the console as clean text; the tr keeps a stray CR out of the results anyway
+    tr -d '\r' <"$log" | grep -E '^bench [A-Za-z0-9_]+ -?[0-9.]+ ' | sed "s/\$/ [$unit]/" >> "$RESULTS" || true
 }
 
 status=0

@@ -1,5 +1,5 @@
 /* ppm.h - reading the header of a binary PPM (P6, maxval 255), as QEMU's screendump writes it;
-   shared by the host screen tools (ppm2png, ppmpixel). */
+   used by the host screen tool ppmpixel. */
 #ifndef NANONT_PPM_H
 #define NANONT_PPM_H
 

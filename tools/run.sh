@@ -9,6 +9,7 @@
 #   2 bugcheck  guest wrote 2 (QEMU exit 5), or "*** STOP:" appeared on the console
 #   3 timeout   the guest was still running after --timeout seconds
 #   4 error     QEMU could not start, crashed, or exited by itself (triple fault with -no-reboot)
+#   5 stopped   QEMU quit without a verdict and --quit-expected said a quit was asked for
 #   6 killed    --kill-at-random fired and SIGKILLed QEMU
 # Software emulation (TCG) by default; KVM with --kvm, or when no --kvm/--no-kvm is given and a
 # probe boot (cached in build/.kvm-probe) shows that KVM runs a paged guest correctly.
@@ -23,7 +24,7 @@ BUILD=${NANONT_BUILD:-$ROOT/build}
 QEMU=${QEMU:-qemu-system-i386}
 ME=run.sh
 
-readonly ST_PASS=0 ST_FAIL=1 ST_BUGCHECK=2 ST_TIMEOUT=3 ST_ERROR=4 ST_KILLED=6
+readonly ST_PASS=0 ST_FAIL=1 ST_BUGCHECK=2 ST_TIMEOUT=3 ST_ERROR=4 ST_STOPPED=5 ST_KILLED=6
 readonly KILL_GRACE_S=5        # after SIGTERM at the timeout, SIGKILL this much later
 readonly POLL_S=0.05           # how often the watcher looks at QEMU
 readonly STOP_GRACE_S=3        # a kernel that printed STOP gets this long to power off
@@ -49,9 +50,11 @@ usage: tools/run.sh [options]
   --qemu-arg ARG         pass ARG to QEMU, repeatable
   --monitor-pipe PATH    also a QEMU monitor on the FIFOs PATH.in / PATH.out (made if missing):
                          `echo 'screendump shot.ppm' > PATH.in` (tools/screendump.sh uses it)
+  --quit-expected        the caller will quit QEMU (e.g. through --monitor-pipe): a stop without
+                         a guest verdict is reported as asked for (exit 5), not as an error
   --memory MB            guest memory (default 128)
   -v | --verbose         print the QEMU command line
-exit: 0 pass, 1 fail, 2 bugcheck, 3 timeout, 4 error, 6 killed at random
+exit: 0 pass, 1 fail, 2 bugcheck, 3 timeout, 4 error, 5 stopped as asked, 6 killed at random
 EOF
 }
 
@@ -67,6 +70,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $(( us / 1000 )); }
 # ---------------------------------------------------------------- options
 kernel=$BUILD/nanont.elf
 init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
+quit_expected=0
 kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
 modules=() extra_qemu=()
 
@@ -81,6 +85,7 @@ while [[ $# -gt 0 ]]; do
     --disk-if-present) disk_if_present=1; shift ;;
     --timeout)         need "$@"; timeout_s=$2; shift 2 ;;
     --log)             need "$@"; log=$2; shift 2 ;;
+    --quit-expected)   quit_expected=1; shift ;;
     --gdb)             gdb=1; shift ;;
     --interactive)     interactive=1; shift ;;
     --icount)          icount=1; shift ;;
@@ -158,8 +163,12 @@ run_qemu() {
     local start now el term_at=-1 polls=0 stop_at=-1
     QEMU_RC=0 TIMED_OUT=0 KILLED=0 KILLED_AT_MS=0 SAW_AT_MS=-1 WATCH_STOPPED=0
     start=$(now_ms)
+    # the console's CR LF line ends become LF on our stdout: what we print is clean text
+    rm -f "$tmp/console"; mkfifo "$tmp/console" || die "cannot make FIFO $tmp/console"
+    tr -d '\r' <"$tmp/console" &
+    local trpid=$!
     # setpriv --pdeathsig: should this script itself be SIGKILLed, QEMU dies with it
-    "${deathsig[@]}" "$@" </dev/null 2>"$tmp/qemu.err" &
+    "${deathsig[@]}" "$@" </dev/null 2>"$tmp/qemu.err" >"$tmp/console" &
     qpid=$!
     while kill -0 "$qpid" 2>/dev/null; do
         now=$(now_ms); el=$(( now - start ))
@@ -194,6 +203,9 @@ run_qemu() {
     done
     { wait "$qpid" || QEMU_RC=$?; } 2>/dev/null     # no "Killed" job notice
     qpid=''
+    wait "$trpid" 2>/dev/null || true               # the console's last line is out before ours
+    # the saved copy of the console is clean text too
+    [[ -f $capture ]] && sed -i 's/\r//g' "$capture"
     # the guest may have printed WATCH_RE and powered off between two looks
     if [[ -n $watch_re && $SAW_AT_MS -lt 0 ]] && grep -qE "$watch_re" "$capture" 2>/dev/null; then
         SAW_AT_MS=$(( $(now_ms) - start ))
@@ -221,6 +233,7 @@ outcome() {
     esac
     if [[ $KILLED == 1 && $QEMU_RC == 137 ]]; then echo "$ST_KILLED"
     elif [[ $TIMED_OUT == 1 ]]; then echo "$ST_TIMEOUT"
+    elif [[ $quit_expected == 1 && $QEMU_RC == 0 ]]; then echo "$ST_STOPPED"
     else echo "$ST_ERROR"; fi
 }
 
@@ -338,6 +351,7 @@ case $status in
 "$ST_BUGCHECK") say "BUGCHECK" ;;
 "$ST_TIMEOUT")  say "TIMEOUT after $timeout_s s" ;;
 "$ST_KILLED")   say "killed at $KILLED_AT_MS ms (--kill-at-random)" ;;
+"$ST_STOPPED")  say "stopped: QEMU quit as the caller asked (--quit-expected)" ;;
 *)  if [[ $QEMU_RC == 0 ]]; then
         say "ERROR: QEMU stopped without a guest verdict (triple fault, or quit from the monitor)"
     else

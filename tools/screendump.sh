@@ -5,13 +5,11 @@
 #
 # Boots through tools/run.sh RUN.SH-ARGS with a QEMU monitor on FIFOs (--monitor-pipe), waits
 # until the serial console matches REGEX (grep -E), takes QEMU's `screendump` (PPM), quits QEMU
-# and, for a .png name, converts with build/tools/ppm2png. The serial output is printed.
+# and, for a .png name, converts with netpbm's pnmtopng. The serial output is printed.
 # Exit: 0 screenshot taken; 1 the run ended (or timed out, see run.sh --timeout) before REGEX
 # appeared, or the guest bugchecked; 2 usage.
-# Environment: NANONT_BUILD (default build), for the ppm2png tool.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${NANONT_BUILD:-$ROOT/build}
 
 when='' out='' log=''
 while [[ $# -gt 0 ]]; do
@@ -27,7 +25,7 @@ done
 [[ -n $when && -n $out ]] || { echo "screendump.sh: --when and --out are required" >&2; exit 2; }
 out=$(realpath -m -- "$out")
 case $out in
-*.png) [[ -x $BUILD/tools/ppm2png ]] || { echo "screendump.sh: no $BUILD/tools/ppm2png (make)" >&2; exit 2; } ;;
+*.png) command -v pnmtopng >/dev/null || { echo "screendump.sh: no pnmtopng (apt-get install netpbm; tools/setup.sh)" >&2; exit 2; } ;;
 esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nanont-shot.XXXXXX")
@@ -44,7 +42,7 @@ mkdir -p "$(dirname "$log")"
 mkfifo "$tmp/mon.in" "$tmp/mon.out"
 cat "$tmp/mon.out" >"$tmp/monitor.log" 2>/dev/null &     # drain the monitor's replies
 cpid=$!
-"$ROOT/tools/run.sh" --monitor-pipe "$tmp/mon" --log "$log" "$@" >"$tmp/run.out" 2>&1 &
+"$ROOT/tools/run.sh" --monitor-pipe "$tmp/mon" --quit-expected --log "$log" "$@" >"$tmp/run.out" 2>&1 &
 rpid=$!
 
 seen=0
@@ -73,5 +71,8 @@ if [[ ! -s $ppm ]]; then
     echo "screendump.sh: QEMU wrote no screendump" >&2
     exit 1
 fi
-[[ $out == *.png ]] && "$BUILD/tools/ppm2png" "$ppm" "$out"
+if [[ $out == *.png ]]; then
+    pnmtopng -quiet "$ppm" >"$out.tmp" && mv "$out.tmp" "$out" ||
+        { rm -f "$out.tmp"; echo "screendump.sh: pnmtopng could not convert $ppm" >&2; exit 1; }
+fi
 echo "screendump.sh: screenshot in $out"

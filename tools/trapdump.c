@@ -268,6 +268,6 @@ int main(int argc, char **argv)
         printf("record is VALID\n");
         return 0;
     }
-    printf("record is INVALID: %s (0x%08lX)\n", Reason ? Reason : "?", (unsigned long)Status);
+    printf("record is INVALID: %s (0x%08lX)\n", Reason ? Reason : "?", (unsigned long)(ULONG)Status);
     return 1;
 }

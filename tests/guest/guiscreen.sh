@@ -3,8 +3,8 @@
 # `bash guiscreen.sh RUNNER`:
 #  1. boots guiscreen.exe, takes a QEMU screendump when it prints "screen-ready" (through
 #     tools/screendump.sh) and checks every "screen-expect X,Y=RRGGBB" pixel it announced in the
-#     PPM with build/tools/ppmpixel; the PPM is also converted to PNG (ppm2png) and checked to be
-#     a PNG of the right size;
+#     PPM with build/tools/ppmpixel; the PPM is also converted to PNG (netpbm's pnmtopng, as
+#     tools/screendump.sh does) and checked to be a PNG of the right size;
 #  2. boots gui.exe nodisplay with QEMU's VGA removed (-vga none): win32k still registers table 1
 #     and the drawing services answer STATUS_NO_SUCH_DEVICE.
 set -euo pipefail
@@ -33,12 +33,12 @@ if NANONT_BUILD=$BUILD "$ROOT/tools/screendump.sh" --when '^screen-ready' --out 
     fi
     size=$("$BUILD/tools/ppmpixel" "$DIR/screen.ppm" size)
     [[ $size == "800 600" ]] && ok "screendump is 800x600" || bad "screendump size '$size', expected 800 600"
-    if "$BUILD/tools/ppm2png" "$DIR/screen.ppm" "$DIR/screen.png" &&
+    if pnmtopng -quiet "$DIR/screen.ppm" >"$DIR/screen.png" &&
        [[ $(head -c 8 "$DIR/screen.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] &&
        [[ $(od -An -tu1 -j16 -N8 "$DIR/screen.png" | tr -s ' ') == " 0 0 3 32 0 0 2 88" ]]; then
-        ok "ppm2png: PNG signature and 800x600 header"
+        ok "pnmtopng: PNG signature and 800x600 header"
     else
-        bad "ppm2png did not make an 800x600 PNG"
+        bad "pnmtopng did not make an 800x600 PNG"
     fi
 else
     bad "no screendump taken (log: $DIR/screen.log)"; tail -n 20 "$DIR/screen.log"

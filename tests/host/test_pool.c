@@ -71,7 +71,8 @@ DECLSPEC_NORETURN VOID KeBugCheckEx(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULON
     BugCheckParameters[2] = P3;
     BugCheckParameters[3] = P4;
     if (!BugCheckArmed) {
-        printf("unexpected *** STOP: 0x%08X (0x%X,0x%X,0x%X,0x%X)\n", Code, P1, P2, P3, P4);
+        printf("unexpected *** STOP: 0x%08X (0x%lX,0x%lX,0x%lX,0x%lX)\n", Code, (unsigned long)P1,
+               (unsigned long)P2, (unsigned long)P3, (unsigned long)P4);
         fflush(stdout);
         abort();
     }
