@@ -108,13 +108,13 @@ $(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/us
 $(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
 	@mkdir -p $(dir $@)
 	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $< $(LIBGCC)
-# tests/guest/trapsave.c judges and forges records with the kernel's own ke/trapfile.c (issue 6)
-$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/ke/trapfile.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+# tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c (issue 6)
+$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/trapfile.o,$^) $(LIBGCC)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(LIBGCC)
 
 # ---------------------------------------------------------------- kernel
-KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c))
+KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
 KERNEL_S := $(sort $(wildcard ke/i386/*.S hal/*.S))
 KERNEL_OBJS := $(patsubst %.c,$(B)/k/%.o,$(KERNEL_C)) $(patsubst %.S,$(B)/k/%.o,$(KERNEL_S)) \
                $(B)/k/gen/svc_native.o $(B)/k/ntdllimg.o

@@ -10,6 +10,7 @@
  *                   bugcheck with UNEXPECTED_KERNEL_MODE_TRAP (8) instead of a triple fault.
  */
 #include "ke.h"
+#include "ex.h"
 #include "pool.h"
 #include "loader.h"
 #include "rtl.h"

@@ -6,7 +6,6 @@
  *   then per table 0..3: ULONG Limit; ULONG Count[Limit]   (Limit 0 for an empty slot)
  */
 #include "ke.h"
-#include "ki.h"
 #include "mm.h"
 #include "pfn.h"
 #include "pool.h"

@@ -9,6 +9,7 @@
 #include "ntdef.h"
 #include "ntstatus.h"
 #include "ktrap.h"
+#include "nti386.h"
 
 /* ------------------------------------------------------------------ address space (SPEC 2) */
 #define MM_HIGHEST_USER_ADDRESS   0x7FFEFFFFUL
@@ -378,6 +379,55 @@ VOID KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
 /* Device interrupts (ke/intr.c): Routine runs at interrupt time, interrupts disabled. */
 typedef VOID (*PKINTERRUPT_ROUTINE)(PVOID Context);
 NTSTATUS KeConnectInterruptRoutine(ULONG Irq, PKINTERRUPT_ROUTINE Routine, PVOID Context);
+
+/*
+ * The kernel knows nothing of the layers above it. Where it needs them it calls out through
+ * routines they register at boot (ke/callout.c):
+ *  - the process structure's, registered by ps/ (KeRegisterProcessCallouts): ending the current
+ *    thread (termination noticed on the way to user mode, an unhandled exception), ending a
+ *    process, freeing the stacks of dead threads at a switch, converting a thread to a GUI thread
+ *    on its first GUI service (WRK's KiSystemService calls PsConvertToGuiThread by name; here it
+ *    is the same call through the table) and freeing the small stack it replaced;
+ *  - the user-mode entry points in the system ntdll, set by ps/ when it loads ntdll, under WRK's
+ *    names (KeUserApcDispatcher, KeUserExceptionDispatcher) and the two system-call routines
+ *    SharedUserData->SystemCall may point at;
+ *  - one call up at boot, ExInitializeExecutive (ex/exinit.c), as WRK's KiInitializeKernel calls
+ *    ExpInitializeExecutive: the executive's start-up is an ordered list that lives in ex/.
+ */
+typedef struct _KE_PROCESS_CALLOUTS {
+    DECLSPEC_NORETURN VOID (*ExitThread)(NTSTATUS ExitStatus);    /* the current thread */
+    DECLSPEC_NORETURN VOID (*ExitTerminatingThread)(VOID);        /* ... with the status it was
+                                                                      given when asked to end */
+    VOID (*TerminateProcess)(PKPROCESS Process, NTSTATUS ExitStatus);
+    VOID (*ReapDeadThreads)(VOID);                                /* at a switch, thread start */
+    NTSTATUS (*ConvertToGuiThread)(PKTRAP_FRAME TrapFrame);
+    VOID (*FreeSmallStackAfterConversion)(VOID);                 /* called from sysentry.S */
+} KE_PROCESS_CALLOUTS, *PKE_PROCESS_CALLOUTS;
+extern KE_PROCESS_CALLOUTS KeProcessCallouts;
+
+/* What the process structure asks of the kernel for a thread (ke/thrdobj.c, ke/i386/context.c). */
+VOID KeInitializeThreadContext(PKTHREAD Thread);          /* first switch runs KiThreadStartup */
+VOID KeReadyThread(PKTHREAD Thread);                      /* interrupts disabled */
+DECLSPEC_NORETURN VOID KeTerminateThread(VOID);           /* the current thread, already unlinked */
+VOID KeForceGeneralExit(PKTHREAD Thread);                 /* next return to user mode by iretd */
+VOID KeSetInitialStackCurrentThread(PVOID InitialStack);  /* after a switch to a new stack */
+VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, PCONTEXT Context);
+NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, const CONTEXT *Context, ULONG Flags);
+ULONG KeSanitizeUserEflags(ULONG EFlags);
+/* fault-safe user memory access (ke/i386/usercopy.S), under mm's probes (mm/probe.c) */
+NTSTATUS KiSafeCopy(PVOID Destination, const VOID *Source, SIZE_T Length);
+NTSTATUS KiSafeZero(PVOID Destination, SIZE_T Length);
+VOID KeRegisterProcessCallouts(const KE_PROCESS_CALLOUTS *Callouts);
+
+extern ULONG KeUserApcDispatcher;          /* ntdll!KiUserApcDispatcher */
+extern ULONG KeUserExceptionDispatcher;    /* ntdll!KiUserExceptionDispatcher */
+extern ULONG KeUserFastSystemCall;         /* ntdll!KiFastSystemCall (sysenter) */
+extern ULONG KeUserFastSystemCallRet;      /* ntdll!KiFastSystemCallRet (sysexit lands here) */
+extern ULONG KeUserIntSystemCall;          /* ntdll!KiIntSystemCall (int 2Eh) */
+
+/* ex/exinit.c: the executive's start-up, phase 0 (service tables, the system ntdll) and phase 1
+   (self-tests, I/O, the process structure and init=). */
+VOID ExInitializeExecutive(ULONG Phase);
 
 #define ASSERT(e) do { if (!(e)) KeBugCheckEx(MANUALLY_INITIATED_CRASH, __LINE__, (ULONG_PTR)__FILE__, 0xA55E, 0); } while (0)
 

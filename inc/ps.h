@@ -109,4 +109,9 @@ typedef struct _ETHREAD {
 #define PsGetCurrentProcess() ((PEPROCESS)KeGetCurrentThread()->ApcState.Process)
 #endif
 
+/* ps/psinit.c: the process structure at boot, phase 0 and 1 (ex/exinit.c) */
+VOID PsInitSystem(ULONG Phase);
+/* ps/psgui.c: a thread's first GUI service makes it a GUI thread (through KeProcessCallouts) */
+NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame);
+
 #endif

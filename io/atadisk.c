@@ -10,7 +10,6 @@
  * Transfers use READ/WRITE MULTIPLE (16 sectors per interrupt) when the drive allows it.
  */
 #include "iop.h"
-#include "ki.h"
 #include "hal.h"
 #include "arch.h"
 

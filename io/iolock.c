@@ -5,7 +5,6 @@
  * another holds the lock) and is abandoned, not leaked, if its owner is terminated.
  */
 #include "iop.h"
-#include "ki.h"
 
 static KMUTANT IopFsMutant;
 static BOOLEAN IopFsMutantReady;

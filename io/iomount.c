@@ -5,10 +5,9 @@
  * says why on the console. New timestamps come from the CMOS clock read at boot.
  */
 #include "iop.h"
-#include "ki.h"
 #include "arch.h"
 #include "hal.h"
-#include "trapsvc.h"
+#include "rrsvc.h"
 
 PFAT_VOLUME IopVolume;
 static ULONG IopBootDosDate, IopBootSeconds;    /* CMOS date and time of day at boot */
@@ -64,7 +63,7 @@ static PCSTR IopStatusText(NTSTATUS Status)
 }
 
 /* IopRepairVolume - clean up what a power cut may have left (fs/fatcheck.c): differing FAT
-   copies, stale temporary record files (ke/trapio.c), leaked clusters, a stale FSInfo count. */
+   copies, stale temporary record files (rr/rrfile.c), leaked clusters, a stale FSInfo count. */
 static VOID IopRepairVolume(VOID)
 {
     FAT_REPAIR_INFORMATION r;

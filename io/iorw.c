@@ -13,7 +13,6 @@
  */
 #include "iop.h"
 #include "mm.h"
-#include "ki.h"
 
 /* IopResolveOffset - the byte offset an I/O starts at: ByteOffset, or the current position for
    a synchronous handle (ByteOffset NULL, or FILE_USE_FILE_POINTER_POSITION), or the end of the

@@ -16,7 +16,6 @@
 #include "ke.h"
 #include "ki.h"
 #include "ps.h"
-#include "psp.h"
 #include "rtl.h"
 #include "arch.h"
 
@@ -174,7 +173,7 @@ static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVO
         !NT_SUCCESS(KiSafeCopy((PVOID)esp, args, sizeof(args))) ||
         !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, &c, sizeof(c))))
         return FALSE;
-    KiRedirectToUserDispatcher(t, Tf, PspSystemDll.KiUserApcDispatcher, esp);
+    KiRedirectToUserDispatcher(t, Tf, KeUserApcDispatcher, esp);
     return TRUE;
 }
 

@@ -9,7 +9,6 @@
 #include "ke.h"
 #include "ki.h"
 #include "ps.h"
-#include "psp.h"
 #include "mm.h"
 #include "rtl.h"
 
@@ -24,8 +23,8 @@ static DECLSPEC_NORETURN VOID KiUnhandledUserException(PEXCEPTION_RECORD Er)
     else
         DbgPrint("NanoNT: %s: unhandled exception 0x%08X at eip=%08X\n", process->ImageFileName,
                  (unsigned)Er->ExceptionCode, (unsigned)Er->ExceptionAddress);
-    PspTerminateProcess(process, Er->ExceptionCode);
-    PspExitThread(Er->ExceptionCode);
+    KeProcessCallouts.TerminateProcess(&process->Pcb, Er->ExceptionCode);
+    KeProcessCallouts.ExitThread(Er->ExceptionCode);
 }
 
 /* Write the records below the user ESP and point the frame at KiUserExceptionDispatcher. */
@@ -40,7 +39,7 @@ static BOOLEAN KiDispatchToUser(PKTRAP_FRAME Tf, PEXCEPTION_RECORD Er, PCONTEXT 
         !NT_SUCCESS(KiSafeCopy((PVOID)erVa, Er, sizeof(*Er))) ||
         !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, Context, sizeof(*Context))))
         return FALSE;
-    KiRedirectToUserDispatcher(thread, Tf, PspSystemDll.KiUserExceptionDispatcher, esp);
+    KiRedirectToUserDispatcher(thread, Tf, KeUserExceptionDispatcher, esp);
     return TRUE;
 }
 

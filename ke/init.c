@@ -1,26 +1,22 @@
 /*
  * init.c - KiSystemStartup: phase 0 of the kernel on the boot stack. Serial console, loader
  * block, memory manager, processor structures (GDT, TSS, KPCR, IDT, sysenter), the boot thread as
- * the idle thread, interrupts and the clock, the service tables, SharedUserData, then the process
- * structure starts init= and this thread becomes the idle loop.
+ * the idle thread, interrupts and the clock, the service tables; the executive's phase 0
+ * (ex/exinit.c); SharedUserData and the tracer; the executive's phase 1, which starts init=; then
+ * this thread becomes the idle loop.
  */
 #include "ke.h"
 #include "ki.h"
 #include "ps.h"
-#include "psp.h"
 #include "mm.h"
 #include "hal.h"
 #include "arch.h"
 #include "loader.h"
 #include "rtl.h"
-#include "io.h"
 
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
-VOID ExsInitializeSampleServices(VOID);   /* ex/sample/sample.c: the example table 2 */
-VOID ExRunSelfTests(VOID);
-VOID Win32kInitialize(VOID);
-VOID KiInitializeSystemTrace(VOID);       /* ke/systrace.c: trace= */              /* win32k/w32init.c: the GUI table 1 and the display */
+VOID KiInitializeSystemTrace(VOID);       /* ke/systrace.c: trace= */
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -33,8 +29,8 @@ static VOID KiInitializeSharedUserData(VOID)
     for (ULONG i = 0; root[i]; i++)
         usd->NtSystemRoot[i] = root[i];
     usd->TickCountMultiplier = (1000u << 24) / HAL_CLOCK_HZ;
-    usd->SystemCall = KiForceIntSystemCall ? PspSystemDll.KiIntSystemCall : PspSystemDll.KiFastSystemCall;
-    usd->SystemCallReturn = PspSystemDll.KiFastSystemCallRet;
+    usd->SystemCall = KiForceIntSystemCall ? KeUserIntSystemCall : KeUserFastSystemCall;
+    usd->SystemCallReturn = KeUserFastSystemCallRet;
     usd->NanoNtFlags = KiForceIntSystemCall ? 1 : 0;
 }
 
@@ -82,21 +78,15 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     HalInitializeClock();
     KiCalibrateTsc();
     KiInitializeServiceTables();
-    ExsInitializeSampleServices();        /* the example extension registers table 2 */
-    Win32kInitialize();                   /* the GUI component registers table 1 */
+    ExInitializeExecutive(0);             /* the system ntdll, the GUI and sample tables */
 
     CHAR opt[16];
     KiForceIntSystemCall = KeGetBootOption("syscall", opt, sizeof(opt)) && !strcmp(opt, "int2e");
-    NTSTATUS status = PspInitializeSystemDll();
-    if (!NT_SUCCESS(status))
-        KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0x5053, status, 0, 0);
     KiInitializeSharedUserData();
     DbgPrint("NanoNT: system calls enter through %s\n",
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
     KiInitializeSystemTrace();            /* after every table is registered */
-    ExRunSelfTests();
-    IoInitSystem();                   /* the disk and \SystemRoot (io/iomount.c) */
-    PsInitSystem();
+    ExInitializeExecutive(1);             /* self-tests, I/O, the process structure and init= */
     KiIdleLoop();
 }

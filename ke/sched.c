@@ -17,7 +17,6 @@ static ULONG KiReadySummary;
 volatile ULONGLONG KeTickCount;
 static PKTHREAD KiIdleThread;
 
-VOID KiReapDeadThreads(VOID);
 VOID KiCheckTimers(VOID);
 VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
 
@@ -109,7 +108,7 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
     KiSetThreadContextForSwitch(New);
     KiSwapContext(Old, New);
     /* back on Old's stack: free whatever died while we were away */
-    KiReapDeadThreads();
+    KeProcessCallouts.ReapDeadThreads();
 }
 
 /* Give the processor to the best ready thread. The caller has already set the current thread's

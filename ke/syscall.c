@@ -71,11 +71,17 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
  */
 NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame)
 {
-    extern NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame);
     PKTHREAD thread = KeGetCurrentThread();
     if (thread->ServiceTable == KeServiceDescriptorTableShadow || !KeServiceDescriptorTableShadow[1].Base)
         return STATUS_INVALID_SYSTEM_SERVICE;
-    return PsConvertToGuiThread(TrapFrame);
+    return KeProcessCallouts.ConvertToGuiThread(TrapFrame);
+}
+
+/* KiFreeSmallStackAfterConversion - sysentry.S, on the new large stack right after the switch:
+   the process structure frees the small stack the conversion replaced. */
+VOID KiFreeSmallStackAfterConversion(VOID)
+{
+    KeProcessCallouts.FreeSmallStackAfterConversion();
 }
 
 /* KiFlushGdiBatch - SPEC 6 step 4: the thread queued GDI work in its TEB; flush it first. */

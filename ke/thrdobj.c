@@ -103,3 +103,54 @@ VOID KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
     KiSetPriorityThread(Thread, (CHAR)Priority);
     KeRestoreInterrupts(flags);
 }
+
+/*
+ * KeInitializeThreadContext - the first switch to Thread "returns" into KiThreadStartup, which
+ * leaves through Thread->TrapFrame (already built at the top of its kernel stack). Below the frame:
+ * the switch frame KiSwapContext pops (exception list, EDI, ESI, EBX, EBP, return address).
+ */
+VOID KeInitializeThreadContext(PKTHREAD Thread)
+{
+    PULONG Sp = (PULONG)Thread->TrapFrame;
+
+    *--Sp = (ULONG)KiThreadStartup;
+    *--Sp = 0;
+    *--Sp = 0;
+    *--Sp = 0;
+    *--Sp = 0;
+    *--Sp = (ULONG)-1;
+    Thread->KernelStack = Sp;
+}
+
+/* KeReadyThread - make Thread ready to run (interrupts disabled by the caller). */
+VOID KeReadyThread(PKTHREAD Thread)
+{
+    KiReadyThread(Thread);
+}
+
+/* KeTerminateThread - the current thread is finished (its owner has already taken it off every
+   list it keeps): it never runs again, and the process structure frees it at a later switch. */
+DECLSPEC_NORETURN VOID KeTerminateThread(VOID)
+{
+    PKTHREAD Thread = KeGetCurrentThread();
+
+    Thread->State = Terminated;
+    KiSwapThread();
+    KeBugCheckEx(TRAP_CAUSE_UNKNOWN, 0xDEAD, (ULONG_PTR)Thread, 0, 0);
+}
+
+/* KeForceGeneralExit - Thread's next return to user mode takes the general exit (no sysexit or
+   short iretd) so that pending work is seen: a service frame loses its fast-exit mark. */
+VOID KeForceGeneralExit(PKTHREAD Thread)
+{
+    if (Thread->TrapFrame && KI_IS_SERVICE_FRAME(Thread->TrapFrame))
+        Thread->TrapFrame->ErrCode = 0;
+}
+
+/* KeSetInitialStackCurrentThread - after the current thread moved to a new kernel stack: its
+   InitialStack, and TSS.Esp0 for the next entry from user mode (NOTES.md, stacks). */
+VOID KeSetInitialStackCurrentThread(PVOID InitialStack)
+{
+    KeGetCurrentThread()->InitialStack = InitialStack;
+    KiCpuEntryArea.Tss.Esp0 = (ULONG)InitialStack - KI_V86_FRAME_SKIP;
+}

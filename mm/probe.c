@@ -5,7 +5,6 @@
  * STATUS_ACCESS_VIOLATION. Every service that touches user memory goes through these.
  */
 #include "mm.h"
-#include "ki.h"
 #include "pool.h"
 #include "rtl.h"
 

@@ -7,7 +7,6 @@
  * Both are Ob objects (PsProcessType, PsThreadType): see ps/exit.c for how they go away.
  */
 #include "psp.h"
-#include "ki.h"
 #include "mm.h"
 #include "pool.h"
 #include "elfimage.h"
@@ -123,15 +122,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
         KeContextToTrapFrame(t, tf, Context, CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS);
     t->TrapFrame = tf;
 
-    /* the switch frame KiSwapContext pops: exception list, EDI, ESI, EBX, EBP, return address */
-    PULONG sp = (PULONG)tf;
-    *--sp = (ULONG)KiThreadStartup;
-    *--sp = 0;
-    *--sp = 0;
-    *--sp = 0;
-    *--sp = 0;
-    *--sp = (ULONG)-1;
-    t->KernelStack = sp;
+    KeInitializeThreadContext(t);
 
     ObReferenceObject(thread);                  /* the caller's */
     ULONG flags = KeDisableInterrupts();
@@ -141,7 +132,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     t->State = Initialized;
     if (CreateSuspended)
         KeSuspendThread(t);
-    KiReadyThread(t);
+    KeReadyThread(t);
     KeRestoreInterrupts(flags);
     *ThreadOut = thread;
     return STATUS_SUCCESS;

@@ -8,10 +8,9 @@
  * space and signals the process; the initial process powers the machine off with its status
  * (SPEC 1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
  * whichever thread runs next frees the stack and drops the thread's life reference
- * (KiReapDeadThreads). The ETHREAD / EPROCESS memory goes when their last reference goes.
+ * (PspReapDeadThreads). The ETHREAD / EPROCESS memory goes when their last reference goes.
  */
 #include "psp.h"
-#include "ki.h"
 #include "mm.h"
 #include "pool.h"
 #include "hal.h"
@@ -59,7 +58,7 @@ VOID PspDeleteThread(PVOID Object)
 }
 
 /* Free the stacks of threads that died, except the one running now; drop their life reference. */
-VOID KiReapDeadThreads(VOID)
+VOID PspReapDeadThreads(VOID)
 {
     ULONG flags = KeDisableInterrupts();
     PKTHREAD current = KeGetCurrentThread();
@@ -144,9 +143,7 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     thread->ThreadListEntry.Blink = PspReaperList.Blink;
     PspReaperList.Blink->Flink = &thread->ThreadListEntry;
     PspReaperList.Blink = &thread->ThreadListEntry;
-    t->State = Terminated;
-    KiSwapThread();
-    KeBugCheckEx(TRAP_CAUSE_UNKNOWN, 0xDEAD, (ULONG_PTR)t, 0, 0);
+    KeTerminateThread();
 }
 
 /*
@@ -161,8 +158,7 @@ VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
     if (!t->Terminating && t->State != Terminated) {
         t->Terminating = TRUE;
         Thread->ExitStatus = ExitStatus;
-        if (t->TrapFrame && KI_IS_SERVICE_FRAME(t->TrapFrame))
-            t->TrapFrame->ErrCode = 0;
+        KeForceGeneralExit(t);
         KiWakeForTermination(t);
         KeForceResumeThread(t);
     }
@@ -184,12 +180,4 @@ VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
     KeRestoreInterrupts(flags);
     if (PsGetCurrentProcess() == Process)
         PspExitThread(ExitStatus);
-}
-
-/* A frame that could not be restored (ke/i386/trap.S KiExitFault): the thread ends cleanly. */
-VOID KiTerminateAfterExitFault(VOID)
-{
-    DbgPrint("NanoNT: thread %p could not return to user mode (bad frame): terminated\n",
-             KeGetCurrentThread());
-    PspExitThread(STATUS_ACCESS_VIOLATION);
 }

@@ -9,7 +9,6 @@
  * this way edits the frame, which then leaves the kernel by iretd.
  */
 #include "psp.h"
-#include "ki.h"
 #include "mm.h"
 #include "rtl.h"
 

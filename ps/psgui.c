@@ -6,7 +6,6 @@
  * keep the small stack and the plain table. Thread exit gives the GUI component the state back.
  */
 #include "psp.h"
-#include "ki.h"
 #include "mm.h"
 #include "rtl.h"
 
@@ -53,16 +52,15 @@ NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame)
     t->StackBase = base;
     t->StackLimit = limit;
     t->StackPages = pages;
-    t->InitialStack = (PUCHAR)base - NPX_FRAME_LENGTH;
     t->TrapFrame = (PKTRAP_FRAME)newTop;
-    KiCpuEntryArea.Tss.Esp0 = (ULONG)t->InitialStack - KI_V86_FRAME_SKIP;
+    KeSetInitialStackCurrentThread((PUCHAR)base - NPX_FRAME_LENGTH);
     t->ServiceTable = KeServiceDescriptorTableShadow;
     KeRestoreInterrupts(flags);
     return STATUS_SUCCESS;
 }
 
 /* Called on the new stack right after the switch: the small stack is no longer in use. */
-VOID KiFreeSmallStackAfterConversion(VOID)
+VOID PspFreeSmallStackAfterConversion(VOID)
 {
     if (PspOldStackBase) {
         MmDeleteKernelStack(PspOldStackBase, PspOldStackPages);

@@ -45,8 +45,45 @@ OBJECT_TYPE PspThreadObjectType = {
     .DeleteProcedure = PspDeleteThread, .PoolTag = 'erhT', .Waitable = TRUE,
 };
 
-VOID PsInitSystem(VOID)
+/* The routines the kernel calls out to (inc/ke.h, KE_PROCESS_CALLOUTS). */
+static DECLSPEC_NORETURN VOID PspExitTerminatingThread(VOID)
 {
+    PspExitThread(PsGetCurrentThread()->ExitStatus);
+}
+
+static VOID PspTerminateProcessCallout(PKPROCESS Process, NTSTATUS ExitStatus)
+{
+    PspTerminateProcess(CONTAINING_RECORD(Process, EPROCESS, Pcb), ExitStatus);
+}
+
+static const KE_PROCESS_CALLOUTS PspKernelCallouts = {
+    .ExitThread = PspExitThread,
+    .ExitTerminatingThread = PspExitTerminatingThread,
+    .TerminateProcess = PspTerminateProcessCallout,
+    .ReapDeadThreads = PspReapDeadThreads,
+    .ConvertToGuiThread = PsConvertToGuiThread,
+    .FreeSmallStackAfterConversion = PspFreeSmallStackAfterConversion,
+};
+
+/*
+ * PsInitSystem - the process structure at boot (ex/exinit.c calls it in both phases).
+ * Phase 0, before any thread switch: register the kernel's callouts, load the system ntdll and
+ * hand its user-mode entry points to the kernel. Phase 1: the object types, then init=.
+ */
+VOID PsInitSystem(ULONG Phase)
+{
+    if (Phase == 0) {
+        KeRegisterProcessCallouts(&PspKernelCallouts);
+        NTSTATUS status = PspInitializeSystemDll();
+        if (!NT_SUCCESS(status))
+            KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0x5053, status, 0, 0);
+        KeUserApcDispatcher = PspSystemDll.KiUserApcDispatcher;
+        KeUserExceptionDispatcher = PspSystemDll.KiUserExceptionDispatcher;
+        KeUserFastSystemCall = PspSystemDll.KiFastSystemCall;
+        KeUserFastSystemCallRet = PspSystemDll.KiFastSystemCallRet;
+        KeUserIntSystemCall = PspSystemDll.KiIntSystemCall;
+        return;
+    }
     PsProcessType = &PspProcessObjectType;
     PsThreadType = &PspThreadObjectType;
 

@@ -4,7 +4,6 @@
  * NtSetInformationThread.
  */
 #include "psp.h"
-#include "ki.h"
 #include "mm.h"
 #include "pool.h"
 #include "rtl.h"

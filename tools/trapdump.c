@@ -1,6 +1,6 @@
 /*
  * trapdump.c - print a thread-context record (SPEC 8, docs/trapfile.md) and judge it as the
- * kernel's recovery would, using the same code (ke/trapfile.c).
+ * kernel's recovery would, using the same code (rr/rrformat.c).
  *
  *   trapdump [--expect-image ELF] FILE
  *   trapdump [--expect-image ELF] --image DISK.IMG [PATH-IN-IMAGE]   (default ::/WINDOWS/TrapFrame)
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "trapfile.h"
+#include "rrformat.h"
 
 #define MAX_INPUT (16u * 1024 * 1024)   /* far above any record: a bigger file is refused anyway */
 
@@ -130,8 +130,8 @@ static const char *FlagsText(ULONG Flags)
 {
     switch (Flags) {
     case 0: return "entry path not recorded";
-    case KI_TRAP_RECORD_FAST_CALL: return "sysenter / KiFastCallEntry";
-    case KI_TRAP_RECORD_INT2E: return "int 2Eh / KiSystemService";
+    case RR_TRAP_RECORD_FAST_CALL: return "sysenter / KiFastCallEntry";
+    case RR_TRAP_RECORD_INT2E: return "int 2Eh / KiSystemService";
     default: return "unknown bits";
     }
 }
@@ -152,14 +152,14 @@ static void PrintChars(const CHAR *Chars, ULONG Length)
 
 static void PrintHeader(const unsigned char *Data, ULONG Size)
 {
-    KI_TRAP_RECORD_HEADER Header, Zeroed;
-    const KI_TRAP_IMAGE_IDENTITY *Id = &Header.Identity;
+    RR_TRAP_RECORD_HEADER Header, Zeroed;
+    const RR_TRAP_IMAGE_IDENTITY *Id = &Header.Identity;
 
     printf("record: %lu bytes (a version %d record is 0x%x)\n", (unsigned long)Size,
-           KI_TRAP_RECORD_VERSION, KI_TRAP_RECORD_SIZE);
+           RR_TRAP_RECORD_VERSION, RR_TRAP_RECORD_SIZE);
     if (Size < sizeof(Header)) {
         printf("(shorter than the 0x%x-byte header: no fields shown)\n",
-               KI_TRAP_RECORD_HEADER_SIZE);
+               RR_TRAP_RECORD_HEADER_SIZE);
         return;
     }
     memcpy(&Header, Data, sizeof(Header));
@@ -180,7 +180,7 @@ static void PrintHeader(const unsigned char *Data, ULONG Size)
     printf("\n      +0x018 Reserved         : [0x%lx, 0x%lx]\n", (unsigned long)Id->Reserved[0],
            (unsigned long)Id->Reserved[1]);
     printf("   +0x040 Checksum         : 0x%08lx", (unsigned long)Header.Checksum);
-    if (Size >= KI_TRAP_RECORD_SIZE) {
+    if (Size >= RR_TRAP_RECORD_SIZE) {
         Zeroed = Header;
         Zeroed.Checksum = 0;
         printf(" (computed 0x%08lx)", (unsigned long)RtlComputeCrc32(
@@ -194,12 +194,12 @@ static void PrintFrame(const unsigned char *Data, ULONG Size)
 {
     KTRAP_FRAME Frame;
 
-    if (Size < KI_TRAP_RECORD_SIZE) {
+    if (Size < RR_TRAP_RECORD_SIZE) {
         printf("(payload incomplete: no frame shown)\n");
         return;
     }
-    memcpy(&Frame, Data + KI_TRAP_RECORD_HEADER_SIZE, sizeof(Frame));
-    printf("_KTRAP_FRAME (payload at +0x%x)\n", KI_TRAP_RECORD_HEADER_SIZE);
+    memcpy(&Frame, Data + RR_TRAP_RECORD_HEADER_SIZE, sizeof(Frame));
+    printf("_KTRAP_FRAME (payload at +0x%x)\n", RR_TRAP_RECORD_HEADER_SIZE);
     for (ULONG i = 0; i < sizeof(KiFrameFields) / sizeof(KiFrameFields[0]); i++) {
         ULONG Value;
         memcpy(&Value, (const unsigned char *)&Frame + KiFrameFields[i].Offset, sizeof(Value));
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 {
     const char *ExpectImage = NULL, *Image = NULL, *File = NULL;
     const char *PathInImage = "::/WINDOWS/TrapFrame";
-    KI_TRAP_IMAGE_IDENTITY Expected;
+    RR_TRAP_IMAGE_IDENTITY Expected;
     unsigned char *Data;
     ULONG Size = 0;
     PCSTR Reason = NULL;
@@ -243,7 +243,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: too large for an image\n", ExpectImage);
             return 2;
         }
-        KiComputeImageIdentity(ImageBytes, ImageSize, ExpectImage, &Expected);
+        RrComputeImageIdentity(ImageBytes, ImageSize, ExpectImage, &Expected);
         free(ImageBytes);
     }
 
@@ -261,7 +261,7 @@ int main(int argc, char **argv)
     } else
         printf("(image identity not checked: no --expect-image)\n");
 
-    Status = KiValidateTrapRecordEx(Data, Size, ExpectImage ? &Expected : NULL, NULL, NULL,
+    Status = RrValidateTrapRecordEx(Data, Size, ExpectImage ? &Expected : NULL, NULL, NULL,
                                     &Reason);
     free(Data);
     if (NT_SUCCESS(Status)) {

@@ -5,6 +5,7 @@
  * Kernel words: video=none (no display), guithreads=N (at most N live GUI threads).
  */
 #include "w32p.h"
+#include "win32k.h"
 #include "loader.h"
 #include "rtl.h"
 

@@ -5,11 +5,11 @@
  * "exactly as sysenter built it", so it leaves by iretd.
  */
 #include "ke.h"
-#include "ki.h"
+#include "../ki.h"
 #include "ps.h"
 #include "rtl.h"
 
-ULONG KiSanitizeUserEflags(ULONG EFlags)
+ULONG KeSanitizeUserEflags(ULONG EFlags)
 {
     return (EFlags & EFLAGS_USER_SANITIZE) | EFLAGS_IF | 0x2;
 }
@@ -112,7 +112,7 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
         Tf->Ebp = Context->Ebp;
         Tf->Eip = Context->Eip;
         Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
-        Tf->EFlags = KiSanitizeUserEflags(Context->EFlags);
+        Tf->EFlags = KeSanitizeUserEflags(Context->EFlags);
         Tf->HardwareEsp = Context->Esp;
         Tf->HardwareSegSs = KGDT_R3_DATA | RPL_MASK;
     }
@@ -152,7 +152,7 @@ VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME Tf, ULONG Eip, ULO
     KiBeginTrapFrameEdit(Thread, Tf);
     Tf->Eip = Eip;
     Tf->HardwareEsp = Esp;
-    Tf->EFlags = KiSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);
+    Tf->EFlags = KeSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);
     Tf->SegCs = KGDT_R3_CODE | RPL_MASK;
     Tf->HardwareSegSs = Tf->SegDs = Tf->SegEs = KGDT_R3_DATA | RPL_MASK;
     Tf->SegFs = KGDT_R3_TEB | RPL_MASK;

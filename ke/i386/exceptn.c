@@ -4,7 +4,7 @@
  * fixup table says where to continue) or a bugcheck with the frame.
  */
 #include "ke.h"
-#include "ki.h"
+#include "../ki.h"
 #include "arch.h"
 #include "fixup.h"
 

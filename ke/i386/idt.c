@@ -4,7 +4,7 @@
  * double fault goes through a task gate to its own TSS and stack.
  */
 #include "ke.h"
-#include "ki.h"
+#include "../ki.h"
 
 typedef struct _KIDTENTRY {
     USHORT Offset;

@@ -4,7 +4,7 @@
  */
 #include "ke.h"
 #include "arch.h"
-#include "ki.h"
+#include "../ki.h"
 
 #define KGDT_NUMBER 12
 static ULONGLONG KiGdt[KGDT_NUMBER] __attribute__((aligned(16)));

@@ -35,7 +35,7 @@
 .endm
 
 /* An exception without a CPU error code: push a zero so every frame has the same shape. */
-.macro KI_TRAP_NOERR name, vector
+.macro RR_TRAP_NOERR name, vector
         .globl \name
 \name:
         pushl   $0
@@ -44,7 +44,7 @@
         jmp     KiTrapCommon
 .endm
 
-.macro KI_TRAP_ERR name, vector
+.macro RR_TRAP_ERR name, vector
         .globl \name
 \name:
         KI_BUILD_TRAP_FRAME
@@ -62,23 +62,23 @@
 .endm
 
         .text
-        KI_TRAP_NOERR KiTrap00, 0x00   /* divide error */
-        KI_TRAP_NOERR KiTrap02, 0x02   /* NMI */
-        KI_TRAP_NOERR KiTrap03, 0x03   /* int3 */
-        KI_TRAP_NOERR KiTrap04, 0x04   /* into */
-        KI_TRAP_NOERR KiTrap05, 0x05   /* bound */
-        KI_TRAP_NOERR KiTrap06, 0x06   /* invalid opcode */
-        KI_TRAP_NOERR KiTrap07, 0x07   /* no math coprocessor */
-        KI_TRAP_ERR   KiTrap0A, 0x0A   /* invalid TSS */
-        KI_TRAP_ERR   KiTrap0B, 0x0B   /* segment not present */
-        KI_TRAP_ERR   KiTrap0C, 0x0C   /* stack fault */
-        KI_TRAP_ERR   KiTrap0D, 0x0D   /* general protection */
-        KI_TRAP_ERR   KiTrap0E, 0x0E   /* page fault */
-        KI_TRAP_NOERR KiTrap10, 0x10   /* x87 error */
-        KI_TRAP_ERR   KiTrap11, 0x11   /* alignment check */
-        KI_TRAP_NOERR KiTrap12, 0x12   /* machine check */
-        KI_TRAP_NOERR KiTrap13, 0x13   /* SIMD error */
-        KI_TRAP_NOERR KiTrapReserved, 0x0F
+        RR_TRAP_NOERR KiTrap00, 0x00   /* divide error */
+        RR_TRAP_NOERR KiTrap02, 0x02   /* NMI */
+        RR_TRAP_NOERR KiTrap03, 0x03   /* int3 */
+        RR_TRAP_NOERR KiTrap04, 0x04   /* into */
+        RR_TRAP_NOERR KiTrap05, 0x05   /* bound */
+        RR_TRAP_NOERR KiTrap06, 0x06   /* invalid opcode */
+        RR_TRAP_NOERR KiTrap07, 0x07   /* no math coprocessor */
+        RR_TRAP_ERR   KiTrap0A, 0x0A   /* invalid TSS */
+        RR_TRAP_ERR   KiTrap0B, 0x0B   /* segment not present */
+        RR_TRAP_ERR   KiTrap0C, 0x0C   /* stack fault */
+        RR_TRAP_ERR   KiTrap0D, 0x0D   /* general protection */
+        RR_TRAP_ERR   KiTrap0E, 0x0E   /* page fault */
+        RR_TRAP_NOERR KiTrap10, 0x10   /* x87 error */
+        RR_TRAP_ERR   KiTrap11, 0x11   /* alignment check */
+        RR_TRAP_NOERR KiTrap12, 0x12   /* machine check */
+        RR_TRAP_NOERR KiTrap13, 0x13   /* SIMD error */
+        RR_TRAP_NOERR KiTrapReserved, 0x0F
 
 /*
  * KiTrap01 - debug exception. A single-step trap taken after the first instruction of

@@ -6,11 +6,11 @@
  * Argument: "sysenter" (default) or "int2e": the entry path of every call (MANIFEST runs both).
  * Argument "stale": recover a record whose stack frame is gone (the process must die in user
  * mode with STATUS_ACCESS_VIOLATION; the kernel must not notice).
- * Links ke/trapfile.c (Makefile) to judge and forge records with the kernel's own code.
+ * Links rr/rrformat.c (Makefile) to judge and forge records with the kernel's own code.
  */
 #include "testlib.h"
 #include "traplib.h"
-#include "trapfile.h"
+#include "rrformat.h"
 
 #define REC SERVICE_NUMBER_NtRecordTrapFrame
 #define RCV SERVICE_NUMBER_NtRecoverTrapFrame
@@ -117,20 +117,20 @@ TL_TEST(bad_arguments)
     REFUSED(STATUS_OBJECT_NAME_NOT_FOUND, RCV, 0, 0);     /* no \SystemRoot\TrapFrame now */
 }
 
-static UCHAR Good[KI_TRAP_RECORD_SIZE];
+static UCHAR Good[RR_TRAP_RECORD_SIZE];
 
 TL_TEST(record_format_as_written)
 {
-    KI_TRAP_RECORD_HEADER h, h2;
+    RR_TRAP_RECORD_HEADER h, h2;
     KTRAP_FRAME f;
     ULONG got = 0;
     PCSTR why = NULL;
     TrSetPath(Path);
     TL_CHECK_EQ(STATUS_SUCCESS, TrCall(REC, (ULONG)TrName(0, "format.rec"), 0, 0x0A000001));
     TL_CHECK_EQ(STATUS_SUCCESS, TrReadFile("\\SystemRoot\\format.rec", Good, sizeof(Good), &got));
-    TL_CHECK_EQ(KI_TRAP_RECORD_SIZE, got);
-    TL_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecordEx(Good, got, NULL, &f, &h, &why));
-    TL_CHECK_EQ(Path ? KI_TRAP_RECORD_INT2E : KI_TRAP_RECORD_FAST_CALL, h.Flags);
+    TL_CHECK_EQ(RR_TRAP_RECORD_SIZE, got);
+    TL_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecordEx(Good, got, NULL, &f, &h, &why));
+    TL_CHECK_EQ(Path ? RR_TRAP_RECORD_INT2E : RR_TRAP_RECORD_FAST_CALL, h.Flags);
     TL_CHECK_EQ(TR_EBX(0x0A000001), f.Ebx);
     TL_CHECK_EQ(TR_ESI(0x0A000001), f.Esi);
     TL_CHECK_EQ(TR_EDI(0x0A000001), f.Edi);
@@ -145,9 +145,9 @@ TL_TEST(record_format_as_written)
     TL_CHECK_EQ(NtCurrentPeb()->NanoNtImageSize, h.Identity.ImageSize);
     /* a second record continues the generation */
     TL_CHECK_EQ(STATUS_SUCCESS, TrCall(REC, (ULONG)TrName(0, "format.rec"), 0, 0x0A000001));
-    static UCHAR again[KI_TRAP_RECORD_SIZE];
+    static UCHAR again[RR_TRAP_RECORD_SIZE];
     TL_CHECK_EQ(STATUS_SUCCESS, TrReadFile("\\SystemRoot\\format.rec", again, sizeof(again), &got));
-    TL_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(again, got, NULL, NULL, &h2));
+    TL_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(again, got, NULL, NULL, &h2));
     TL_CHECK_EQ(h.Generation + 1, h2.Generation);
 }
 
@@ -156,7 +156,7 @@ static void Reseal(PUCHAR Record)
 {
     PKI_TRAP_RECORD_HEADER h = (PKI_TRAP_RECORD_HEADER)Record;
     h->Checksum = 0;
-    h->Checksum = RtlComputeCrc32(0, Record, KI_TRAP_RECORD_SIZE);
+    h->Checksum = RtlComputeCrc32(0, Record, RR_TRAP_RECORD_SIZE);
 }
 
 /* Write Length bytes of Record as tamper.rec, recover it, expect Status and intact registers. */
@@ -174,11 +174,11 @@ static void ExpectRefused(PCSTR What, const UCHAR *Record, ULONG Length, NTSTATU
 }
 
 #define HDR(r) ((PKI_TRAP_RECORD_HEADER)(r))
-#define FRM(r) ((PKTRAP_FRAME)((r) + KI_TRAP_RECORD_HEADER_SIZE))
+#define FRM(r) ((PKTRAP_FRAME)((r) + RR_TRAP_RECORD_HEADER_SIZE))
 
 /* One tampered copy of Good: Edit changes it, Seal recomputes the checksum. */
 #define TAMPER(What, Edit, Seal, Status) do { \
-        static UCHAR r[KI_TRAP_RECORD_SIZE]; \
+        static UCHAR r[RR_TRAP_RECORD_SIZE]; \
         memcpy(r, Good, sizeof(r)); \
         Edit; \
         if (Seal) Reseal(r); \
@@ -190,9 +190,9 @@ TL_TEST(tampered_records_refused)
     static UCHAR big[600];
     const NTSTATUS C = STATUS_FILE_CORRUPT_ERROR, D = STATUS_ACCESS_DENIED;
     TrSetPath(Path);
-    TL_CHECK_EQ(KI_TRAP_RECORD_SIZE, sizeof(Good));
+    TL_CHECK_EQ(RR_TRAP_RECORD_SIZE, sizeof(Good));
     /* the untampered record is good (the control) */
-    TL_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(Good, sizeof(Good), NULL, NULL, NULL));
+    TL_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(Good, sizeof(Good), NULL, NULL, NULL));
     /* header fields */
     TAMPER("magic", r[0] ^= 1, 1, C);
     TAMPER("version", HDR(r)->Version = 2, 1, STATUS_REVISION_MISMATCH);
@@ -252,7 +252,7 @@ TL_TEST(tampered_records_refused)
     ULONG got = 0;
     if (NT_SUCCESS(TrReadFile("\\SystemRoot\\system32\\hello.exe", image, sizeof(image), &got)) &&
         got < sizeof(image)) {
-        TAMPER("another program", KiComputeImageIdentity(image, got, "hello.exe", &HDR(r)->Identity), 1, D);
+        TAMPER("another program", RrComputeImageIdentity(image, got, "hello.exe", &HDR(r)->Identity), 1, D);
     } else {
         TL_FAIL("cannot read hello.exe");
     }
@@ -292,8 +292,8 @@ static void RunThreads(ULONG First)
 
 TL_TEST(two_threads)
 {
-    static UCHAR r[KI_TRAP_RECORD_SIZE + 1];
-    KI_TRAP_RECORD_HEADER h;
+    static UCHAR r[RR_TRAP_RECORD_SIZE + 1];
+    RR_TRAP_RECORD_HEADER h;
     ULONG got;
     RunThreads(0);
     RunThreads(2);
@@ -301,7 +301,7 @@ TL_TEST(two_threads)
                                     "\\SystemRoot\\shared.rec" };
     for (ULONG i = 0; i < 3; i++) {
         TL_CHECK_EQ(STATUS_SUCCESS, TrReadFile(files[i], r, sizeof(r), &got));
-        TL_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(r, got, NULL, NULL, &h));
+        TL_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(r, got, NULL, NULL, &h));
         TL_CHECK_EQ(i < 2 ? 6 : 12, (ULONG)h.Generation);   /* no record lost or mixed */
     }
 }

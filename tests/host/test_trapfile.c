@@ -1,5 +1,5 @@
 /*
- * test_trapfile.c - host test of the thread-context record (ke/trapfile.c, docs/trapfile.md) and
+ * test_trapfile.c - host test of the thread-context record (rr/rrformat.c, docs/trapfile.md) and
  * of tools/trapdump, run from the repository root.
  *
  * Builds records, checks the documented byte layout, then feeds the validator every kind of bad
@@ -10,11 +10,11 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "trapfile.h"
+#include "rrformat.h"
 #include "hosttest.h"
 
 #define TRAPDUMP "build/tools/trapdump"
-#define FRAME_AT KI_TRAP_RECORD_HEADER_SIZE         /* payload offset in the record */
+#define FRAME_AT RR_TRAP_RECORD_HEADER_SIZE         /* payload offset in the record */
 #define F(x) (FRAME_AT + offsetof(KTRAP_FRAME, x))  /* record offset of a frame field */
 
 static const ULONG KernelOnlyOffsets[] = {
@@ -50,7 +50,7 @@ static ULONG RefCrc32(const UCHAR *p, size_t n)
 static void Resign(UCHAR *Record)
 {
     SetU32(Record + 0x40, 0);
-    SetU32(Record + 0x40, RefCrc32(Record, KI_TRAP_RECORD_SIZE));
+    SetU32(Record + 0x40, RefCrc32(Record, RR_TRAP_RECORD_SIZE));
 }
 
 /* A valid user frame with a distinct value in every user-visible register and junk in every
@@ -80,36 +80,36 @@ static const UCHAR SampleImage[] = "\x7F" "ELF pretend program image bytes";
 
 static void SampleIdentity(PKI_TRAP_IMAGE_IDENTITY Id)
 {
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "/boot/user/hello.exe", Id);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "/boot/user/hello.exe", Id);
 }
 
-/* Builds the sample record into Record (KI_TRAP_RECORD_SIZE bytes). */
+/* Builds the sample record into Record (RR_TRAP_RECORD_SIZE bytes). */
 static void BuildSample(UCHAR *Record)
 {
     KTRAP_FRAME Frame;
-    KI_TRAP_IMAGE_IDENTITY Id;
+    RR_TRAP_IMAGE_IDENTITY Id;
     ULONG Size = 0;
 
     SampleFrame(&Frame);
     SampleIdentity(&Id);
-    HT_CHECK_EQ(STATUS_SUCCESS, KiBuildTrapRecord(&Frame, &Id, 7, KI_TRAP_RECORD_FAST_CALL,
-                                                  Record, KI_TRAP_RECORD_SIZE, &Size));
-    HT_CHECK_EQ(KI_TRAP_RECORD_SIZE, Size);
+    HT_CHECK_EQ(STATUS_SUCCESS, RrBuildTrapRecord(&Frame, &Id, 7, RR_TRAP_RECORD_FAST_CALL,
+                                                  Record, RR_TRAP_RECORD_SIZE, &Size));
+    HT_CHECK_EQ(RR_TRAP_RECORD_SIZE, Size);
 }
 
 /* Validates and checks the status; on failure the outputs must be untouched. */
 static void ExpectStatusAt(int Line, const UCHAR *Record, ULONG Size,
-                           const KI_TRAP_IMAGE_IDENTITY *Expected, NTSTATUS Want, const char *What)
+                           const RR_TRAP_IMAGE_IDENTITY *Expected, NTSTATUS Want, const char *What)
 {
     KTRAP_FRAME Out, Before;
-    KI_TRAP_RECORD_HEADER HeaderOut, HeaderBefore;
+    RR_TRAP_RECORD_HEADER HeaderOut, HeaderBefore;
     NTSTATUS Got;
 
     memset(&Out, 0xA5, sizeof(Out));
     memset(&HeaderOut, 0x5A, sizeof(HeaderOut));
     Before = Out;
     HeaderBefore = HeaderOut;
-    Got = KiValidateTrapRecord(Record, Size, Expected, &Out, &HeaderOut);
+    Got = RrValidateTrapRecord(Record, Size, Expected, &Out, &HeaderOut);
     if (Got != Want) {
         printf("[FAIL] line %d: %s: expected 0x%08X, got 0x%08X\n", Line, What, (unsigned)Want,
                (unsigned)Got);
@@ -126,7 +126,7 @@ static void ExpectStatusAt(int Line, const UCHAR *Record, ULONG Size,
 /* Sets a 32-bit field of a copy of the sample, re-checksums it and expects Want. */
 static void ExpectFieldStatusAt(int Line, ULONG Offset, ULONG Value, NTSTATUS Want, const char *What)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     char Text[200];
 
     BuildSample(Record);
@@ -157,17 +157,17 @@ HT_TEST(Crc32KnownAnswers)
 /* The bytes are where docs/trapfile.md says they are. */
 HT_TEST(LayoutIsAsDocumented)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE + 8];
+    UCHAR Record[RR_TRAP_RECORD_SIZE + 8];
     ULONG Checksum;
 
     memset(Record, 0xCC, sizeof(Record));
     BuildSample(Record);
-    HT_CHECK_EQ(0xD4, KI_TRAP_RECORD_SIZE);
+    HT_CHECK_EQ(0xD4, RR_TRAP_RECORD_SIZE);
     HT_CHECK(memcmp(Record, "NNTTRAP1", 8) == 0);
     HT_CHECK_EQ(1, GetU32(Record + 0x08));
     HT_CHECK_EQ(0x48, GetU32(Record + 0x0C));
     HT_CHECK_EQ(0x8C, GetU32(Record + 0x10));
-    HT_CHECK_EQ(KI_TRAP_RECORD_FAST_CALL, GetU32(Record + 0x14));
+    HT_CHECK_EQ(RR_TRAP_RECORD_FAST_CALL, GetU32(Record + 0x14));
     HT_CHECK_EQ(7, GetU32(Record + 0x18));
     HT_CHECK_EQ(0, GetU32(Record + 0x1C));
     HT_CHECK_EQ(sizeof(SampleImage), GetU32(Record + 0x20));
@@ -183,16 +183,16 @@ HT_TEST(LayoutIsAsDocumented)
     Checksum = GetU32(Record + 0x40);
     Resign(Record);
     HT_CHECK_EQ(Checksum, GetU32(Record + 0x40));
-    HT_CHECK_EQ(0xCCCCCCCC, GetU32(Record + KI_TRAP_RECORD_SIZE)); /* nothing written past it */
+    HT_CHECK_EQ(0xCCCCCCCC, GetU32(Record + RR_TRAP_RECORD_SIZE)); /* nothing written past it */
 }
 
 /* Build then validate: every user-visible register comes back; kernel-only fields never go out. */
 HT_TEST(RoundTrip)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME In, Out;
-    KI_TRAP_RECORD_HEADER Header;
-    KI_TRAP_IMAGE_IDENTITY Id;
+    RR_TRAP_RECORD_HEADER Header;
+    RR_TRAP_IMAGE_IDENTITY Id;
 
     SampleFrame(&In);
     In.EFlags = 0x00000ED5 & ~EFLAGS_IF;   /* arithmetic flags, DF, OF, TF; IF clear */
@@ -200,12 +200,12 @@ HT_TEST(RoundTrip)
     SampleIdentity(&Id);
     for (ULONG Flags = 0; Flags <= 2; Flags++) {
         ULONG Size = 0;
-        HT_CHECK_EQ(STATUS_SUCCESS, KiBuildTrapRecord(&In, &Id, 0x123456789ABCDEF0ULL, Flags,
+        HT_CHECK_EQ(STATUS_SUCCESS, RrBuildTrapRecord(&In, &Id, 0x123456789ABCDEF0ULL, Flags,
                                                       Record, sizeof(Record), &Size));
         for (ULONG i = 0; i < ARRAYSIZE(KernelOnlyOffsets); i++)
             HT_CHECK_EQ(0, GetU32(Record + FRAME_AT + KernelOnlyOffsets[i]));
         memset(&Out, 0xA5, sizeof(Out));
-        HT_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(Record, Size, &Id, &Out, &Header));
+        HT_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(Record, Size, &Id, &Out, &Header));
         HT_CHECK_EQ(In.SegGs, Out.SegGs);
         HT_CHECK_EQ(In.SegEs, Out.SegEs);
         HT_CHECK_EQ(In.SegDs, Out.SegDs);
@@ -227,79 +227,79 @@ HT_TEST(RoundTrip)
         HT_CHECK_EQ(0x123456789ABCDEF0ULL, Header.Generation);
         HT_CHECK_EQ(Flags, Header.Flags);
         HT_CHECK(memcmp(&Header.Identity, &Id, sizeof(Id)) == 0);
-        HT_CHECK_EQ(0x123456789ABCDEF0ULL, KiQueryTrapRecordGeneration(Record, Size));
+        HT_CHECK_EQ(0x123456789ABCDEF0ULL, RrQueryTrapRecordGeneration(Record, Size));
     }
     /* Outputs are optional. */
-    HT_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(Record, sizeof(Record), NULL, NULL, NULL));
+    HT_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(Record, sizeof(Record), NULL, NULL, NULL));
 }
 
 HT_TEST(BuildParameterChecks)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME Frame;
-    KI_TRAP_IMAGE_IDENTITY Id, Bad;
+    RR_TRAP_IMAGE_IDENTITY Id, Bad;
     ULONG Size = 0;
 
     SampleFrame(&Frame);
     SampleIdentity(&Id);
     HT_CHECK_EQ(STATUS_BUFFER_TOO_SMALL,
-                KiBuildTrapRecord(&Frame, &Id, 1, 0, Record, KI_TRAP_RECORD_SIZE - 1, &Size));
-    HT_CHECK_EQ(KI_TRAP_RECORD_SIZE, Size);
+                RrBuildTrapRecord(&Frame, &Id, 1, 0, Record, RR_TRAP_RECORD_SIZE - 1, &Size));
+    HT_CHECK_EQ(RR_TRAP_RECORD_SIZE, Size);
     Size = 0;
-    HT_CHECK_EQ(STATUS_BUFFER_TOO_SMALL, KiBuildTrapRecord(&Frame, &Id, 1, 0, NULL, 0, &Size));
-    HT_CHECK_EQ(KI_TRAP_RECORD_SIZE, Size);
+    HT_CHECK_EQ(STATUS_BUFFER_TOO_SMALL, RrBuildTrapRecord(&Frame, &Id, 1, 0, NULL, 0, &Size));
+    HT_CHECK_EQ(RR_TRAP_RECORD_SIZE, Size);
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Id, 1, 3, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, &Id, 1, 3, Record, sizeof(Record), &Size));
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Id, 1, 4, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, &Id, 1, 4, Record, sizeof(Record), &Size));
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Id, 1, 0x80000000, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, &Id, 1, 0x80000000, Record, sizeof(Record), &Size));
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(NULL, &Id, 1, 0, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(NULL, &Id, 1, 0, Record, sizeof(Record), &Size));
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, NULL, 1, 0, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, NULL, 1, 0, Record, sizeof(Record), &Size));
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Id, 1, 0, Record, sizeof(Record), NULL));
+                RrBuildTrapRecord(&Frame, &Id, 1, 0, Record, sizeof(Record), NULL));
     Bad = Id;
     Bad.Reserved[1] = 1;
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Bad, 1, 0, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, &Bad, 1, 0, Record, sizeof(Record), &Size));
     Bad = Id;
     Bad.ImageName[0] = 'h';
     HT_CHECK_EQ(STATUS_INVALID_PARAMETER,
-                KiBuildTrapRecord(&Frame, &Bad, 1, 0, Record, sizeof(Record), &Size));
+                RrBuildTrapRecord(&Frame, &Bad, 1, 0, Record, sizeof(Record), &Size));
 }
 
 HT_TEST(TruncatedAtEveryLength)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
 
     BuildSample(Record);
-    for (ULONG Length = 0; Length < KI_TRAP_RECORD_SIZE; Length++)
+    for (ULONG Length = 0; Length < RR_TRAP_RECORD_SIZE; Length++)
         EXPECT_STATUS(Record, Length, NULL, STATUS_FILE_CORRUPT_ERROR, "truncated");
-    EXPECT_STATUS(Record, KI_TRAP_RECORD_SIZE, NULL, STATUS_SUCCESS, "whole");
+    EXPECT_STATUS(Record, RR_TRAP_RECORD_SIZE, NULL, STATUS_SUCCESS, "whole");
     EXPECT_STATUS(NULL, 0, NULL, STATUS_FILE_CORRUPT_ERROR, "NULL buffer");
-    HT_CHECK_EQ(0, KiQueryTrapRecordGeneration(Record, KI_TRAP_RECORD_SIZE - 1));
+    HT_CHECK_EQ(0, RrQueryTrapRecordGeneration(Record, RR_TRAP_RECORD_SIZE - 1));
 }
 
 HT_TEST(PaddedRefused)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE + 16];
+    UCHAR Record[RR_TRAP_RECORD_SIZE + 16];
 
     for (ULONG Extra = 1; Extra <= 16; Extra++) {
         memset(Record, 0, sizeof(Record));
         BuildSample(Record);
-        EXPECT_STATUS(Record, KI_TRAP_RECORD_SIZE + Extra, NULL, STATUS_FILE_CORRUPT_ERROR,
+        EXPECT_STATUS(Record, RR_TRAP_RECORD_SIZE + Extra, NULL, STATUS_FILE_CORRUPT_ERROR,
                       "padded with zeros");
-        memset(Record + KI_TRAP_RECORD_SIZE, 0x5C, Extra);
-        EXPECT_STATUS(Record, KI_TRAP_RECORD_SIZE + Extra, NULL, STATUS_FILE_CORRUPT_ERROR,
+        memset(Record + RR_TRAP_RECORD_SIZE, 0x5C, Extra);
+        EXPECT_STATUS(Record, RR_TRAP_RECORD_SIZE + Extra, NULL, STATUS_FILE_CORRUPT_ERROR,
                       "padded with junk");
     }
 }
 
 HT_TEST(HeaderFieldsWrong)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
 
     for (ULONG i = 0; i < 8; i++) {
         BuildSample(Record);
@@ -319,7 +319,7 @@ HT_TEST(HeaderFieldsWrong)
     EXPECT_FIELD(0x10, 0x8D, STATUS_FILE_CORRUPT_ERROR);
     EXPECT_FIELD(0x10, 0, STATUS_FILE_CORRUPT_ERROR);
     EXPECT_FIELD(0x14, 0, STATUS_SUCCESS);
-    EXPECT_FIELD(0x14, KI_TRAP_RECORD_INT2E, STATUS_SUCCESS);
+    EXPECT_FIELD(0x14, RR_TRAP_RECORD_INT2E, STATUS_SUCCESS);
     EXPECT_FIELD(0x14, 3, STATUS_FILE_CORRUPT_ERROR);
     EXPECT_FIELD(0x14, 4, STATUS_FILE_CORRUPT_ERROR);
     EXPECT_FIELD(0x14, 0x100, STATUS_FILE_CORRUPT_ERROR);
@@ -399,7 +399,7 @@ HT_TEST(UserStateAccepted)
     static const ULONG GoodFlags[] = { 0, 0x2, 0x202, 0x246, EFLAGS_USER_SANITIZE,
                                        EFLAGS_USER_SANITIZE | EFLAGS_IF | 0x2, EFLAGS_TF,
                                        EFLAGS_AC | EFLAGS_ID | EFLAGS_DF };
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME Out;
 
     EXPECT_FIELD(F(SegGs), 0, STATUS_SUCCESS);
@@ -413,52 +413,52 @@ HT_TEST(UserStateAccepted)
         BuildSample(Record);
         SetU32(Record + F(EFlags), GoodFlags[i]);
         Resign(Record);
-        HT_CHECK_EQ(STATUS_SUCCESS, KiValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL));
+        HT_CHECK_EQ(STATUS_SUCCESS, RrValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL));
         HT_CHECK_EQ(GoodFlags[i] | EFLAGS_IF | 0x2, Out.EFlags);
     }
 }
 
 HT_TEST(IdentityChecks)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE], Other[sizeof(SampleImage)];
-    KI_TRAP_IMAGE_IDENTITY Id, Alt;
+    UCHAR Record[RR_TRAP_RECORD_SIZE], Other[sizeof(SampleImage)];
+    RR_TRAP_IMAGE_IDENTITY Id, Alt;
 
     BuildSample(Record);
     SampleIdentity(&Id);
     EXPECT_STATUS(Record, sizeof(Record), &Id, STATUS_SUCCESS, "same image");
     EXPECT_STATUS(Record, sizeof(Record), NULL, STATUS_SUCCESS, "no identity check");
 
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "HELLO.EXE", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "HELLO.EXE", &Alt);
     HT_CHECK(memcmp(&Alt, &Id, sizeof(Id)) == 0);          /* case and directories ignored */
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "C:\\x\\Hello.Exe", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "C:\\x\\Hello.Exe", &Alt);
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_SUCCESS, "backslash path");
 
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "other.exe", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "other.exe", &Alt);
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_ACCESS_DENIED, "other name");
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage) - 1, "hello.exe", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage) - 1, "hello.exe", &Alt);
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_ACCESS_DENIED, "other size");
     memcpy(Other, SampleImage, sizeof(Other));
     Other[5] ^= 1;
-    KiComputeImageIdentity(Other, sizeof(Other), "hello.exe", &Alt);
+    RrComputeImageIdentity(Other, sizeof(Other), "hello.exe", &Alt);
     HT_CHECK_EQ(Id.ImageSize, Alt.ImageSize);
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_ACCESS_DENIED, "other bytes");
 
     /* Identity is checked before the frame; either way another program's record is refused. */
     SetU32(Record + F(SegCs), 0x08);
     Resign(Record);
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "other.exe", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "other.exe", &Alt);
     EXPECT_STATUS(Record, sizeof(Record), &Alt, STATUS_ACCESS_DENIED, "other image, bad CS");
 
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), "a/verylongprogramname.exe", &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "a/verylongprogramname.exe", &Alt);
     HT_CHECK(memcmp(Alt.ImageName, "VERYLONGPROGRAM\0", 16) == 0);   /* 15 characters, as EPROCESS keeps */
-    KiComputeImageIdentity(SampleImage, sizeof(SampleImage), NULL, &Alt);
+    RrComputeImageIdentity(SampleImage, sizeof(SampleImage), NULL, &Alt);
     HT_CHECK_EQ(0, Alt.ImageName[0]);
 }
 
 /* Random damage without a new checksum is never accepted unless it changed nothing. */
 HT_TEST(RandomByteFlips)
 {
-    UCHAR Good[KI_TRAP_RECORD_SIZE], Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Good[RR_TRAP_RECORD_SIZE], Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME Out;
     ULONG Refused = 0;
 
@@ -470,8 +470,8 @@ HT_TEST(RandomByteFlips)
 
         memcpy(Record, Good, sizeof(Record));
         for (int k = 0; k < Flips; k++)
-            Record[rand() % KI_TRAP_RECORD_SIZE] ^= (UCHAR)(1 + rand() % 255);
-        Status = KiValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL);
+            Record[rand() % RR_TRAP_RECORD_SIZE] ^= (UCHAR)(1 + rand() % 255);
+        Status = RrValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL);
         if (memcmp(Record, Good, sizeof(Record)) == 0) {
             HT_CHECK_EQ(STATUS_SUCCESS, Status);
         } else if (NT_SUCCESS(Status)) {
@@ -489,7 +489,7 @@ HT_TEST(RandomByteFlips)
 /* Random well-checksummed payloads: whatever is accepted is a safe user state. */
 HT_TEST(AcceptedMeansSafe)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME Out;
     ULONG Accepted = 0, Refused = 0;
 
@@ -503,12 +503,12 @@ HT_TEST(AcceptedMeansSafe)
         SetU32(Record + Offset, Values[rand() % ARRAYSIZE(Values)] ^
                                 ((rand() % 4 == 0) ? (ULONG)rand() : 0));
         Resign(Record);
-        if (!NT_SUCCESS(KiValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL))) {
+        if (!NT_SUCCESS(RrValidateTrapRecord(Record, sizeof(Record), NULL, &Out, NULL))) {
             Refused++;
             continue;
         }
         Accepted++;
-        HT_CHECK_EQ(STATUS_SUCCESS, KiCheckUserTrapFrame(&Out, NULL));
+        HT_CHECK_EQ(STATUS_SUCCESS, RrCheckUserTrapFrame(&Out, NULL));
         HT_CHECK_EQ(0x1B, Out.SegCs);
         HT_CHECK(Out.Eip < 0x7FFF0000 && Out.HardwareEsp < 0x7FFF0000);
         HT_CHECK_EQ(0, Out.EFlags & (EFLAGS_IOPL | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM |
@@ -524,15 +524,15 @@ HT_TEST(AcceptedMeansSafe)
 
 HT_TEST(GenerationQuery)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
 
     BuildSample(Record);
-    HT_CHECK_EQ(7, KiQueryTrapRecordGeneration(Record, sizeof(Record)));
+    HT_CHECK_EQ(7, RrQueryTrapRecordGeneration(Record, sizeof(Record)));
     SetU32(Record + F(SegCs), 0x08);           /* refused by recovery, but readable */
     Resign(Record);
-    HT_CHECK_EQ(7, KiQueryTrapRecordGeneration(Record, sizeof(Record)));
+    HT_CHECK_EQ(7, RrQueryTrapRecordGeneration(Record, sizeof(Record)));
     Record[0x50] ^= 1;                         /* checksum now wrong */
-    HT_CHECK_EQ(0, KiQueryTrapRecordGeneration(Record, sizeof(Record)));
+    HT_CHECK_EQ(0, RrQueryTrapRecordGeneration(Record, sizeof(Record)));
 }
 
 /* ---- tools/trapdump ---- */
@@ -586,7 +586,7 @@ static int OutputContains(const char *Needle)
 
 HT_TEST(TrapdumpExitStatus)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
 
     BuildSample(Record);
     WriteBytes(TmpPath("good.rec"), Record, sizeof(Record));
@@ -619,7 +619,7 @@ HT_TEST(TrapdumpExitStatus)
 
 HT_TEST(TrapdumpExpectImage)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     UCHAR Other[sizeof(SampleImage)];
 
     Run("mkdir -p %s/a %s/b", TmpDir, TmpDir);
@@ -644,7 +644,7 @@ HT_TEST(TrapdumpExpectImage)
 /* Reading the record out of a FAT disk image through mtools, as `make` would leave it. */
 HT_TEST(TrapdumpDiskImage)
 {
-    UCHAR Record[KI_TRAP_RECORD_SIZE];
+    UCHAR Record[RR_TRAP_RECORD_SIZE];
     const char *Img = TmpPath("disk.img");
 
     if (Run("command -v mformat >/dev/null && command -v mcopy >/dev/null") != 0) {

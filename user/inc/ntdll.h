@@ -12,7 +12,7 @@
 #include "ktrap.h"
 #include "rtl.h"
 #include "svcnum.h"
-#include "trapsvc.h"
+#include "rrsvc.h"
 
 #ifndef NANONT_PS_H
 typedef struct _TEB TEB, *PTEB;

@@ -1,5 +1,5 @@
 /* header.S - the header at NTDLL_BASE that tells the kernel where ntdll's entry points are
-   (NTDLL_KERNEL_EXPORTS in inc/psp.h). */
+   (NTDLL_KERNEL_EXPORTS in ps/psp.h). */
         .section .ntdll_header, "a"
         .long   0x4C44544E                      /* 'NTDL' */
         .long   KiFastSystemCall

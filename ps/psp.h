@@ -52,7 +52,8 @@ NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa);
 VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
-VOID PsInitSystem(VOID);
+VOID PspReapDeadThreads(VOID);
+VOID PspFreeSmallStackAfterConversion(VOID);
 extern LIST_ENTRY PsActiveProcessHead;
 extern ULONG PspProcessCount;
 

@@ -1,4 +1,5 @@
-/* ki.h - kernel-internal routines shared between ke/ files (not for other components). */
+/* ki.h - kernel-internal routines shared between ke/ files (not for other components: their
+   interface is inc/ke.h). */
 #ifndef NANONT_KI_H
 #define NANONT_KI_H
 
@@ -15,7 +16,7 @@ VOID KiInitializeIdt(VOID);
 VOID KiSetTebDescriptor(ULONG TebBase);
 VOID KiSetSysenterTarget(PVOID Target);
 
-/* traps and exits (ke/i386/trap.c, ke/exit.c) */
+/* traps and exits (ke/i386/trap.S, ke/i386/exceptn.c, ke/returnuser.c) */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiInterruptDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiExitToUserMode(PKTRAP_FRAME TrapFrame);
@@ -31,16 +32,11 @@ extern VOID KiThreadStartup(VOID);
 
 /* trap frame <-> context (ke/i386/context.c) */
 #define KI_IS_SERVICE_FRAME(tf) ((tf)->PreviousPreviousMode <= 1)
-VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, PCONTEXT Context);
-NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, const CONTEXT *Context, ULONG Flags);
 VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME TrapFrame);
 VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, ULONG Eip, ULONG Esp);
-ULONG KiSanitizeUserEflags(ULONG EFlags);
+ULONG KeSanitizeUserEflags(ULONG EFlags);
 ULONG KiReadGs(VOID);
 
-/* fault-safe user memory access (ke/i386/usercopy.S, mm/probe.c) */
-NTSTATUS KiSafeCopy(PVOID Destination, const VOID *Source, SIZE_T Length);
-NTSTATUS KiSafeZero(PVOID Destination, SIZE_T Length);
 
 /* scheduler (ke/sched.c) */
 VOID KiInitializeScheduler(PKTHREAD IdleThread);

@@ -4,8 +4,6 @@
  */
 #include "ke.h"
 #include "ki.h"
-#include "ps.h"
-#include "psp.h"
 #include "arch.h"
 
 BOOLEAN KiDeliverUserApc(PKTRAP_FRAME TrapFrame);   /* ke/apc.c */
@@ -23,7 +21,7 @@ VOID KiDeliverPendingWork(PKTRAP_FRAME Tf)
         _disable();
         if (t->Terminating) {
             _enable();
-            PspExitThread(((PETHREAD)t)->ExitStatus);
+            KeProcessCallouts.ExitTerminatingThread();
         }
         if (t->ApcState.KernelApcPending) {
             _enable();
@@ -111,16 +109,11 @@ VOID KiSetThreadContextForSwitch(PKTHREAD Thread)
     __asm__ volatile("mov %0, %%dr7" :: "r"(0));
 }
 
-/* The first code a new thread runs (from KiThreadStartup). Returns the user thread's frame. */
+/* The first code a new thread runs (from KiThreadStartup): every thread that starts this way
+   is a user thread (the only system thread is the boot thread, which never starts). Returns the
+   frame it leaves through. */
 PKTRAP_FRAME KiThreadStartupC(VOID)
 {
-    extern VOID KiReapDeadThreads(VOID);
-    PETHREAD thread = PsGetCurrentThread();
-    KiReapDeadThreads();
-    if (thread->Tcb.SystemThread) {
-        _enable();
-        ((VOID (*)(PVOID))thread->StartAddress)(thread->StartContext);
-        PspExitThread(STATUS_SUCCESS);
-    }
-    return thread->Tcb.TrapFrame;
+    KeProcessCallouts.ReapDeadThreads();
+    return KeGetCurrentThread()->TrapFrame;
 }

@@ -1,10 +1,10 @@
 /*
- * trapsvc.h - flags of the thread-context services NtRecordTrapFrame / NtRecoverTrapFrame
- * (SPEC 8, docs/trapfile.md). Shared by the kernel (ke/trapsave.c) and user programs
+ * rrsvc.h - flags of the thread-context services NtRecordTrapFrame / NtRecoverTrapFrame
+ * (SPEC 8, docs/trapfile.md). Shared by the kernel (rr/rrsvc.c) and user programs
  * (user/inc/ntdll.h). Their special success status, STATUS_TRAP_FRAME_RECOVERED, is in ntstatus.h.
  */
-#ifndef NANONT_TRAPSVC_H
-#define NANONT_TRAPSVC_H
+#ifndef NANONT_RRSVC_H
+#define NANONT_RRSVC_H
 
 /* Diagnostic: use the boot's single in-memory record slot instead of a file (FileName must be
    NULL). Validated exactly as a file; it lets the benchmark measure the kernel part alone. */

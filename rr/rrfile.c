@@ -9,20 +9,19 @@
  * count) is cleaned up at the next mount (fs/fatcheck.c).
  */
 #include "ke.h"
-#include "ki.h"
 #include "io.h"
 #include "rtl.h"
-#include "trapfile.h"
-#include "trapsvc.h"
-#include "trapsave.h"
+#include "rrformat.h"
+#include "rrsvc.h"
+#include "rrp.h"
 
 /*
- * KiReadTrapRecordFile - read the file Path into Buffer (BufferSize bytes). Files larger than
+ * RrpReadTrapRecordFile - read the file Path into Buffer (BufferSize bytes). Files larger than
  * BufferSize are refused before anything is read. Result: STATUS_SUCCESS with *Size (0 for an
  * empty file); STATUS_FILE_CORRUPT_ERROR for a file that is too large; the I/O manager's status
  * otherwise (STATUS_OBJECT_NAME_NOT_FOUND when there is no record).
  */
-NTSTATUS KiReadTrapRecordFile(PCSTR Path, PVOID Buffer, ULONG BufferSize, PULONG Size)
+NTSTATUS RrpReadTrapRecordFile(PCSTR Path, PVOID Buffer, ULONG BufferSize, PULONG Size)
 {
     PFILE_OBJECT file;
     ULONG fileSize = 0, got = 0;
@@ -44,8 +43,8 @@ NTSTATUS KiReadTrapRecordFile(PCSTR Path, PVOID Buffer, ULONG BufferSize, PULONG
     return status;
 }
 
-/* KiTrapTempPath - Path + TRAP_FRAME_TEMP_SUFFIX into Out (OutSize bytes). FALSE if too long. */
-static BOOLEAN KiTrapTempPath(PCSTR Path, CHAR *Out, ULONG OutSize)
+/* RrpTrapTempPath - Path + TRAP_FRAME_TEMP_SUFFIX into Out (OutSize bytes). FALSE if too long. */
+static BOOLEAN RrpTrapTempPath(PCSTR Path, CHAR *Out, ULONG OutSize)
 {
     ULONG n = (ULONG)strlen(Path), s = sizeof(TRAP_FRAME_TEMP_SUFFIX) - 1;
     if (n + s + 1 > OutSize)
@@ -56,16 +55,16 @@ static BOOLEAN KiTrapTempPath(PCSTR Path, CHAR *Out, ULONG OutSize)
 }
 
 /*
- * KiWriteTrapRecordFile - replace the file Path by Size bytes at Record, crash-safely (see the
+ * RrpWriteTrapRecordFile - replace the file Path by Size bytes at Record, crash-safely (see the
  * file comment). Result: STATUS_SUCCESS when the new record is durable; otherwise the I/O
  * manager's status, the old record (if any) untouched and the temporary file removed.
  */
-NTSTATUS KiWriteTrapRecordFile(PCSTR Path, const VOID *Record, ULONG Size)
+NTSTATUS RrpWriteTrapRecordFile(PCSTR Path, const VOID *Record, ULONG Size)
 {
-    CHAR temp[KI_TRAP_MAX_PATH + sizeof(TRAP_FRAME_TEMP_SUFFIX)];
+    CHAR temp[RR_TRAP_MAX_PATH + sizeof(TRAP_FRAME_TEMP_SUFFIX)];
     PFILE_OBJECT file;
 
-    if (!KiTrapTempPath(Path, temp, sizeof(temp)))
+    if (!RrpTrapTempPath(Path, temp, sizeof(temp)))
         return STATUS_OBJECT_NAME_INVALID;
     NTSTATUS status = IoCreateFile(temp, FILE_WRITE_DATA | DELETE | SYNCHRONIZE, 0,
                                    FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, &file, NULL);

@@ -6,7 +6,7 @@
  * Validation only judges, it never repairs: the one change made to an accepted frame is forcing IF
  * (and EFLAGS bit 1), which every user frame has anyway.
  */
-#include "trapfile.h"
+#include "rrformat.h"
 
 #include "rtl.h"             /* memcpy & co: the rtl in kernel and user builds, libc on the host */
 
@@ -14,7 +14,7 @@
 #define EFLAGS_ALWAYS_ONE 0x00000002
 /* Every EFLAGS bit a recovered frame may hold; IOPL, NT, RF, VM, VIF, VIP and reserved bits are
    outside it. */
-#define KI_TRAP_EFLAGS_ALLOWED (EFLAGS_USER_SANITIZE | EFLAGS_IF | EFLAGS_ALWAYS_ONE)
+#define RR_TRAP_EFLAGS_ALLOWED (EFLAGS_USER_SANITIZE | EFLAGS_IF | EFLAGS_ALWAYS_ONE)
 
 /* CRC-32 remainders of the 16 nibble values (reflected polynomial 0xEDB88320). */
 static const ULONG KiCrc32NibbleTable[16] = {
@@ -41,12 +41,12 @@ ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length)
 }
 
 /*
- * KiComputeImageIdentity - the identity a record is bound to: the image file's size and CRC-32
+ * RrComputeImageIdentity - the identity a record is bound to: the image file's size and CRC-32
  * and its base name (the part after the last '/' or '\'), ASCII upper-cased because FAT names are
  * case-insensitive, cut to 15 characters (what EPROCESS.ImageFileName keeps, as on NT) and NUL
  * padded, so the kernel and the host tool compute the same identity for any name length.
  */
-VOID KiComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseName,
+VOID RrComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseName,
                             PKI_TRAP_IMAGE_IDENTITY Identity)
 {
     PCSTR Name = BaseName;
@@ -59,20 +59,20 @@ VOID KiComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseN
     for (PCSTR p = BaseName; *p != '\0'; p++)
         if (*p == '/' || *p == '\\')
             Name = p + 1;
-    for (ULONG i = 0; i < KI_TRAP_IMAGE_NAME_LENGTH - 1 && Name[i] != '\0'; i++) {
+    for (ULONG i = 0; i < RR_TRAP_IMAGE_NAME_LENGTH - 1 && Name[i] != '\0'; i++) {
         CHAR c = Name[i];
         Identity->ImageName[i] = (c >= 'a' && c <= 'z') ? (CHAR)(c - 'a' + 'A') : c;
     }
 }
 
-/* TRUE when Identity is exactly as KiComputeImageIdentity would write one. */
-static BOOLEAN KiIsIdentityWellFormed(const KI_TRAP_IMAGE_IDENTITY *Identity)
+/* TRUE when Identity is exactly as RrComputeImageIdentity would write one. */
+static BOOLEAN RrpIsIdentityWellFormed(const RR_TRAP_IMAGE_IDENTITY *Identity)
 {
     BOOLEAN Ended = FALSE;
 
     if (Identity->Reserved[0] != 0 || Identity->Reserved[1] != 0)
         return FALSE;
-    for (ULONG i = 0; i < KI_TRAP_IMAGE_NAME_LENGTH; i++) {
+    for (ULONG i = 0; i < RR_TRAP_IMAGE_NAME_LENGTH; i++) {
         UCHAR c = (UCHAR)Identity->ImageName[i];
         if (c == 0)
             Ended = TRUE;
@@ -83,8 +83,8 @@ static BOOLEAN KiIsIdentityWellFormed(const KI_TRAP_IMAGE_IDENTITY *Identity)
 }
 
 /* Copies the user-visible registers of Source into a zeroed Destination (SPEC 4: Edx is the user
-   value here; a service's trap frame holds the trap-frame link there, see KiBuildTrapRecord). */
-static VOID KiCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME *Source)
+   value here; a service's trap frame holds the trap-frame link there, see RrBuildTrapRecord). */
+static VOID RrpCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME *Source)
 {
     memset(Destination, 0, sizeof(*Destination));
     Destination->SegGs = Source->SegGs;
@@ -106,51 +106,51 @@ static VOID KiCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME 
 }
 
 /* CRC-32 of a record: the header with Checksum taken as 0, then the payload. */
-static ULONG KiTrapRecordChecksum(const KI_TRAP_RECORD_HEADER *Header, const KTRAP_FRAME *Frame)
+static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KTRAP_FRAME *Frame)
 {
-    KI_TRAP_RECORD_HEADER Copy = *Header;
+    RR_TRAP_RECORD_HEADER Copy = *Header;
 
     Copy.Checksum = 0;
     return RtlComputeCrc32(RtlComputeCrc32(0, &Copy, sizeof(Copy)), Frame, sizeof(*Frame));
 }
 
 /*
- * KiBuildTrapRecord - writes a record (header + payload, KI_TRAP_RECORD_SIZE bytes) into Buffer.
+ * RrBuildTrapRecord - writes a record (header + payload, RR_TRAP_RECORD_SIZE bytes) into Buffer.
  * Only the 16 user-visible registers of Frame are copied; every kernel-only field is written as 0.
  * Frame must hold the user's values: a service's own trap frame carries the previous trap-frame
  * link in Edx (SPEC 4), so the caller passes a copy whose Edx is the user's (or 0). The frame is
- * not judged here; recovery judges it (KiValidateTrapRecord).
+ * not judged here; recovery judges it (RrValidateTrapRecord).
  * Result: STATUS_SUCCESS with *RecordSize = bytes written; STATUS_BUFFER_TOO_SMALL with
  * *RecordSize = bytes needed; STATUS_INVALID_PARAMETER for NULL inputs, unknown or both Flags,
- * or an Identity not made by KiComputeImageIdentity.
+ * or an Identity not made by RrComputeImageIdentity.
  */
-NTSTATUS KiBuildTrapRecord(const KTRAP_FRAME *Frame, const KI_TRAP_IMAGE_IDENTITY *Identity,
+NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTITY *Identity,
                            ULONGLONG Generation, ULONG Flags, PVOID Buffer, ULONG BufferSize,
                            PULONG RecordSize)
 {
-    KI_TRAP_RECORD_HEADER Header;
+    RR_TRAP_RECORD_HEADER Header;
     KTRAP_FRAME Payload;
 
     if (Frame == NULL || Identity == NULL || RecordSize == NULL)
         return STATUS_INVALID_PARAMETER;
-    if ((Flags & ~KI_TRAP_RECORD_VALID_FLAGS) != 0 || Flags == KI_TRAP_RECORD_VALID_FLAGS)
+    if ((Flags & ~RR_TRAP_RECORD_VALID_FLAGS) != 0 || Flags == RR_TRAP_RECORD_VALID_FLAGS)
         return STATUS_INVALID_PARAMETER;
-    if (!KiIsIdentityWellFormed(Identity))
+    if (!RrpIsIdentityWellFormed(Identity))
         return STATUS_INVALID_PARAMETER;
-    *RecordSize = KI_TRAP_RECORD_SIZE;
-    if (Buffer == NULL || BufferSize < KI_TRAP_RECORD_SIZE)
+    *RecordSize = RR_TRAP_RECORD_SIZE;
+    if (Buffer == NULL || BufferSize < RR_TRAP_RECORD_SIZE)
         return STATUS_BUFFER_TOO_SMALL;
 
     memset(&Header, 0, sizeof(Header));
-    memcpy(Header.Magic, KI_TRAP_RECORD_MAGIC, KI_TRAP_RECORD_MAGIC_LENGTH);
-    Header.Version = KI_TRAP_RECORD_VERSION;
-    Header.HeaderSize = KI_TRAP_RECORD_HEADER_SIZE;
+    memcpy(Header.Magic, RR_TRAP_RECORD_MAGIC, RR_TRAP_RECORD_MAGIC_LENGTH);
+    Header.Version = RR_TRAP_RECORD_VERSION;
+    Header.HeaderSize = RR_TRAP_RECORD_HEADER_SIZE;
     Header.PayloadSize = KTRAP_FRAME_LENGTH;
     Header.Flags = Flags;
     Header.Generation = Generation;
     Header.Identity = *Identity;
-    KiCopyUserVisibleFields(&Payload, Frame);
-    Header.Checksum = KiTrapRecordChecksum(&Header, &Payload);
+    RrpCopyUserVisibleFields(&Payload, Frame);
+    Header.Checksum = RrpTrapRecordChecksum(&Header, &Payload);
 
     memcpy(Buffer, &Header, sizeof(Header));
     memcpy((PUCHAR)Buffer + sizeof(Header), &Payload, sizeof(Payload));
@@ -158,7 +158,7 @@ NTSTATUS KiBuildTrapRecord(const KTRAP_FRAME *Frame, const KI_TRAP_IMAGE_IDENTIT
 }
 
 /* Sets *Reason when the caller asked for one; returns Status. */
-static NTSTATUS KiRefuse(PCSTR *Reason, PCSTR Why, NTSTATUS Status)
+static NTSTATUS RrpRefuse(PCSTR *Reason, PCSTR Why, NTSTATUS Status)
 {
     if (Reason != NULL)
         *Reason = Why;
@@ -166,106 +166,106 @@ static NTSTATUS KiRefuse(PCSTR *Reason, PCSTR Why, NTSTATUS Status)
 }
 
 /*
- * KiCheckUserTrapFrame - checks that Frame's user-visible registers are a state the thread's own
+ * RrCheckUserTrapFrame - checks that Frame's user-visible registers are a state the thread's own
  * ring-3 code could reach (SPEC 8): user selectors, EIP and ESP below
  * MmUserProbeAddress, no EFLAGS bit outside the user-settable set (so no IOPL, NT, RF, VM, VIF,
  * VIP). Kernel-only fields are not looked at. Result: STATUS_SUCCESS or STATUS_ACCESS_DENIED.
  */
-NTSTATUS KiCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason)
+NTSTATUS RrCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason)
 {
     const ULONG UserCode = KGDT_R3_CODE | 3, UserData = KGDT_R3_DATA | 3, UserTeb = KGDT_R3_TEB | 3;
 
     if (Frame->SegCs != UserCode)
-        return KiRefuse(Reason, "SegCs is not the user code selector 0x1b", STATUS_ACCESS_DENIED);
+        return RrpRefuse(Reason, "SegCs is not the user code selector 0x1b", STATUS_ACCESS_DENIED);
     if (Frame->HardwareSegSs != UserData)
-        return KiRefuse(Reason, "HardwareSegSs is not 0x23", STATUS_ACCESS_DENIED);
+        return RrpRefuse(Reason, "HardwareSegSs is not 0x23", STATUS_ACCESS_DENIED);
     if (Frame->SegDs != UserData)
-        return KiRefuse(Reason, "SegDs is not 0x23", STATUS_ACCESS_DENIED);
+        return RrpRefuse(Reason, "SegDs is not 0x23", STATUS_ACCESS_DENIED);
     if (Frame->SegEs != UserData)
-        return KiRefuse(Reason, "SegEs is not 0x23", STATUS_ACCESS_DENIED);
+        return RrpRefuse(Reason, "SegEs is not 0x23", STATUS_ACCESS_DENIED);
     if (Frame->SegFs != UserTeb)
-        return KiRefuse(Reason, "SegFs is not the TEB selector 0x3b", STATUS_ACCESS_DENIED);
+        return RrpRefuse(Reason, "SegFs is not the TEB selector 0x3b", STATUS_ACCESS_DENIED);
     if (Frame->SegGs != 0 && Frame->SegGs != UserData)
-        return KiRefuse(Reason, "SegGs is neither 0 nor 0x23", STATUS_ACCESS_DENIED);
-    if (Frame->Eip >= KI_TRAP_USER_PROBE_ADDRESS)
-        return KiRefuse(Reason, "Eip is not below MmUserProbeAddress", STATUS_ACCESS_DENIED);
-    if (Frame->HardwareEsp >= KI_TRAP_USER_PROBE_ADDRESS)
-        return KiRefuse(Reason, "HardwareEsp is not below MmUserProbeAddress",
+        return RrpRefuse(Reason, "SegGs is neither 0 nor 0x23", STATUS_ACCESS_DENIED);
+    if (Frame->Eip >= RR_TRAP_USER_PROBE_ADDRESS)
+        return RrpRefuse(Reason, "Eip is not below MmUserProbeAddress", STATUS_ACCESS_DENIED);
+    if (Frame->HardwareEsp >= RR_TRAP_USER_PROBE_ADDRESS)
+        return RrpRefuse(Reason, "HardwareEsp is not below MmUserProbeAddress",
                         STATUS_ACCESS_DENIED);
-    if ((Frame->EFlags & ~(ULONG)KI_TRAP_EFLAGS_ALLOWED) != 0)
-        return KiRefuse(Reason, "EFlags holds a bit user mode may not set (IOPL, NT, RF, VM, "
+    if ((Frame->EFlags & ~(ULONG)RR_TRAP_EFLAGS_ALLOWED) != 0)
+        return RrpRefuse(Reason, "EFlags holds a bit user mode may not set (IOPL, NT, RF, VM, "
                         "VIF, VIP or reserved)", STATUS_ACCESS_DENIED);
     return STATUS_SUCCESS;
 }
 
 /*
- * KiCheckTrapRecordStructure - the checks that make a record readable: sizes, magic, version,
+ * RrpCheckTrapRecordStructure - the checks that make a record readable: sizes, magic, version,
  * checksum, flags, reserved fields, identity form, kernel-only payload fields all zero. Fills
  * Header and Frame (local copies, the buffer may be unaligned). Result: STATUS_SUCCESS,
  * STATUS_REVISION_MISMATCH or STATUS_FILE_CORRUPT_ERROR.
  */
-static NTSTATUS KiCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
+static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
                                            PKI_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
                                            PCSTR *Reason)
 {
     KTRAP_FRAME UserOnly;
 
     if (Buffer == NULL || Size < sizeof(*Header))
-        return KiRefuse(Reason, "shorter than the record header", STATUS_FILE_CORRUPT_ERROR);
+        return RrpRefuse(Reason, "shorter than the record header", STATUS_FILE_CORRUPT_ERROR);
     memcpy(Header, Buffer, sizeof(*Header));
-    if (memcmp(Header->Magic, KI_TRAP_RECORD_MAGIC, KI_TRAP_RECORD_MAGIC_LENGTH) != 0)
-        return KiRefuse(Reason, "bad magic", STATUS_FILE_CORRUPT_ERROR);
+    if (memcmp(Header->Magic, RR_TRAP_RECORD_MAGIC, RR_TRAP_RECORD_MAGIC_LENGTH) != 0)
+        return RrpRefuse(Reason, "bad magic", STATUS_FILE_CORRUPT_ERROR);
     /* A later version may lay out the rest differently, so nothing after Version is trusted
        before this check. */
-    if (Header->Version != KI_TRAP_RECORD_VERSION)
-        return KiRefuse(Reason, "unsupported version", STATUS_REVISION_MISMATCH);
-    if (Header->HeaderSize != KI_TRAP_RECORD_HEADER_SIZE)
-        return KiRefuse(Reason, "HeaderSize is not 0x48", STATUS_FILE_CORRUPT_ERROR);
+    if (Header->Version != RR_TRAP_RECORD_VERSION)
+        return RrpRefuse(Reason, "unsupported version", STATUS_REVISION_MISMATCH);
+    if (Header->HeaderSize != RR_TRAP_RECORD_HEADER_SIZE)
+        return RrpRefuse(Reason, "HeaderSize is not 0x48", STATUS_FILE_CORRUPT_ERROR);
     if (Header->PayloadSize != KTRAP_FRAME_LENGTH)
-        return KiRefuse(Reason, "PayloadSize is not 0x8c", STATUS_FILE_CORRUPT_ERROR);
-    if (Size != KI_TRAP_RECORD_SIZE)
-        return KiRefuse(Reason, Size < KI_TRAP_RECORD_SIZE ? "truncated" : "trailing bytes",
+        return RrpRefuse(Reason, "PayloadSize is not 0x8c", STATUS_FILE_CORRUPT_ERROR);
+    if (Size != RR_TRAP_RECORD_SIZE)
+        return RrpRefuse(Reason, Size < RR_TRAP_RECORD_SIZE ? "truncated" : "trailing bytes",
                         STATUS_FILE_CORRUPT_ERROR);
-    memcpy(Frame, (const UCHAR *)Buffer + KI_TRAP_RECORD_HEADER_SIZE, sizeof(*Frame));
+    memcpy(Frame, (const UCHAR *)Buffer + RR_TRAP_RECORD_HEADER_SIZE, sizeof(*Frame));
 
     /* The checksum comes before any field check, so random damage reads as corruption. */
-    if (KiTrapRecordChecksum(Header, Frame) != Header->Checksum)
-        return KiRefuse(Reason, "checksum mismatch", STATUS_FILE_CORRUPT_ERROR);
-    if ((Header->Flags & ~KI_TRAP_RECORD_VALID_FLAGS) != 0 ||
-        Header->Flags == KI_TRAP_RECORD_VALID_FLAGS)
-        return KiRefuse(Reason, "unknown or contradictory Flags", STATUS_FILE_CORRUPT_ERROR);
+    if (RrpTrapRecordChecksum(Header, Frame) != Header->Checksum)
+        return RrpRefuse(Reason, "checksum mismatch", STATUS_FILE_CORRUPT_ERROR);
+    if ((Header->Flags & ~RR_TRAP_RECORD_VALID_FLAGS) != 0 ||
+        Header->Flags == RR_TRAP_RECORD_VALID_FLAGS)
+        return RrpRefuse(Reason, "unknown or contradictory Flags", STATUS_FILE_CORRUPT_ERROR);
     if (Header->Reserved != 0)
-        return KiRefuse(Reason, "header Reserved is not zero", STATUS_FILE_CORRUPT_ERROR);
-    if (!KiIsIdentityWellFormed(&Header->Identity))
-        return KiRefuse(Reason, "malformed image identity", STATUS_FILE_CORRUPT_ERROR);
-    KiCopyUserVisibleFields(&UserOnly, Frame);
+        return RrpRefuse(Reason, "header Reserved is not zero", STATUS_FILE_CORRUPT_ERROR);
+    if (!RrpIsIdentityWellFormed(&Header->Identity))
+        return RrpRefuse(Reason, "malformed image identity", STATUS_FILE_CORRUPT_ERROR);
+    RrpCopyUserVisibleFields(&UserOnly, Frame);
     if (memcmp(&UserOnly, Frame, sizeof(UserOnly)) != 0)
-        return KiRefuse(Reason, "a kernel-only frame field is not zero", STATUS_FILE_CORRUPT_ERROR);
+        return RrpRefuse(Reason, "a kernel-only frame field is not zero", STATUS_FILE_CORRUPT_ERROR);
     return STATUS_SUCCESS;
 }
 
 /*
- * KiValidateTrapRecordEx - judges Size bytes at Buffer as recovery does (docs/trapfile.md lists
+ * RrValidateTrapRecordEx - judges Size bytes at Buffer as recovery does (docs/trapfile.md lists
  * every rule and its status): structure and checksum (STATUS_FILE_CORRUPT_ERROR, or
  * STATUS_REVISION_MISMATCH for another version), then the identity against Expected unless it is
- * NULL (STATUS_ACCESS_DENIED), then the frame (KiCheckUserTrapFrame, STATUS_ACCESS_DENIED).
+ * NULL (STATUS_ACCESS_DENIED), then the frame (RrCheckUserTrapFrame, STATUS_ACCESS_DENIED).
  * On success copies the frame with IF and bit 1 forced to UserFrameOut and the header to
  * HeaderOut (either may be NULL); on failure writes neither, and sets *Reason if asked.
  */
-NTSTATUS KiValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
-                                const KI_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
+NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
+                                const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
                                 PKI_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason)
 {
-    KI_TRAP_RECORD_HEADER Header;
+    RR_TRAP_RECORD_HEADER Header;
     KTRAP_FRAME Frame;
     NTSTATUS Status;
 
-    Status = KiCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, Reason);
+    Status = RrpCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, Reason);
     if (!NT_SUCCESS(Status))
         return Status;
     if (Expected != NULL && memcmp(&Header.Identity, Expected, sizeof(*Expected)) != 0)
-        return KiRefuse(Reason, "recorded by another program image", STATUS_ACCESS_DENIED);
-    Status = KiCheckUserTrapFrame(&Frame, Reason);
+        return RrpRefuse(Reason, "recorded by another program image", STATUS_ACCESS_DENIED);
+    Status = RrCheckUserTrapFrame(&Frame, Reason);
     if (!NT_SUCCESS(Status))
         return Status;
 
@@ -279,24 +279,24 @@ NTSTATUS KiValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
     return STATUS_SUCCESS;
 }
 
-/* KiValidateTrapRecord - KiValidateTrapRecordEx without the reason. */
-NTSTATUS KiValidateTrapRecord(const VOID *Buffer, ULONG Size,
-                              const KI_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
+/* RrValidateTrapRecord - RrValidateTrapRecordEx without the reason. */
+NTSTATUS RrValidateTrapRecord(const VOID *Buffer, ULONG Size,
+                              const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
                               PKI_TRAP_RECORD_HEADER HeaderOut)
 {
-    return KiValidateTrapRecordEx(Buffer, Size, Expected, UserFrameOut, HeaderOut, NULL);
+    return RrValidateTrapRecordEx(Buffer, Size, Expected, UserFrameOut, HeaderOut, NULL);
 }
 
 /*
- * KiQueryTrapRecordGeneration - the Generation of a record that is structurally sound (any image,
+ * RrQueryTrapRecordGeneration - the Generation of a record that is structurally sound (any image,
  * any frame), so a writer can pass it + 1; 0 when there is no such record.
  */
-ULONGLONG KiQueryTrapRecordGeneration(const VOID *Buffer, ULONG Size)
+ULONGLONG RrQueryTrapRecordGeneration(const VOID *Buffer, ULONG Size)
 {
-    KI_TRAP_RECORD_HEADER Header;
+    RR_TRAP_RECORD_HEADER Header;
     KTRAP_FRAME Frame;
 
-    if (!NT_SUCCESS(KiCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, NULL)))
+    if (!NT_SUCCESS(RrpCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, NULL)))
         return 0;
     return Header.Generation;
 }

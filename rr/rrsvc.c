@@ -8,65 +8,64 @@
  *
  * A record holds the user view of the caller's service frame (KeTrapFrameToContext), with EAX set
  * to the status the recorded call returns when recovered. Recovery reads the file once into
- * kernel memory, validates everything (KiValidateTrapRecordEx, ke/trapfile.c) against the
+ * kernel memory, validates everything (RrValidateTrapRecordEx, rr/rrformat.c) against the
  * caller's image identity, and only then writes the registers into the frame through
  * KeContextToTrapFrame, which unmarks it so that it leaves by iretd. Any refusal happens before
  * that write: the thread is left exactly as it was. One lock serialises all records and
  * recoveries, so racing writers of one file end with one complete record.
  */
 #include "ke.h"
-#include "ki.h"
 #include "ps.h"
 #include "mm.h"
 #include "io.h"
 #include "rtl.h"
-#include "trapfile.h"
-#include "trapsvc.h"
-#include "trapsave.h"
+#include "rrformat.h"
+#include "rrsvc.h"
+#include "rrp.h"
 
-_Static_assert(sizeof(((PEPROCESS)0)->ImageIdentity) == sizeof(KI_TRAP_IMAGE_IDENTITY),
-               "EPROCESS.ImageIdentity holds a KI_TRAP_IMAGE_IDENTITY");
+_Static_assert(sizeof(((PEPROCESS)0)->ImageIdentity) == sizeof(RR_TRAP_IMAGE_IDENTITY),
+               "EPROCESS.ImageIdentity holds a RR_TRAP_IMAGE_IDENTITY");
 
-static const CHAR KiDefaultTrapFile[] = "\\SystemRoot\\TrapFrame";
+static const CHAR RrpDefaultTrapFile[] = "\\SystemRoot\\TrapFrame";
 
-static KMUTANT KiTrapRecordLock;
-static BOOLEAN KiTrapRecordLockReady;
+static KMUTANT RrpTrapRecordLock;
+static BOOLEAN RrpTrapRecordLockReady;
 /* Used only with the lock held. */
-static UCHAR KiTrapFileBuffer[KI_TRAP_READ_LIMIT];
-static UCHAR KiTrapMemoryRecord[KI_TRAP_RECORD_SIZE];   /* TRAP_FRAME_MEMORY_ONLY slot */
-static ULONG KiTrapMemoryRecordSize;
+static UCHAR RrpTrapFileBuffer[RR_TRAP_READ_LIMIT];
+static UCHAR RrpTrapMemoryRecord[RR_TRAP_RECORD_SIZE];   /* TRAP_FRAME_MEMORY_ONLY slot */
+static ULONG RrpTrapMemoryRecordSize;
 
-static VOID KiAcquireTrapRecordLock(VOID)
+static VOID RrpAcquireTrapRecordLock(VOID)
 {
     ULONG flags = KeDisableInterrupts();
-    if (!KiTrapRecordLockReady) {
-        KeInitializeMutant(&KiTrapRecordLock, FALSE);
-        KiTrapRecordLockReady = TRUE;
+    if (!RrpTrapRecordLockReady) {
+        KeInitializeMutant(&RrpTrapRecordLock, FALSE);
+        RrpTrapRecordLockReady = TRUE;
     }
     KeRestoreInterrupts(flags);
-    KeWaitForSingleObject(&KiTrapRecordLock, Executive, KernelMode, FALSE, NULL);
+    KeWaitForSingleObject(&RrpTrapRecordLock, Executive, KernelMode, FALSE, NULL);
 }
 
-static VOID KiReleaseTrapRecordLock(VOID)
+static VOID RrpReleaseTrapRecordLock(VOID)
 {
-    KeReleaseMutant(&KiTrapRecordLock, FALSE, NULL);
+    KeReleaseMutant(&RrpTrapRecordLock, FALSE, NULL);
 }
 
 /*
- * KiCaptureTrapFileName - the NT path (ASCII) a user FileName names: NULL is
+ * RrpCaptureTrapFileName - the NT path (ASCII) a user FileName names: NULL is
  * \SystemRoot\TrapFrame, a name without '\' is \SystemRoot\<name>, a name starting with '\' is
  * used as given (the I/O manager accepts \SystemRoot\... and \??\C:\...). Result:
  * STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or STATUS_OBJECT_NAME_INVALID for an empty, odd,
  * too long or non-ASCII name, or a relative name with a '\' inside.
  */
-static NTSTATUS KiCaptureTrapFileName(PUNICODE_STRING FileName, CHAR *Path)
+static NTSTATUS RrpCaptureTrapFileName(PUNICODE_STRING FileName, CHAR *Path)
 {
     static const CHAR root[] = "\\SystemRoot\\";
     UNICODE_STRING name;
     WCHAR chars[TRAP_FRAME_MAX_NAME_BYTES / sizeof(WCHAR)];
 
     if (FileName == NULL) {
-        memcpy(Path, KiDefaultTrapFile, sizeof(KiDefaultTrapFile));
+        memcpy(Path, RrpDefaultTrapFile, sizeof(RrpDefaultTrapFile));
         return STATUS_SUCCESS;
     }
     NTSTATUS status = MmCopyFromUser(&name, FileName, sizeof(name));
@@ -92,27 +91,27 @@ static NTSTATUS KiCaptureTrapFileName(PUNICODE_STRING FileName, CHAR *Path)
     return STATUS_SUCCESS;
 }
 
-/* KiCurrentImageIdentity - the identity of the caller's image, computed once per process. */
-static NTSTATUS KiCurrentImageIdentity(PKI_TRAP_IMAGE_IDENTITY *Identity)
+/* RrpCurrentImageIdentity - the identity of the caller's image, computed once per process. */
+static NTSTATUS RrpCurrentImageIdentity(PKI_TRAP_IMAGE_IDENTITY *Identity)
 {
     PEPROCESS process = PsGetCurrentProcess();
     PKI_TRAP_IMAGE_IDENTITY id = (PKI_TRAP_IMAGE_IDENTITY)process->ImageIdentity;
     if (id->ImageSize == 0) {
         if (process->ImageBytes == NULL || process->ImageSize == 0)
             return STATUS_INSUFFICIENT_RESOURCES;     /* ps could not keep a copy of the image */
-        KiComputeImageIdentity(process->ImageBytes, process->ImageSize, process->ImageFileName, id);
+        RrComputeImageIdentity(process->ImageBytes, process->ImageSize, process->ImageFileName, id);
     }
     *Identity = id;
     return STATUS_SUCCESS;
 }
 
 /*
- * KiCaptureUserFrame - the user-visible registers of the caller's service frame as a frame with
+ * RrpCaptureUserFrame - the user-visible registers of the caller's service frame as a frame with
  * every kernel-only field zero: ECX/EDX 0 (what the service return gives), the user segment
  * values, GS and EFLAGS as any writer of user state would sanitise them, and EAX = ResumeStatus.
  * *Flags gets the entry path (sysenter frames return to SharedUserData->SystemCallReturn).
  */
-static VOID KiCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FRAME Frame,
+static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FRAME Frame,
                                PULONG Flags)
 {
     PKTRAP_FRAME tf = Thread->TrapFrame;
@@ -131,19 +130,19 @@ static VOID KiCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FR
     Frame->Ebp = c.Ebp;
     Frame->Eip = c.Eip;
     Frame->SegCs = c.SegCs;
-    Frame->EFlags = KiSanitizeUserEflags(c.EFlags);
+    Frame->EFlags = KeSanitizeUserEflags(c.EFlags);
     Frame->HardwareEsp = c.Esp;
     Frame->HardwareSegSs = c.SegSs;
-    *Flags = (tf->Eip == SharedUserData->SystemCallReturn) ? KI_TRAP_RECORD_FAST_CALL
-                                                          : KI_TRAP_RECORD_INT2E;
+    *Flags = (tf->Eip == SharedUserData->SystemCallReturn) ? RR_TRAP_RECORD_FAST_CALL
+                                                          : RR_TRAP_RECORD_INT2E;
 }
 
 /*
- * KiApplyUserFrame - make the caller's service return resume at a validated frame: the registers
+ * RrpApplyUserFrame - make the caller's service return resume at a validated frame: the registers
  * go in through KeContextToTrapFrame (frame edit, sanitising, iretd exit). Result: the EAX the
  * thread resumes with, for the service to return (the exit stores it into the frame's EAX).
  */
-static NTSTATUS KiApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
+static NTSTATUS RrpApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
 {
     CONTEXT c;
     memset(&c, 0, sizeof(c));
@@ -168,87 +167,87 @@ static NTSTATUS KiApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
     return (NTSTATUS)Frame->Eax;
 }
 
-/* KiReadTrapRecord - the record bytes from Path, or from the memory slot when Path is NULL. */
-static NTSTATUS KiReadTrapRecord(PCSTR Path, PULONG Size)
+/* RrpReadTrapRecord - the record bytes from Path, or from the memory slot when Path is NULL. */
+static NTSTATUS RrpReadTrapRecord(PCSTR Path, PULONG Size)
 {
     if (Path == NULL) {
-        if (KiTrapMemoryRecordSize == 0)
+        if (RrpTrapMemoryRecordSize == 0)
             return STATUS_OBJECT_NAME_NOT_FOUND;
-        memcpy(KiTrapFileBuffer, KiTrapMemoryRecord, KiTrapMemoryRecordSize);
-        *Size = KiTrapMemoryRecordSize;
+        memcpy(RrpTrapFileBuffer, RrpTrapMemoryRecord, RrpTrapMemoryRecordSize);
+        *Size = RrpTrapMemoryRecordSize;
         return STATUS_SUCCESS;
     }
     if (!IoIsSystemRootAvailable())
         return STATUS_OBJECT_PATH_NOT_FOUND;
-    return KiReadTrapRecordFile(Path, KiTrapFileBuffer, sizeof(KiTrapFileBuffer), Size);
+    return RrpReadTrapRecordFile(Path, RrpTrapFileBuffer, sizeof(RrpTrapFileBuffer), Size);
 }
 
 /*
- * KiRecordLocked - record the caller's frame to Path (NULL: the memory slot), resuming with
+ * RrpRecordLocked - record the caller's frame to Path (NULL: the memory slot), resuming with
  * ResumeStatus. The generation continues from the record it replaces, if that one is readable.
  */
-static NTSTATUS KiRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
+static NTSTATUS RrpRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
 {
     PKI_TRAP_IMAGE_IDENTITY identity;
-    UCHAR record[KI_TRAP_RECORD_SIZE];
+    UCHAR record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME frame;
     ULONG flags, size = 0, recordSize;
 
-    NTSTATUS status = KiCurrentImageIdentity(&identity);
+    NTSTATUS status = RrpCurrentImageIdentity(&identity);
     if (!NT_SUCCESS(status))
         return status;
-    KiCaptureUserFrame(KeGetCurrentThread(), ResumeStatus, &frame, &flags);
+    RrpCaptureUserFrame(KeGetCurrentThread(), ResumeStatus, &frame, &flags);
     ULONGLONG generation = 1;
-    if (NT_SUCCESS(KiReadTrapRecord(Path, &size)))
-        generation = KiQueryTrapRecordGeneration(KiTrapFileBuffer, size) + 1;
+    if (NT_SUCCESS(RrpReadTrapRecord(Path, &size)))
+        generation = RrQueryTrapRecordGeneration(RrpTrapFileBuffer, size) + 1;
     else if (Path != NULL && !IoIsSystemRootAvailable())
         return STATUS_OBJECT_PATH_NOT_FOUND;
-    status = KiBuildTrapRecord(&frame, identity, generation, flags, record, sizeof(record),
+    status = RrBuildTrapRecord(&frame, identity, generation, flags, record, sizeof(record),
                                &recordSize);
     if (!NT_SUCCESS(status))
         return status;
     if (Path == NULL) {
-        memcpy(KiTrapMemoryRecord, record, recordSize);
-        KiTrapMemoryRecordSize = recordSize;
+        memcpy(RrpTrapMemoryRecord, record, recordSize);
+        RrpTrapMemoryRecordSize = recordSize;
         return STATUS_SUCCESS;
     }
-    return KiWriteTrapRecordFile(Path, record, recordSize);
+    return RrpWriteTrapRecordFile(Path, record, recordSize);
 }
 
 /*
- * KiRecoverLocked - validate the record already read into KiTrapFileBuffer (Size bytes) for the
+ * RrpRecoverLocked - validate the record already read into RrpTrapFileBuffer (Size bytes) for the
  * caller's image and resume the caller there. Result: the resumed EAX, or the refusal status
  * with the thread unchanged.
  */
-static NTSTATUS KiRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
+static NTSTATUS RrpRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
 {
     PKI_TRAP_IMAGE_IDENTITY identity;
     KTRAP_FRAME frame;
     PCSTR reason = NULL;
 
     *Resumed = FALSE;
-    NTSTATUS status = KiCurrentImageIdentity(&identity);
+    NTSTATUS status = RrpCurrentImageIdentity(&identity);
     if (!NT_SUCCESS(status))
         return status;
-    status = KiValidateTrapRecordEx(KiTrapFileBuffer, Size, identity, &frame, NULL, &reason);
+    status = RrValidateTrapRecordEx(RrpTrapFileBuffer, Size, identity, &frame, NULL, &reason);
     if (!NT_SUCCESS(status)) {
         DbgPrint("NanoNT: trap record %s refused: %s (0x%08X)\n", Path ? Path : "(memory)",
                  reason ? reason : "?", (unsigned)status);
         return status;
     }
     *Resumed = TRUE;
-    return KiApplyUserFrame(KeGetCurrentThread(), &frame);
+    return RrpApplyUserFrame(KeGetCurrentThread(), &frame);
 }
 
-/* KiRecoverFrom - read the record at Path (NULL: memory slot) and resume there. */
-static NTSTATUS KiRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
+/* RrpRecoverFrom - read the record at Path (NULL: memory slot) and resume there. */
+static NTSTATUS RrpRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
 {
     ULONG size = 0;
     *Resumed = FALSE;
-    NTSTATUS status = KiReadTrapRecord(Path, &size);
+    NTSTATUS status = RrpReadTrapRecord(Path, &size);
     if (!NT_SUCCESS(status))
         return status;
-    return KiRecoverLocked(Path, size, Resumed);
+    return RrpRecoverLocked(Path, size, Resumed);
 }
 
 /*
@@ -261,16 +260,16 @@ static NTSTATUS KiRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
 NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID)
 {
     BOOLEAN resumed;
-    KiAcquireTrapRecordLock();
-    NTSTATUS status = KiRecoverFrom(KiDefaultTrapFile, &resumed);
+    RrpAcquireTrapRecordLock();
+    NTSTATUS status = RrpRecoverFrom(RrpDefaultTrapFile, &resumed);
     if (!resumed && status == STATUS_OBJECT_NAME_NOT_FOUND)
-        status = KiRecordLocked(KiDefaultTrapFile, STATUS_SUCCESS);
-    KiReleaseTrapRecordLock();
+        status = RrpRecordLocked(RrpDefaultTrapFile, STATUS_SUCCESS);
+    RrpReleaseTrapRecordLock();
     return status;
 }
 
-/* KiCheckTrapServiceArguments - Flags valid; the memory slot takes no name. */
-static NTSTATUS KiCheckTrapServiceArguments(PUNICODE_STRING FileName, ULONG Flags)
+/* RrpCheckTrapServiceArguments - Flags valid; the memory slot takes no name. */
+static NTSTATUS RrpCheckTrapServiceArguments(PUNICODE_STRING FileName, ULONG Flags)
 {
     if ((Flags & ~TRAP_FRAME_VALID_FLAGS) != 0)
         return STATUS_INVALID_PARAMETER;
@@ -289,16 +288,16 @@ static NTSTATUS KiCheckTrapServiceArguments(PUNICODE_STRING FileName, ULONG Flag
  */
 NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags)
 {
-    CHAR path[KI_TRAP_MAX_PATH];
-    NTSTATUS status = KiCheckTrapServiceArguments(FileName, Flags);
+    CHAR path[RR_TRAP_MAX_PATH];
+    NTSTATUS status = RrpCheckTrapServiceArguments(FileName, Flags);
     if (NT_SUCCESS(status) && !(Flags & TRAP_FRAME_MEMORY_ONLY))
-        status = KiCaptureTrapFileName(FileName, path);
+        status = RrpCaptureTrapFileName(FileName, path);
     if (!NT_SUCCESS(status))
         return status;
-    KiAcquireTrapRecordLock();
-    status = KiRecordLocked((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path,
+    RrpAcquireTrapRecordLock();
+    status = RrpRecordLocked((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path,
                             STATUS_TRAP_FRAME_RECOVERED);
-    KiReleaseTrapRecordLock();
+    RrpReleaseTrapRecordLock();
     return status;
 }
 
@@ -310,15 +309,15 @@ NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags)
  */
 NTSTATUS NTAPI NtRecoverTrapFrame(PUNICODE_STRING FileName, ULONG Flags)
 {
-    CHAR path[KI_TRAP_MAX_PATH];
+    CHAR path[RR_TRAP_MAX_PATH];
     BOOLEAN resumed;
-    NTSTATUS status = KiCheckTrapServiceArguments(FileName, Flags);
+    NTSTATUS status = RrpCheckTrapServiceArguments(FileName, Flags);
     if (NT_SUCCESS(status) && !(Flags & TRAP_FRAME_MEMORY_ONLY))
-        status = KiCaptureTrapFileName(FileName, path);
+        status = RrpCaptureTrapFileName(FileName, path);
     if (!NT_SUCCESS(status))
         return status;
-    KiAcquireTrapRecordLock();
-    status = KiRecoverFrom((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path, &resumed);
-    KiReleaseTrapRecordLock();
+    RrpAcquireTrapRecordLock();
+    status = RrpRecoverFrom((Flags & TRAP_FRAME_MEMORY_ONLY) ? NULL : path, &resumed);
+    RrpReleaseTrapRecordLock();
     return status;
 }
