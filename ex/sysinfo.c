@@ -9,6 +9,7 @@
 #include "mm.h"
 #include "pfn.h"
 #include "pool.h"
+#include "rtl.h"
 
 #define SystemBasicInformation 0
 #define SystemCallCountInformation 6
@@ -78,9 +79,14 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
         return status;
     const VOID *data;
     ULONG size;
-    SYSTEM_BASIC_INFORMATION basic = { 0 };
+    /* every structure copied out is zeroed whole first, padding included (SYSTEM_BASIC_INFORMATION
+       ends in a CHAR): an initializer need not clear padding, memset does */
+    SYSTEM_BASIC_INFORMATION basic;
     EX_POOL_USAGE pool;
-    SYSTEM_NANONT_THREAD_INFORMATION ti = { 0 };
+    SYSTEM_NANONT_THREAD_INFORMATION ti;
+    memset(&basic, 0, sizeof(basic));
+    memset(&pool, 0, sizeof(pool));
+    memset(&ti, 0, sizeof(ti));
     switch (SystemInformationClass) {
     case SystemCallCountInformation:
         return ExpQueryCallCounts(SystemInformation, SystemInformationLength, ReturnLength);

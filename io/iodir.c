@@ -3,7 +3,9 @@
  * FileNamesInformation. The FileName pattern (wildcards '*' and '?', case-insensitive) is taken
  * from the first call after opening or a RestartScan, as NT does. Entries are 8-byte aligned and
  * chained by NextEntryOffset; an entry that does not fit waits in the file object for the next
- * call. '.', '..' and the volume label are not listed. Results: STATUS_SUCCESS,
+ * call. '.', '..' and the volume label are not listed. Every byte handed out is written by the
+ * call: the padding between entries is zero and Information ends with the last entry's name
+ * (the entries are built in the bounce buffer, which holds other requests' data). Results: STATUS_SUCCESS,
  * STATUS_NO_SUCH_FILE (nothing matched at all), STATUS_NO_MORE_FILES (the end),
  * STATUS_BUFFER_OVERFLOW (the first entry's name did not fit: a truncated entry),
  * STATUS_INVALID_PARAMETER (not a directory), STATUS_INVALID_INFO_CLASS.
@@ -58,14 +60,17 @@ static NTSTATUS IopNextEntry(PFILE_OBJECT File, BOOLEAN Restart, PFAT_DIRECTORY_
     }
 }
 
-/* IopPackEntry - one entry of Class at Out (Room bytes). Result: bytes used (8-aligned), or 0
-   if it does not fit; *Partial = the fixed part and some of the name were written. */
+/* IopPackEntry - one entry of Class at Out (Room bytes). Result: the entry's length without
+   padding (fixed part + name), or 0 if it does not fit; *Partial = the fixed part and some of
+   the name were written. Every byte up to the next 8-byte boundary that lies within Room is
+   written (the padding as zeros): Out is the shared bounce buffer, whose old contents are
+   another request's data. */
 static ULONG IopPackEntry(ULONG Class, PFAT_DIRECTORY_INFORMATION E, PUCHAR Out, ULONG Room, PULONG Partial)
 {
     ULONG nameBytes = E->FileNameLength * sizeof(WCHAR);
     ULONG fixed = Class == FileNamesInformation ? offsetof(FILE_NAMES_INFORMATION, FileName)
                                                 : offsetof(FILE_DIRECTORY_INFORMATION, FileName);
-    ULONG copy = nameBytes;
+    ULONG copy = nameBytes, padded = (fixed + nameBytes + 7) & ~7u;
     *Partial = 0;
     if (Room < fixed)
         return 0;
@@ -73,7 +78,7 @@ static ULONG IopPackEntry(ULONG Class, PFAT_DIRECTORY_INFORMATION E, PUCHAR Out,
         copy = (Room - fixed) & ~1u;
         *Partial = fixed + copy;
     }
-    memset(Out, 0, fixed);
+    memset(Out, 0, padded < Room ? padded : Room);
     if (Class == FileNamesInformation) {
         PFILE_NAMES_INFORMATION n = (PFILE_NAMES_INFORMATION)Out;
         n->FileNameLength = nameBytes;
@@ -89,15 +94,17 @@ static ULONG IopPackEntry(ULONG Class, PFAT_DIRECTORY_INFORMATION E, PUCHAR Out,
         d->FileNameLength = nameBytes;
         memcpy(d->FileName, E->FileName, copy);
     }
-    return *Partial ? 0 : (fixed + nameBytes + 7) & ~7u;
+    return *Partial ? 0 : fixed + nameBytes;
 }
 
-/* IopQueryDirectoryLocked - fill Out (kernel) with entries; *Written = bytes. */
+/* IopQueryDirectoryLocked - fill Out (kernel) with entries; *Written = bytes, which end with
+   the last entry's name: its padding, and whatever lies beyond, is not handed out. An entry
+   starts at the 8-byte boundary after the previous one and must fit whole within Length. */
 static NTSTATUS IopQueryDirectoryLocked(PFILE_OBJECT File, ULONG Class, PUCHAR Out, ULONG Length,
                                         BOOLEAN Single, BOOLEAN Restart, PULONG Written)
 {
     PFAT_DIRECTORY_INFORMATION e = ExAllocatePoolWithTag(NonPagedPool, sizeof(*e), IO_POOL_TAG);
-    ULONG used = 0, last = 0, count = 0, partial;
+    ULONG next = 0, last = 0, end = 0, count = 0, partial = 0;
     NTSTATUS status = STATUS_SUCCESS;
     if (!e)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -107,11 +114,11 @@ static NTSTATUS IopQueryDirectoryLocked(PFILE_OBJECT File, ULONG Class, PUCHAR O
         status = IopNextEntry(File, Restart && count == 0, e);
         if (!NT_SUCCESS(status))
             break;
-        ULONG n = IopPackEntry(Class, e, Out + used, Length - used, &partial);
+        ULONG n = next < Length ? IopPackEntry(Class, e, Out + next, Length - next, &partial) : 0;
         if (!n) {
             if (count == 0) {
                 /* not even the first fits: hand out what fits, as NT does */
-                used += partial;
+                end = partial;
                 status = partial ? STATUS_BUFFER_OVERFLOW : STATUS_BUFFER_TOO_SMALL;
                 if (!partial)
                     File->PendingEntry = e, e = NULL;
@@ -123,9 +130,10 @@ static NTSTATUS IopQueryDirectoryLocked(PFILE_OBJECT File, ULONG Class, PUCHAR O
             break;
         }
         if (count)
-            *(PULONG)(Out + last) = used - last;   /* NextEntryOffset of the previous entry */
-        last = used;
-        used += n;
+            *(PULONG)(Out + last) = next - last;   /* NextEntryOffset of the previous entry */
+        last = next;
+        end = next + n;
+        next = (end + 7) & ~7u;
         count++;
     }
     if (status == STATUS_NO_MORE_FILES && count)
@@ -136,7 +144,7 @@ static NTSTATUS IopQueryDirectoryLocked(PFILE_OBJECT File, ULONG Class, PUCHAR O
         File->ScanStarted = TRUE;
     if (e)
         ExFreePoolWithTag(e, IO_POOL_TAG);
-    *Written = used;
+    *Written = end;
     return status;
 }
 

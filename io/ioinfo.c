@@ -253,6 +253,7 @@ NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK 
     NTSTATUS status = IopReferenceFile(FileHandle, 0, &file);
     if (!NT_SUCCESS(status))
         return status;
+    memset(&size, 0, sizeof(size));
     status = IopStartIoStatus(IoStatusBlock);
     if (NT_SUCCESS(status)) {
         IopAcquireFsLock();

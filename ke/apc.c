@@ -164,6 +164,7 @@ static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVO
 {
     PKTHREAD t = KeGetCurrentThread();
     CONTEXT c;
+    memset(&c, 0, sizeof(c));        /* copied whole to the user stack: no kernel-stack bytes */
     c.ContextFlags = CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS;
     KeTrapFrameToContext(t, Tf, &c);
     ULONG ctxVa = (c.Esp - sizeof(CONTEXT)) & ~3u;

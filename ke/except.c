@@ -53,7 +53,10 @@ VOID KiDispatchUserException(PKTRAP_FRAME Tf, NTSTATUS Code, ULONG NumberParamet
     er.NumberParameters = NumberParameters;
     er.ExceptionInformation[0] = Info0;
     er.ExceptionInformation[1] = Info1;
+    /* zeroed whole: KeTrapFrameToContext fills only the registers, and every byte of the CONTEXT
+       is copied to the user stack (FloatSave and ExtendedRegisters would be kernel-stack garbage) */
     CONTEXT ctx;
+    memset(&ctx, 0, sizeof(ctx));
     ctx.ContextFlags = CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS;
     KeTrapFrameToContext(KeGetCurrentThread(), Tf, &ctx);
     if (!KiDispatchToUser(Tf, &er, &ctx))
@@ -78,13 +81,18 @@ NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT Cont
     if (er.NumberParameters > EXCEPTION_MAXIMUM_PARAMETERS)
         return STATUS_INVALID_PARAMETER;
     er.ExceptionRecord = NULL;
+    for (ULONG i = er.NumberParameters; i < EXCEPTION_MAXIMUM_PARAMETERS; i++)
+        er.ExceptionInformation[i] = 0;
     if (!FirstChance)
         KiUnhandledUserException(&er);
     PKTHREAD thread = KeGetCurrentThread();
     PKTRAP_FRAME tf = thread->TrapFrame;
     ctx.ContextFlags = CONTEXT_FULL;
     KeContextToTrapFrame(thread, tf, &ctx, CONTEXT_FULL);
-    KeTrapFrameToContext(thread, tf, &ctx);            /* the sanitized view */
+    /* the sanitized view, built like the one of a fault: only what the kernel defines */
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.ContextFlags = CONTEXT_FULL;
+    KeTrapFrameToContext(thread, tf, &ctx);
     if (!KiDispatchToUser(tf, &er, &ctx))
         KiUnhandledUserException(&er);
     return STATUS_SUCCESS;

@@ -86,7 +86,8 @@ NTSTATUS NTAPI NtGdiNanoQueryDisplay(PGDI_NANO_DISPLAY_INFO Info, ULONG Length)
 {
     if (Length != sizeof(GDI_NANO_DISPLAY_INFO))
         return STATUS_INFO_LENGTH_MISMATCH;
-    GDI_NANO_DISPLAY_INFO i = { 0 };
+    GDI_NANO_DISPLAY_INFO i;
+    memset(&i, 0, sizeof(i));          /* copied whole: padding too must be ours */
     i.Present = GreDisplayPresent();
     if (i.Present) {
         i.Width = GreScreen.Width;
