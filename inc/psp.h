@@ -52,6 +52,8 @@ NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa);
 VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
+/* Ask every thread of Process but the caller to end; the process itself goes on. */
+VOID PspTerminateOtherThreads(PEPROCESS Process, NTSTATUS ExitStatus);
 VOID PsInitSystem(VOID);
 extern LIST_ENTRY PsActiveProcessHead;
 extern ULONG PspProcessCount;
