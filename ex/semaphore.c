@@ -5,7 +5,8 @@
 
 static OBJECT_TYPE ExpSemaphoreType = {
     .Name = "Semaphore", .ValidAccessMask = SEMAPHORE_ALL_ACCESS,
-    .GenericRead = STANDARD_RIGHTS_READ | SEMAPHORE_QUERY_STATE, .GenericWrite = STANDARD_RIGHTS_WRITE | SEMAPHORE_MODIFY_STATE,
+    .GenericRead = STANDARD_RIGHTS_READ | SEMAPHORE_QUERY_STATE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | SEMAPHORE_MODIFY_STATE,
     .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, .GenericAll = SEMAPHORE_ALL_ACCESS,
     .PoolTag = 'meS ', .Waitable = TRUE,
 };

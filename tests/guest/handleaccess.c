@@ -98,7 +98,8 @@ static int Intruder(void)
 TL_TEST(dup_cannot_defeat_share_mode)
 {
     HANDLE a;
-    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF, &a));
+    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF,
+                                       &a));
     TL_CHECK_EQ(STATUS_SUCCESS, WriteAt(a, 0, "AAAA", 4));
     HANDLE p, t;
     TL_CHECK_EQ(STATUS_SUCCESS, Start("handleaccess.exe intruder", PROCESS_ALL_ACCESS, 0, &p, &t));
@@ -116,9 +117,11 @@ TL_TEST(dup_cannot_defeat_share_mode)
 TL_TEST(dup_file_never_raises_access)
 {
     HANDLE a, r, c;
-    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF, &a));
+    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF,
+                                       &a));
     TL_CHECK_EQ(STATUS_SUCCESS, WriteAt(a, 0, "AAAA", 4));
-    TL_CHECK_EQ(STATUS_SHARING_VIOLATION, Create(LOCKED, FILE_WRITE_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, &c));
+    TL_CHECK_EQ(STATUS_SHARING_VIOLATION, Create(LOCKED, FILE_WRITE_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                                 FILE_OPEN, &c));
     TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, &r));
     TL_CHECK_EQ(STATUS_ACCESS_DENIED, Dup(r, FILE_WRITE_DATA, 0, &c));
     TL_CHECK(c == NULL);
@@ -292,7 +295,8 @@ TL_TEST(openif_grants_what_was_asked)
     /* files: FILE_OPEN_IF of a file that is open keeps the share check and grants only what
        was asked */
     HANDLE a, f;
-    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF, &a));
+    TL_CHECK_EQ(STATUS_SUCCESS, Create(LOCKED, FILE_READ_DATA | FILE_WRITE_DATA, FILE_SHARE_READ, FILE_OVERWRITE_IF,
+                                       &a));
     TL_CHECK_EQ(STATUS_SHARING_VIOLATION, Create(LOCKED, FILE_WRITE_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
                                                  FILE_OPEN_IF, &f));
     TL_CHECK_EQ(STATUS_SHARING_VIOLATION, Create(LOCKED, FILE_READ_DATA, FILE_SHARE_READ, FILE_OPEN_IF, &f));
