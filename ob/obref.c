@@ -57,8 +57,10 @@ VOID ObDereferenceObject(PVOID Object)
  */
 ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess)
 {
-    ACCESS_MASK access = DesiredAccess & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL |
-                                           MAXIMUM_ALLOWED);
+    const ACCESS_MASK generic = GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
+    if (!(DesiredAccess & generic))
+        return DesiredAccess;                       /* the usual case: every handle reference */
+    ACCESS_MASK access = DesiredAccess & ~generic;
     if (DesiredAccess & GENERIC_READ)
         access |= Type->GenericRead;
     if (DesiredAccess & GENERIC_WRITE)
