@@ -7,7 +7,9 @@
 #include "ntpsapi.h"
 
 static OBJECT_TYPE ExpEventType = {
-    .Name = "Event", .ValidAccessMask = EVENT_ALL_ACCESS, .GenericAll = EVENT_ALL_ACCESS,
+    .Name = "Event", .ValidAccessMask = EVENT_ALL_ACCESS, .GenericRead = STANDARD_RIGHTS_READ | EVENT_QUERY_STATE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | EVENT_MODIFY_STATE, .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+    .GenericAll = EVENT_ALL_ACCESS,
     .PoolTag = 'tvE ', .Waitable = TRUE,
 };
 POBJECT_TYPE ExEventObjectType = &ExpEventType;

@@ -14,7 +14,9 @@ static VOID ExpDeleteMutant(PVOID Object)
 }
 
 static OBJECT_TYPE ExpMutantType = {
-    .Name = "Mutant", .ValidAccessMask = MUTANT_ALL_ACCESS, .GenericAll = MUTANT_ALL_ACCESS,
+    .Name = "Mutant", .ValidAccessMask = MUTANT_ALL_ACCESS, .GenericRead = STANDARD_RIGHTS_READ | MUTANT_QUERY_STATE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE, .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+    .GenericAll = MUTANT_ALL_ACCESS,
     .DeleteProcedure = ExpDeleteMutant, .PoolTag = 'tuM ', .Waitable = TRUE,
 };
 POBJECT_TYPE ExMutantObjectType = &ExpMutantType;

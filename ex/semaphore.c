@@ -4,7 +4,10 @@
 #include "ntpsapi.h"
 
 static OBJECT_TYPE ExpSemaphoreType = {
-    .Name = "Semaphore", .ValidAccessMask = SEMAPHORE_ALL_ACCESS, .GenericAll = SEMAPHORE_ALL_ACCESS,
+    .Name = "Semaphore", .ValidAccessMask = SEMAPHORE_ALL_ACCESS,
+    .GenericRead = STANDARD_RIGHTS_READ | SEMAPHORE_QUERY_STATE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | SEMAPHORE_MODIFY_STATE,
+    .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, .GenericAll = SEMAPHORE_ALL_ACCESS,
     .PoolTag = 'meS ', .Waitable = TRUE,
 };
 POBJECT_TYPE ExSemaphoreObjectType = &ExpSemaphoreType;

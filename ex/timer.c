@@ -55,7 +55,9 @@ static VOID ExpDeleteTimer(PVOID Object)
 }
 
 static OBJECT_TYPE ExpTimerType = {
-    .Name = "Timer", .ValidAccessMask = TIMER_ALL_ACCESS, .GenericAll = TIMER_ALL_ACCESS,
+    .Name = "Timer", .ValidAccessMask = TIMER_ALL_ACCESS, .GenericRead = STANDARD_RIGHTS_READ | TIMER_QUERY_STATE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | TIMER_MODIFY_STATE, .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+    .GenericAll = TIMER_ALL_ACCESS,
     .DeleteProcedure = ExpDeleteTimer, .PoolTag = 'miT ', .Waitable = TRUE,
 };
 POBJECT_TYPE ExTimerType = &ExpTimerType;

@@ -12,8 +12,12 @@ typedef struct _EPROCESS *PEPROCESS_OB;
 
 typedef struct _OBJECT_TYPE {
     PCSTR Name;
-    ACCESS_MASK ValidAccessMask;       /* rights that mean something for this type */
-    ACCESS_MASK GenericAll;            /* what GENERIC_ALL / MAXIMUM_ALLOWED grant */
+    ACCESS_MASK ValidAccessMask;       /* rights that mean something for this type; a handle has no others */
+    /* NT's GENERIC_MAPPING: the type's rights each generic right stands for (ObMapDesiredAccess) */
+    ACCESS_MASK GenericRead;
+    ACCESS_MASK GenericWrite;
+    ACCESS_MASK GenericExecute;
+    ACCESS_MASK GenericAll;            /* what GENERIC_ALL grants, and MAXIMUM_ALLOWED on an open */
     VOID (*DeleteProcedure)(PVOID Object);
     VOID (*CloseProcedure)(PVOID Object, ULONG HandleCountBefore); /* a handle went away */
     ULONG PoolTag;
@@ -37,6 +41,8 @@ VOID ObReferenceObject(PVOID Object);
 VOID ObDereferenceObject(PVOID Object);
 /* Add a handle to Object in the current process (takes a new reference). */
 NTSTATUS ObInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, PHANDLE Handle);
+/* GrantedAccess must already be mapped (no generic rights); rights outside the type's
+   ValidAccessMask are dropped, as NT's handle entries keep none. */
 NTSTATUS ObInsertObjectInProcess(struct _EPROCESS *Process, PVOID Object, ACCESS_MASK GrantedAccess, PHANDLE Handle);
 /* Resolve a handle of the current process (or NtCurrentProcess/NtCurrentThread) to a referenced
    object of the given type (NULL: any type) with at least DesiredAccess. */
@@ -46,6 +52,8 @@ NTSTATUS ObCloseHandle(HANDLE Handle);
 NTSTATUS ObInitializeProcessHandleTable(struct _EPROCESS *Process);
 VOID ObKillProcess(struct _EPROCESS *Process);           /* close every handle */
 ULONG ObQueryHandleCount(struct _EPROCESS *Process);
+/* Generic rights to the type's own (MAXIMUM_ALLOWED: GenericAll, there are no security
+   descriptors to grant less); specific rights pass unchanged. */
 ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);
 
 extern POBJECT_TYPE PsProcessType, PsThreadType;   /* set by PsInitSystem (ps/psinit.c) */

@@ -130,6 +130,9 @@ VOID IopInitializeFileType(VOID)
 {
     IopFileTypeObject.Name = "File";
     IopFileTypeObject.ValidAccessMask = FILE_ALL_ACCESS;
+    IopFileTypeObject.GenericRead = FILE_GENERIC_READ;
+    IopFileTypeObject.GenericWrite = FILE_GENERIC_WRITE;
+    IopFileTypeObject.GenericExecute = FILE_GENERIC_EXECUTE;
     IopFileTypeObject.GenericAll = FILE_ALL_ACCESS;
     IopFileTypeObject.DeleteProcedure = IopDeleteFileObject;
     IopFileTypeObject.CloseProcedure = IopCloseFileObject;

@@ -32,7 +32,11 @@ typedef struct _OBJECT_DIRECTORY {
 } OBJECT_DIRECTORY, *POBJECT_DIRECTORY;
 
 static OBJECT_TYPE ObpDirectoryTypeObject = {
-    .Name = "Directory", .ValidAccessMask = DIRECTORY_ALL_ACCESS, .GenericAll = DIRECTORY_ALL_ACCESS,
+    .Name = "Directory", .ValidAccessMask = DIRECTORY_ALL_ACCESS,
+    .GenericRead = STANDARD_RIGHTS_READ | DIRECTORY_QUERY | DIRECTORY_TRAVERSE,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | DIRECTORY_CREATE_OBJECT | DIRECTORY_CREATE_SUBDIRECTORY,
+    .GenericExecute = STANDARD_RIGHTS_EXECUTE | DIRECTORY_QUERY | DIRECTORY_TRAVERSE,
+    .GenericAll = DIRECTORY_ALL_ACCESS,
     .PoolTag = 'eriD',
 };
 POBJECT_TYPE ObDirectoryType = &ObpDirectoryTypeObject;

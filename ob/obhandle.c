@@ -67,7 +67,9 @@ NTSTATUS ObInsertObjectInProcess(PEPROCESS Process, PVOID Object, ACCESS_MASK Gr
     ObReferenceObject(Object);
     OBJECT_TO_OBJECT_HEADER(Object)->HandleCount++;
     t->Entries[i].Object = Object;
-    t->Entries[i].GrantedAccess = GrantedAccess;
+    /* a handle carries only rights of its type: a bit that means nothing today must not start
+       meaning something to a later check */
+    t->Entries[i].GrantedAccess = GrantedAccess & OBJECT_TO_OBJECT_HEADER(Object)->Type->ValidAccessMask;
     t->HandleCount++;
     KeRestoreInterrupts(flags);
     *Handle = (HANDLE)((i + 1) * 4);

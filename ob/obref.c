@@ -49,10 +49,25 @@ VOID ObDereferenceObject(PVOID Object)
     ExFreePoolWithTag(h, type->PoolTag ? type->PoolTag : 'jbO ');
 }
 
+/*
+ * ObMapDesiredAccess - NT's generic mapping: each generic right becomes the rights the type lists
+ * for it (GENERIC_READ on a file is FILE_GENERIC_READ, never FILE_WRITE_DATA); GENERIC_ALL and
+ * MAXIMUM_ALLOWED become GenericAll (with no security descriptors nothing grants less on an
+ * open; NtDuplicateObject gives MAXIMUM_ALLOWED its own meaning). Specific rights pass unchanged.
+ */
 ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess)
 {
-    if (DesiredAccess & (GENERIC_ALL | MAXIMUM_ALLOWED | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE))
-        DesiredAccess = (DesiredAccess & ~(GENERIC_ALL | MAXIMUM_ALLOWED | GENERIC_READ | GENERIC_WRITE |
-                                           GENERIC_EXECUTE)) | Type->GenericAll;
-    return DesiredAccess;
+    const ACCESS_MASK generic = GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
+    if (!(DesiredAccess & generic))
+        return DesiredAccess;                       /* the usual case: every handle reference */
+    ACCESS_MASK access = DesiredAccess & ~generic;
+    if (DesiredAccess & GENERIC_READ)
+        access |= Type->GenericRead;
+    if (DesiredAccess & GENERIC_WRITE)
+        access |= Type->GenericWrite;
+    if (DesiredAccess & GENERIC_EXECUTE)
+        access |= Type->GenericExecute;
+    if (DesiredAccess & (GENERIC_ALL | MAXIMUM_ALLOWED))
+        access |= Type->GenericAll;
+    return access;
 }

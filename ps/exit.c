@@ -165,12 +165,11 @@ VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
     KeRestoreInterrupts(flags);
 }
 
-/* Ask every thread of a process to end; the caller's own thread ends last if it belongs to it. */
-VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
+/* Ask every thread of a process except the caller to end (NtTerminateProcess(NULL, ...) alone;
+   the process's exit status stays that of its last thread). */
+VOID PspTerminateOtherThreads(PEPROCESS Process, NTSTATUS ExitStatus)
 {
     ULONG flags = KeDisableInterrupts();
-    if (Process->ExitStatus == STATUS_PENDING)
-        Process->ExitStatus = ExitStatus;
     PKTHREAD current = KeGetCurrentThread();
     for (PLIST_ENTRY e = Process->Pcb.ThreadListHead.Flink; e != &Process->Pcb.ThreadListHead; e = e->Flink) {
         PKTHREAD t = CONTAINING_RECORD(e, KTHREAD, ThreadListEntry);
@@ -178,6 +177,16 @@ VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
             PspTerminateThreadByPointer((PETHREAD)t, ExitStatus);
     }
     KeRestoreInterrupts(flags);
+}
+
+/* Ask every thread of a process to end; the caller's own thread ends last if it belongs to it. */
+VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
+{
+    ULONG flags = KeDisableInterrupts();
+    if (Process->ExitStatus == STATUS_PENDING)
+        Process->ExitStatus = ExitStatus;
+    KeRestoreInterrupts(flags);
+    PspTerminateOtherThreads(Process, ExitStatus);
     if (PsGetCurrentProcess() == Process)
         PspExitThread(ExitStatus);
 }

@@ -37,11 +37,20 @@ VOID PspDeleteProcess(PVOID Object);          /* ps/exit.c */
 VOID PspDeleteThread(PVOID Object);
 
 OBJECT_TYPE PspProcessObjectType = {
-    .Name = "Process", .ValidAccessMask = PROCESS_ALL_ACCESS, .GenericAll = PROCESS_ALL_ACCESS,
+    .Name = "Process", .ValidAccessMask = PROCESS_ALL_ACCESS,
+    .GenericRead = STANDARD_RIGHTS_READ | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | PROCESS_CREATE_PROCESS | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
+                    PROCESS_VM_WRITE | PROCESS_DUP_HANDLE | PROCESS_TERMINATE | PROCESS_SET_QUOTA |
+                    PROCESS_SET_INFORMATION | PROCESS_SUSPEND_RESUME,
+    .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, .GenericAll = PROCESS_ALL_ACCESS,
     .DeleteProcedure = PspDeleteProcess, .PoolTag = 'corP', .Waitable = TRUE,
 };
 OBJECT_TYPE PspThreadObjectType = {
-    .Name = "Thread", .ValidAccessMask = THREAD_ALL_ACCESS, .GenericAll = THREAD_ALL_ACCESS,
+    .Name = "Thread", .ValidAccessMask = THREAD_ALL_ACCESS,
+    .GenericRead = STANDARD_RIGHTS_READ | THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION,
+    .GenericWrite = STANDARD_RIGHTS_WRITE | THREAD_TERMINATE | THREAD_SUSPEND_RESUME | THREAD_ALERT |
+                    THREAD_SET_INFORMATION | THREAD_SET_CONTEXT,
+    .GenericExecute = STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, .GenericAll = THREAD_ALL_ACCESS,
     .DeleteProcedure = PspDeleteThread, .PoolTag = 'erhT', .Waitable = TRUE,
 };
 

@@ -54,6 +54,8 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
 VOID PspReapDeadThreads(VOID);
 VOID PspFreeSmallStackAfterConversion(VOID);
+/* Ask every thread of Process but the caller to end; the process itself goes on. */
+VOID PspTerminateOtherThreads(PEPROCESS Process, NTSTATUS ExitStatus);
 extern LIST_ENTRY PsActiveProcessHead;
 extern ULONG PspProcessCount;
 

@@ -113,14 +113,18 @@ NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE Thread
 
 /*
  * NtTerminateProcess - In: a process handle with PROCESS_TERMINATE (NtCurrentProcess() = -1 for
- * the caller; NULL also means the caller, as on NT) and the exit status. Every thread of the
- * process ends; the process object becomes signalled when the last one has. Ending the caller's
- * own process does not return. Result: STATUS_SUCCESS, STATUS_INVALID_HANDLE,
- * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED, STATUS_PROCESS_IS_TERMINATING.
+ * the caller) and the exit status. Every thread of the process ends; the process object becomes
+ * signalled when the last one has. Ending the caller's own process does not return.
+ * NULL is NT's other meaning, not "the caller's process": every thread of the caller's process
+ * except the caller ends with ExitStatus, and the call returns STATUS_SUCCESS; the process goes
+ * on (its exit status will be its last thread's). Result: STATUS_SUCCESS,
+ * STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED,
+ * STATUS_PROCESS_IS_TERMINATING.
  */
 NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
-    if (!ProcessHandle)
+    BOOLEAN othersOnly = ProcessHandle == NULL;
+    if (othersOnly)
         ProcessHandle = NtCurrentProcess();
     PEPROCESS process;
     NTSTATUS status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_TERMINATE, PsProcessType, UserMode,
@@ -130,6 +134,11 @@ NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus)
     if (process->Exiting) {
         ObDereferenceObject(process);
         return STATUS_PROCESS_IS_TERMINATING;
+    }
+    if (othersOnly) {
+        PspTerminateOtherThreads(process, ExitStatus);
+        ObDereferenceObject(process);
+        return STATUS_SUCCESS;
     }
     if (process == PsGetCurrentProcess()) {
         ObDereferenceObject(process);          /* our thread keeps it alive */

@@ -8,10 +8,17 @@
 #include "pool.h"
 #include "rtl.h"
 
+/*
+ * PspReferenceThread - the user thread behind ThreadHandle, with Access. NULL is no handle:
+ * STATUS_INVALID_HANDLE, as in NT, where only NtTerminateThread gives NULL a meaning (it checks
+ * for NULL itself). Taking NULL for the current thread let a zeroed handle variable suspend,
+ * alert, queue APCs to or change the caller instead of failing. System threads are no user's
+ * to touch: STATUS_INVALID_HANDLE too.
+ */
 static NTSTATUS PspReferenceThread(HANDLE ThreadHandle, ACCESS_MASK Access, PETHREAD *Thread)
 {
     if (!ThreadHandle)
-        ThreadHandle = NtCurrentThread();
+        return STATUS_INVALID_HANDLE;
     NTSTATUS status = ObReferenceObjectByHandle(ThreadHandle, Access, PsThreadType, UserMode, (PVOID *)Thread, NULL);
     if (NT_SUCCESS(status) && (*Thread)->Tcb.SystemThread) {
         ObDereferenceObject(*Thread);
@@ -65,12 +72,19 @@ NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, P
 }
 
 /*
- * NtTerminateThread - In: a thread handle with THREAD_TERMINATE (NULL or NtCurrentThread(): the
- * caller, which does not return) and its exit status. The last thread of a process ends the
- * process with that status. Result: STATUS_SUCCESS, handle errors.
+ * NtTerminateThread - In: a thread handle with THREAD_TERMINATE (NtCurrentThread(): the caller,
+ * which does not return) and its exit status. The last thread of a process ends the process with
+ * that status. NULL also means the caller, as in NT, but only while other threads of its process
+ * remain: the last one gets STATUS_CANT_TERMINATE_SELF (it must end the process explicitly).
+ * Result: STATUS_SUCCESS, STATUS_CANT_TERMINATE_SELF, handle errors.
  */
 NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus)
 {
+    if (!ThreadHandle) {
+        if (PsGetCurrentProcess()->ActiveThreads == 1)
+            return STATUS_CANT_TERMINATE_SELF;
+        ThreadHandle = NtCurrentThread();
+    }
     PETHREAD thread;
     NTSTATUS status = PspReferenceThread(ThreadHandle, THREAD_TERMINATE, &thread);
     if (!NT_SUCCESS(status))
