@@ -19,17 +19,7 @@
 #include "psp.h"
 #include "rtl.h"
 #include "arch.h"
-
-static BOOLEAN IsListEmpty(PLIST_ENTRY h) { return h->Flink == h; }
-static VOID RemoveEntry(PLIST_ENTRY e)
-{
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-}
-static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
-{
-    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
-}
+#include "ntlist.h"
 
 /* Make a pending user APC (or kernel work) un-skippable: the short service exits (sysexit, and
    the int 2Eh iretd) test only the frame mark (ke/i386/sysentry.S, NOTES.md). */
@@ -97,9 +87,9 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
         PLIST_ENTRY e = head->Flink;
         while (e != head && !CONTAINING_RECORD(e, KAPC, ApcListEntry)->NormalRoutine)
             e = e->Flink;
-        InsertTail(e, &Apc->ApcListEntry);
+        InsertTailList(e, &Apc->ApcListEntry);     /* i.e. just before e */
     } else {
-        InsertTail(head, &Apc->ApcListEntry);
+        InsertTailList(head, &Apc->ApcListEntry);
     }
     if (Apc->ApcMode == KernelMode) {
         t->ApcState.KernelApcPending = TRUE;
@@ -123,7 +113,7 @@ BOOLEAN KeRemoveQueueApc(PKAPC Apc)
     ULONG flags = KeDisableInterrupts();
     BOOLEAN was = Apc->Inserted;
     if (was) {
-        RemoveEntry(&Apc->ApcListEntry);
+        RemoveEntryList(&Apc->ApcListEntry);
         Apc->Inserted = FALSE;
     }
     KeRestoreInterrupts(flags);
@@ -145,8 +135,7 @@ VOID KiDeliverKernelApcs(VOID)
             _enable();
             return;
         }
-        PKAPC apc = CONTAINING_RECORD(t->ApcState.ApcListHead[KernelMode].Flink, KAPC, ApcListEntry);
-        RemoveEntry(&apc->ApcListEntry);
+        PKAPC apc = CONTAINING_RECORD(RemoveHeadList(&t->ApcState.ApcListHead[KernelMode]), KAPC, ApcListEntry);
         apc->Inserted = FALSE;
         PKNORMAL_ROUTINE normal = apc->NormalRoutine;
         PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
@@ -195,8 +184,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
         _enable();
         return FALSE;
     }
-    PKAPC apc = CONTAINING_RECORD(head->Flink, KAPC, ApcListEntry);
-    RemoveEntry(&apc->ApcListEntry);
+    PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
     apc->Inserted = FALSE;
     PKNORMAL_ROUTINE normal = apc->NormalRoutine;
     PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
@@ -222,8 +210,7 @@ VOID KiRundownThread(PKTHREAD Thread)
     for (int mode = KernelMode; mode <= UserMode; mode++) {
         PLIST_ENTRY head = &Thread->ApcState.ApcListHead[mode];
         while (!IsListEmpty(head)) {
-            PKAPC apc = CONTAINING_RECORD(head->Flink, KAPC, ApcListEntry);
-            RemoveEntry(&apc->ApcListEntry);
+            PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
             apc->Inserted = FALSE;
             if (apc->RundownRoutine) {
                 KeRestoreInterrupts(flags);

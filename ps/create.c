@@ -13,16 +13,11 @@
 #include "elfimage.h"
 #include "rtl.h"
 #include "ob.h"
+#include "ntlist.h"
 
 LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
 ULONG PspProcessCount;
 static ULONG PspNextId = 4;
-
-static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
-static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
-{
-    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
-}
 
 NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa)
 {
@@ -135,7 +130,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
 
     ObReferenceObject(thread);                  /* the caller's */
     ULONG flags = KeDisableInterrupts();
-    InsertTail(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
+    InsertTailList(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
     Process->ActiveThreads++;
     Process->Pcb.ThreadCount++;
     t->State = Initialized;
@@ -214,10 +209,10 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (!NT_SUCCESS(status))
         return status;
     process->Pcb.Header.Type = ProcessObject;
-    InitList(&process->Pcb.Header.WaitListHead);
-    InitList(&process->Pcb.ThreadListHead);
-    InitList(&process->Pcb.ProfileListHead);
-    InitList(&process->ActiveProcessLinks);
+    InitializeListHead(&process->Pcb.Header.WaitListHead);
+    InitializeListHead(&process->Pcb.ThreadListHead);
+    InitializeListHead(&process->Pcb.ProfileListHead);
+    InitializeListHead(&process->ActiveProcessLinks);
     process->Pcb.BasePriority = 8;
     process->IsInitialProcess = InitialProcess;
     process->UniqueProcessId = (PspNextId += 4);
@@ -277,7 +272,7 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     thread->UserStackSize = stackSize;
 
     ULONG flags = KeDisableInterrupts();
-    InsertTail(&PsActiveProcessHead, &process->ActiveProcessLinks);
+    InsertTailList(&PsActiveProcessHead, &process->ActiveProcessLinks);
     PspProcessCount++;
     KeRestoreInterrupts(flags);
     ObDereferenceObject(thread);                /* its life reference keeps it */
