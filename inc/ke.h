@@ -215,7 +215,7 @@ typedef struct _KTHREAD {
     PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
 
     /* waits, APCs and suspension (issue 4: ke/wait.c, ke/apc.c, ke/thrdobj.c) */
-    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (KeEnterCriticalRegion) */
+    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (NT's critical region; 0 here) */
     UCHAR WaitReason;
     BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
     KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
@@ -366,8 +366,6 @@ VOID KeSetServiceTableNames(ULONG Index, PCSTR *Names);   /* for the tracer (ke/
 extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
-VOID KeEnterCriticalRegion(VOID);
-VOID KeLeaveCriticalRegion(VOID);
 /* ke/thrdobj.c */
 VOID KeInitializeThreadDispatcher(PKTHREAD Thread);
 ULONG KeSuspendThread(PKTHREAD Thread);

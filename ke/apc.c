@@ -4,7 +4,7 @@
  * Kernel APCs run in the target thread's context before it returns to user mode, or inside a wait
  * (a kernel APC wakes a waiting thread with STATUS_KERNEL_APC). A "special" kernel APC (no normal
  * routine) always runs; a normal kernel APC waits while another one is in progress or while the
- * thread is in a critical region (KeEnterCriticalRegion).
+ * thread's KernelApcDisable is above zero (NT's critical regions; nothing in NanoNT raises it yet).
  *
  * User APCs run only when the thread is alertable: it waits alertably in user mode (the wait ends
  * with STATUS_USER_APC), or calls NtTestAlert / NtContinue(TestAlert). Then UserApcPending is set,
@@ -257,19 +257,3 @@ BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
     return was;
 }
 
-/* Critical regions: normal kernel APCs (suspension among them) wait until the region ends. */
-VOID KeEnterCriticalRegion(VOID)
-{
-    KeGetCurrentThread()->KernelApcDisable++;
-}
-
-VOID KeLeaveCriticalRegion(VOID)
-{
-    PKTHREAD t = KeGetCurrentThread();
-    ULONG flags = KeDisableInterrupts();
-    if (--t->KernelApcDisable == 0 && !IsListEmpty(&t->ApcState.ApcListHead[KernelMode])) {
-        t->ApcState.KernelApcPending = TRUE;
-        KiUnmarkServiceFrame(t);
-    }
-    KeRestoreInterrupts(flags);
-}

@@ -115,21 +115,6 @@ NTSTATUS MmCopyToProcess(ULONG Dtb, ULONG Va, const VOID *Source, ULONG Length)
     return STATUS_SUCCESS;
 }
 
-ULONG MmQueryUserPages(ULONG Dtb)
-{
-    ULONG n = 0;
-    PULONG pd = MiPd(Dtb);
-    for (ULONG i = 0; i < 512; i++) {
-        if (!(pd[i] & MI_PTE_PRESENT))
-            continue;
-        PULONG pt = MI_PA_TO_VA(pd[i] & ~0xFFF);
-        for (ULONG j = 0; j < 1024; j++)
-            if ((pt[j] & MI_PTE_PRESENT) && (pt[j] & MI_PTE_OWNED))
-                n++;
-    }
-    return n;
-}
-
 /* Free every owned user page, the page tables and the directory. Not the current CR3. */
 VOID MmDeleteProcessAddressSpace(ULONG Dtb)
 {
