@@ -1,6 +1,6 @@
 /*
  * ke.h - kernel (Ke/Ki) structures: KPCR, KPRCB, KTSS, dispatcher header, KTHREAD, KPROCESS,
- * service descriptor tables. Field names are NT's; offsets are ours except those SPEC 4 fixes
+ * service descriptor tables. Field names are NT's; offsets are ours except those docs/spec.md §4 fixes
  * (checked below). Assembly reads offsets from build/inc/ksoffsets.h (tools/genoffsets.c).
  */
 #ifndef NANONT_KE_H
@@ -10,7 +10,7 @@
 #include "ntstatus.h"
 #include "ktrap.h"
 
-/* ------------------------------------------------------------------ address space (SPEC 2) */
+/* ------------------------------------------------------------------ address space (docs/spec.md §2) */
 #define MM_HIGHEST_USER_ADDRESS   0x7FFEFFFFUL
 #define MM_USER_PROBE_ADDRESS     0x7FFF0000UL
 #define MM_SHARED_USER_DATA_VA    0x7FFE0000UL
@@ -214,7 +214,7 @@ typedef struct _KTHREAD {
     BOOLEAN ServiceFrameEdited;        /* KiBeginTrapFrameEdit moved the frame link ... */
     PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
 
-    /* waits, APCs and suspension (issue 4: ke/wait.c, ke/apc.c, ke/thrdobj.c) */
+    /* waits, APCs and suspension (ke/wait.c, ke/apc.c, ke/thrdobj.c) */
     SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (NT's critical region; 0 here) */
     UCHAR WaitReason;
     BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
@@ -231,7 +231,7 @@ typedef struct _KPROCESS {
     UCHAR Spare[3];
 } KPROCESS, *PKPROCESS;
 
-/* ------------------------------------------------------------------ KPCR / KPRCB (SPEC 4) */
+/* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {
     PVOID ExceptionList;
     PVOID StackBase;
@@ -247,7 +247,7 @@ typedef struct _KPRCB {
     PKTHREAD CurrentThread;            /* KPCR + 0x124 */
     PKTHREAD NextThread;
     PKTHREAD IdleThread;
-    ULONG KeSystemCalls;               /* per-CPU system-call counter (SPEC 6 step 5) */
+    ULONG KeSystemCalls;               /* per-CPU system-call counter (docs/spec.md §6.5) */
     ULONG InterruptCount;
     ULONG ContextSwitches;
     ULONG QuantumEnd;                  /* the clock asks for a reschedule */
@@ -287,7 +287,7 @@ static inline PKTHREAD KeGetCurrentThread(void)
 }
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
 
-/* ------------------------------------------------------------------ SharedUserData (SPEC 5) */
+/* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
 typedef struct _KUSER_SHARED_DATA {
     ULONG TickCountLowDeprecated;      /* 0x000 */
     ULONG TickCountMultiplier;         /* 0x004 */
@@ -330,7 +330,7 @@ ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 ULONG KeDisableInterrupts(VOID);
 VOID KeRestoreInterrupts(ULONG Flags);
 
-/* ------------------------------------------------------------------ dispatcher routines (issue 4) */
+/* ------------------------------------------------------------------ dispatcher routines */
 #define MAXIMUM_SUSPEND_COUNT 127
 
 /* ke/wait.c */

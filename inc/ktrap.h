@@ -1,5 +1,5 @@
 /*
- * ktrap.h - KTRAP_FRAME, the NT x86 trap frame (SPEC 4, exact NT layout, 0x8C bytes).
+ * ktrap.h - KTRAP_FRAME, the NT x86 trap frame (docs/spec.md §4, exact NT layout, 0x8C bytes).
  *
  * Every entry into the kernel from user mode builds one at the top of the thread's kernel stack and
  * KTHREAD.TrapFrame points to it. Who writes each group of fields is noted beside it. Assembly gets
@@ -82,7 +82,7 @@ _Static_assert(offsetof(KTRAP_FRAME, HardwareEsp) == 0x74, "HardwareEsp");
 _Static_assert(offsetof(KTRAP_FRAME, HardwareSegSs) == 0x78, "HardwareSegSs");
 _Static_assert(offsetof(KTRAP_FRAME, V86Gs) == 0x88, "V86Gs");
 
-/* Selectors (SPEC 3, NT values). */
+/* Selectors (docs/spec.md §3, NT values). */
 #define KGDT_R0_CODE 0x08
 #define KGDT_R0_DATA 0x10
 #define KGDT_R3_CODE 0x18

@@ -51,7 +51,7 @@ ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);
 extern POBJECT_TYPE PsProcessType, PsThreadType;   /* set by PsInitSystem (ps/psinit.c) */
 extern POBJECT_TYPE ExEventObjectType, ExSemaphoreObjectType, ExMutantObjectType, ExTimerType;
 
-/* issue 4 (ob/obattr.c, ob/obhandle.c): helpers for the object services */
+/* helpers for the object services (ob/obattr.c, ob/obhandle.c) */
 NTSTATUS ObCheckObjectAttributes(POBJECT_ATTRIBUTES ObjectAttributes);   /* unnamed objects only */
 NTSTATUS ObInsertObjectReturnHandle(PVOID Object, ACCESS_MASK DesiredAccess, PHANDLE UserHandle);
 NTSTATUS ObReferenceObjectByHandleInProcess(struct _EPROCESS *Process, HANDLE Handle, PVOID *Object,

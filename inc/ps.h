@@ -1,6 +1,6 @@
 /*
  * ps.h - process and thread structures: TEB, PEB and process parameters (user-visible, NT x86
- * offsets where SPEC 4 fixes them), EPROCESS and ETHREAD (kernel, our layout around NT names).
+ * offsets where docs/spec.md §4 fixes them), EPROCESS and ETHREAD (kernel, our layout around NT names).
  */
 #ifndef NANONT_PS_H
 #define NANONT_PS_H

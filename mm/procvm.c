@@ -1,5 +1,5 @@
 /*
- * procvm.c - process address spaces (SPEC 2): one page directory per process whose kernel half
+ * procvm.c - process address spaces (docs/spec.md §2): one page directory per process whose kernel half
  * (PDEs 512-1023) is copied from the system page directory; since kernel PDEs never change after
  * phase 0, every process sees the same kernel. User pages the process owns carry MI_PTE_OWNED and
  * are freed with the address space; shared pages (ntdll text, SharedUserData) do not.

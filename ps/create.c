@@ -1,6 +1,6 @@
 /*
  * create.c - creating processes and threads.
- * A process: validated ELF image mapped at its addresses (SPEC 2), ntdll, SharedUserData
+ * A process: validated ELF image mapped at its addresses (docs/spec.md §2), ntdll, SharedUserData
  * (read-only), a PEB with the process parameters, and an initial thread.
  * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
  * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).

@@ -6,7 +6,7 @@
  * runs down its APCs and mutants, frees its TEB and user stack, is signalled, and - the last
  * thread of its process - closes the process's handles (ObKillProcess), deletes the address
  * space and signals the process; the initial process powers the machine off with its status
- * (SPEC 1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
+ * (docs/spec.md §1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
  * whichever thread runs next frees the stack and drops the thread's life reference
  * (KiReapDeadThreads). The ETHREAD / EPROCESS memory goes when their last reference goes.
  */

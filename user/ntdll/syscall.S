@@ -1,5 +1,5 @@
 /*
- * syscall.S - how user mode enters the kernel (SPEC 5). Every service stub does
+ * syscall.S - how user mode enters the kernel (docs/spec.md §5). Every service stub does
  *     mov eax, N; mov edx, 0x7FFE0300; call [edx]; ret 4*K
  * and SharedUserData->SystemCall holds KiFastSystemCall (sysenter) or, with the boot option
  * syscall=int2e, KiIntSystemCall (int 2Eh), as NT chooses by whether the CPU has SEP.
