@@ -15,7 +15,7 @@ VOID KiInitializeIdt(VOID);
 VOID KiSetTebDescriptor(ULONG TebBase);
 VOID KiSetSysenterTarget(PVOID Target);
 
-/* traps and exits (ke/i386/trap.c, ke/exit.c) */
+/* traps and exits (ke/i386/trap.S, ke/i386/exceptn.c, ke/intr.c, ke/except.c, ke/exit.c) */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiInterruptDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiExitToUserMode(PKTRAP_FRAME TrapFrame);

@@ -22,8 +22,8 @@ typedef struct _KTRAP_FRAME {
     /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set. */
     ULONG Dr0, Dr1, Dr2, Dr3;   /* 0x18 - 0x24 */
     ULONG Dr6, Dr7;             /* 0x28 - 0x2C */
-    /* Segment registers saved by the entry stub (the fast entry leaves these to the readers, see
-       KiFastFrameNormalize). */
+    /* Segment registers saved by the entry stub. KiFastCallEntry does not save them: readers of
+       a service frame (KeTrapFrameToContext) report the values the exit loads and the live GS. */
     ULONG SegGs;                /* 0x30 */
     ULONG SegEs;                /* 0x34 */
     ULONG SegDs;                /* 0x38 */

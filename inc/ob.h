@@ -18,7 +18,7 @@ typedef struct _OBJECT_TYPE {
     VOID (*CloseProcedure)(PVOID Object, ULONG HandleCountBefore); /* a handle went away */
     ULONG PoolTag;
     LONG ObjectCount;                  /* live objects of this type (leak checks) */
-    BOOLEAN Waitable;                  /* the body begins with a DISPATCHER_HEADER (NtWaitFor...) */
+    BOOLEAN Waitable;                  /* the body begins with a DISPATCHER_HEADER (NtWaitForSingleObject, ...) */
 } OBJECT_TYPE, *POBJECT_TYPE;
 
 typedef struct _OBJECT_HEADER {

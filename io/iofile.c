@@ -1,6 +1,6 @@
 /*
  * iofile.c - file objects (Ob type "File") and the per-file records behind them: opening and
- * creating with NT's dispositions and sharing rules (IoCheckShareAccess's), the close work
+ * creating with NT's dispositions and sharing rules (those of NT's IoCheckShareAccess), the close work
  * (sharing released, delete-on-close / delete-pending carried out at the last cleanup), the
  * disposition and rename operations. Every routine named ...Locked runs with the file-system
  * lock held (io/iolock.c); see iop.h for the invariants.

@@ -199,6 +199,6 @@ KiExitFault:
  */
         .globl KiThreadStartup
 KiThreadStartup:
-        call    KiThreadStartupC        /* VOID KiThreadStartupC(VOID): returns only for user threads */
+        call    KiThreadStartupC        /* returns (user threads only) their PKTRAP_FRAME in EAX */
         movl    %eax, %ebp              /* the new thread's trap frame */
         jmp     KiExceptionExit

@@ -29,9 +29,7 @@ KiIntSystemCall:
         ret
         .size KiIntSystemCall, . - KiIntSystemCall
 
-/* Direct entries for tests and benchmarks: the same as the stubs but through a chosen path.
-   NTSTATUS NTAPI NtSyscallSysenter(ULONG Number, ...) would need the args at [esp+8]: callers
-   use the NANONT_SYSCALL macros in user/inc/ntdll.h instead. */
+/* For tests and benchmarks, NanoSystemCall below makes any call through a chosen entry. */
         .section .note.GNU-stack, "", @progbits
 
         .text
