@@ -1,10 +1,10 @@
 /*
  * selftest.c - kernel self-tests run at boot with the option selftest=NAME (for `make test`),
- * reporting in SPEC 10's format before the init program starts.
+ * reporting in the format of docs/spec.md §10 before the init program starts.
  *   selftest=pool   100,000 allocations and frees of mixed sizes (up to 2,000 live at once)
  *                   must leave pool usage exactly where it started, contents intact.
  *   selftest=crash  a deliberate kernel-mode page fault: must bugcheck with
- *                   PAGE_FAULT_IN_NONPAGED_AREA and a readable dump (SPEC 1), never hang.
+ *                   PAGE_FAULT_IN_NONPAGED_AREA and a readable dump (docs/spec.md §1), never hang.
  *   selftest=kstack a kernel stack overflow into the guard page: the page fault cannot be
  *                   delivered on that stack, so the double fault's task gate must take over and
  *                   bugcheck with UNEXPECTED_KERNEL_MODE_TRAP (8) instead of a triple fault.

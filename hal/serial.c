@@ -1,4 +1,4 @@
-/* serial.c - COM1 at 115200 8N1, polled: the console DbgPrint writes to (SPEC 1). */
+/* serial.c - COM1 at 115200 8N1, polled: the console DbgPrint writes to (docs/spec.md §1). */
 #include "hal.h"
 #include "arch.h"
 

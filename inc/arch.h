@@ -12,7 +12,6 @@ static inline void WRITE_PORT_ULONG(USHORT Port, ULONG Value) { __asm__ volatile
 static inline ULONG READ_PORT_ULONG(USHORT Port) { ULONG v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(Port)); return v; }
 
 static inline void KeWrmsr(ULONG Msr, ULONGLONG Value) { __asm__ volatile("wrmsr" :: "c"(Msr), "a"((ULONG)Value), "d"((ULONG)(Value >> 32))); }
-static inline ULONGLONG KeRdmsr(ULONG Msr) { ULONG lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(Msr)); return ((ULONGLONG)hi << 32) | lo; }
 static inline ULONGLONG KeRdtsc(void) { ULONG lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((ULONGLONG)hi << 32) | lo; }
 
 static inline ULONG KeGetCr0(void) { ULONG v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
@@ -20,8 +19,6 @@ static inline void KeSetCr0(ULONG v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v
 static inline ULONG KeGetCr2(void) { ULONG v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline ULONG KeGetCr3(void) { ULONG v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void KeSetCr3(ULONG v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
-static inline ULONG KeGetCr4(void) { ULONG v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static inline void KeSetCr4(ULONG v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
 static inline void KeInvalidateTlbEntry(PVOID Va) { __asm__ volatile("invlpg (%0)" :: "r"(Va) : "memory"); }
 
 static inline ULONG KeGetEflags(void) { ULONG f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }

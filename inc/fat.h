@@ -20,7 +20,7 @@ typedef enum _POOL_TYPE { NonPagedPool = 0, PagedPool = 1 } POOL_TYPE;
 
 #ifndef NANONT_EX_POOL_DECLARED
 #define NANONT_EX_POOL_DECLARED
-/* Provided by the kernel's executive (ex/pool), or by a malloc shim in host tests. */
+/* Provided by the kernel's pool (mm/pool.c), or by a malloc shim in host tests. */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 #endif

@@ -35,17 +35,12 @@ BOOLEAN IoIsSystemRootAvailable(VOID);
    Action is not NULL. Errors as NtCreateFile's (docs/io.md). */
 NTSTATUS IoCreateFile(PCSTR NtPath, ACCESS_MASK DesiredAccess, ULONG ShareAccess, ULONG Disposition,
                       ULONG Options, PFILE_OBJECT *File, PULONG Action);
-/* The same with a counted UTF-16 name. */
-NTSTATUS IoCreateFileUnicode(PCUNICODE_STRING NtPath, ACCESS_MASK DesiredAccess, ULONG ShareAccess,
-                             ULONG Disposition, ULONG Options, PFILE_OBJECT *File, PULONG Action);
 /* Read up to Length bytes at Offset into a kernel buffer: STATUS_SUCCESS with *BytesRead (short
    at the end), STATUS_END_OF_FILE at or past the end. Needs FILE_READ_DATA. */
 NTSTATUS IoReadFile(PFILE_OBJECT File, ULONG Offset, PVOID Buffer, ULONG Length, PULONG BytesRead);
 /* Write Length bytes at Offset, growing the file: all or nothing on STATUS_DISK_FULL. Needs
    FILE_WRITE_DATA. */
 NTSTATUS IoWriteFile(PFILE_OBJECT File, ULONG Offset, const VOID *Buffer, ULONG Length);
-/* Set the file size (truncate, or extend with zeros). Needs FILE_WRITE_DATA. */
-NTSTATUS IoSetEndOfFile(PFILE_OBJECT File, ULONG NewSize);
 /* The file size in bytes. */
 NTSTATUS IoQueryFileSize(PFILE_OBJECT File, PULONG Size);
 /* Write everything cached for the volume (data, FAT, directories) and FLUSH CACHE the disk. */

@@ -1,6 +1,6 @@
 /*
  * ke.h - kernel (Ke/Ki) structures: KPCR, KPRCB, KTSS, dispatcher header, KTHREAD, KPROCESS,
- * service descriptor tables. Field names are NT's; offsets are ours except those SPEC 4 fixes
+ * service descriptor tables. Field names are NT's; offsets are ours except those docs/spec.md §4 fixes
  * (checked below). Assembly reads offsets from build/inc/ksoffsets.h (tools/genoffsets.c).
  */
 #ifndef NANONT_KE_H
@@ -11,7 +11,7 @@
 #include "ktrap.h"
 #include "nti386.h"
 
-/* ------------------------------------------------------------------ address space (SPEC 2) */
+/* ------------------------------------------------------------------ address space (docs/spec.md §2) */
 #define MM_HIGHEST_USER_ADDRESS   0x7FFEFFFFUL
 #define MM_USER_PROBE_ADDRESS     0x7FFF0000UL
 #define MM_SHARED_USER_DATA_VA    0x7FFE0000UL
@@ -215,8 +215,8 @@ typedef struct _KTHREAD {
     BOOLEAN ServiceFrameEdited;        /* KiBeginTrapFrameEdit moved the frame link ... */
     PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
 
-    /* waits, APCs and suspension (issue 4: ke/wait.c, ke/apc.c, ke/thrdobj.c) */
-    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (KeEnterCriticalRegion) */
+    /* waits, APCs and suspension (ke/wait.c, ke/apc.c, ke/thrdobj.c) */
+    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (NT's critical region; 0 here) */
     UCHAR WaitReason;
     BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
     KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
@@ -232,7 +232,7 @@ typedef struct _KPROCESS {
     UCHAR Spare[3];
 } KPROCESS, *PKPROCESS;
 
-/* ------------------------------------------------------------------ KPCR / KPRCB (SPEC 4) */
+/* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {
     PVOID ExceptionList;
     PVOID StackBase;
@@ -248,7 +248,7 @@ typedef struct _KPRCB {
     PKTHREAD CurrentThread;            /* KPCR + 0x124 */
     PKTHREAD NextThread;
     PKTHREAD IdleThread;
-    ULONG KeSystemCalls;               /* per-CPU system-call counter (SPEC 6 step 5) */
+    ULONG KeSystemCalls;               /* per-CPU system-call counter (docs/spec.md §6.5) */
     ULONG InterruptCount;
     ULONG ContextSwitches;
     ULONG QuantumEnd;                  /* the clock asks for a reschedule */
@@ -288,7 +288,7 @@ static inline PKTHREAD KeGetCurrentThread(void)
 }
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
 
-/* ------------------------------------------------------------------ SharedUserData (SPEC 5) */
+/* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
 typedef struct _KUSER_SHARED_DATA {
     ULONG TickCountLowDeprecated;      /* 0x000 */
     ULONG TickCountMultiplier;         /* 0x004 */
@@ -331,7 +331,7 @@ ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 ULONG KeDisableInterrupts(VOID);
 VOID KeRestoreInterrupts(ULONG Flags);
 
-/* ------------------------------------------------------------------ dispatcher routines (issue 4) */
+/* ------------------------------------------------------------------ dispatcher routines */
 #define MAXIMUM_SUSPEND_COUNT 127
 
 /* ke/wait.c */
@@ -367,8 +367,6 @@ VOID KeSetServiceTableNames(ULONG Index, PCSTR *Names);   /* for the tracer (ke/
 extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
-VOID KeEnterCriticalRegion(VOID);
-VOID KeLeaveCriticalRegion(VOID);
 /* ke/thrdobj.c */
 VOID KeInitializeThreadDispatcher(PKTHREAD Thread);
 ULONG KeSuspendThread(PKTHREAD Thread);

@@ -1,5 +1,5 @@
 /*
- * ktrap.h - KTRAP_FRAME, the NT x86 trap frame (SPEC 4, exact NT layout, 0x8C bytes).
+ * ktrap.h - KTRAP_FRAME, the NT x86 trap frame (docs/spec.md §4, exact NT layout, 0x8C bytes).
  *
  * Every entry into the kernel from user mode builds one at the top of the thread's kernel stack and
  * KTHREAD.TrapFrame points to it. Who writes each group of fields is noted beside it. Assembly gets
@@ -22,8 +22,8 @@ typedef struct _KTRAP_FRAME {
     /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set. */
     ULONG Dr0, Dr1, Dr2, Dr3;   /* 0x18 - 0x24 */
     ULONG Dr6, Dr7;             /* 0x28 - 0x2C */
-    /* Segment registers saved by the entry stub (the fast entry leaves these to the readers, see
-       KiFastFrameNormalize). */
+    /* Segment registers saved by the entry stub. KiFastCallEntry does not save them: readers of
+       a service frame (KeTrapFrameToContext) report the values the exit loads and the live GS. */
     ULONG SegGs;                /* 0x30 */
     ULONG SegEs;                /* 0x34 */
     ULONG SegDs;                /* 0x38 */
@@ -82,7 +82,7 @@ _Static_assert(offsetof(KTRAP_FRAME, HardwareEsp) == 0x74, "HardwareEsp");
 _Static_assert(offsetof(KTRAP_FRAME, HardwareSegSs) == 0x78, "HardwareSegSs");
 _Static_assert(offsetof(KTRAP_FRAME, V86Gs) == 0x88, "V86Gs");
 
-/* Selectors (SPEC 3, NT values). */
+/* Selectors (docs/spec.md §3, NT values). */
 #define KGDT_R0_CODE 0x08
 #define KGDT_R0_DATA 0x10
 #define KGDT_R3_CODE 0x18

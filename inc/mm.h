@@ -24,8 +24,6 @@ VOID MmInitSystem(struct _LOADER_PARAMETER_BLOCK *LoaderBlock);
 /* kernel mappings */
 PVOID MmCreateKernelStack(ULONG Pages, PVOID *StackLimit);   /* returns the stack base (top) */
 VOID MmDeleteKernelStack(PVOID StackBase, ULONG Pages);
-PVOID MmMapKernelPages(ULONG Pages);                          /* fresh zeroed pages, 4 KiB mapped */
-VOID MmUnmapKernelPages(PVOID Base, ULONG Pages);
 
 /* device memory (mm/kernelva.c) */
 typedef LARGE_INTEGER PHYSICAL_ADDRESS;
@@ -41,7 +39,6 @@ NTSTATUS MmAllocateUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size, BOO
 VOID MmFreeUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size);
 PVOID MmUserVaToKernel(ULONG DirectoryTableBase, ULONG Va);   /* KSEG0 alias of a mapped user page */
 NTSTATUS MmCopyToProcess(ULONG DirectoryTableBase, ULONG Va, const VOID *Source, ULONG Length);
-ULONG MmQueryUserPages(ULONG DirectoryTableBase);
 
 /* user memory from services (mm/probe.c): range checks against MmUserProbeAddress + safe copy */
 NTSTATUS ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment);

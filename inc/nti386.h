@@ -1,4 +1,4 @@
-/* nti386.h - CONTEXT and EXCEPTION_RECORD with NT's x86 layouts (SPEC 7). */
+/* nti386.h - CONTEXT and EXCEPTION_RECORD with NT's x86 layouts (docs/spec.md §7). */
 #ifndef NANONT_NTI386_H
 #define NANONT_NTI386_H
 

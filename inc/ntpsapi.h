@@ -1,7 +1,7 @@
 /*
  * ntpsapi.h - types and constants of the process, thread, wait, synchronization-object and
  * virtual-memory services, shared by the kernel and user mode. NT's names, values and x86 layouts
- * (SPEC 7); NanoNT additions are marked.
+ * (docs/spec.md §7); NanoNT additions are marked.
  */
 #ifndef NANONT_NTPSAPI_H
 #define NANONT_NTPSAPI_H

@@ -1,4 +1,4 @@
-/* ntstatus.h - the NTSTATUS values NanoNT uses (NT's values; SPEC 9). */
+/* ntstatus.h - the NTSTATUS values NanoNT uses (NT's values; docs/spec.md §9). */
 #ifndef NANONT_NTSTATUS_H
 #define NANONT_NTSTATUS_H
 
@@ -78,7 +78,7 @@
 #define STATUS_FILE_CLOSED               ((NTSTATUS)0xC0000128)
 #define STATUS_OBJECT_NAME_EXISTS        ((NTSTATUS)0x40000000)
 
-/* processes, threads, waits, virtual memory (issue 4) */
+/* processes, threads, waits, virtual memory */
 #define STATUS_ABANDONED                 ((NTSTATUS)0x00000080)
 #define STATUS_UNABLE_TO_FREE_VM         ((NTSTATUS)0xC000001A)
 #define STATUS_ALREADY_COMMITTED         ((NTSTATUS)0xC0000021)
@@ -97,7 +97,7 @@
 #define STATUS_CANT_TERMINATE_SELF       ((NTSTATUS)0xC00000DB)
 #define STATUS_MUTANT_LIMIT_EXCEEDED     ((NTSTATUS)0xC0000191)
 
-/* the GUI service table (issue 7) */
+/* the GUI service table */
 #define STATUS_QUOTA_EXCEEDED            ((NTSTATUS)0xC0000044)
 
 #endif

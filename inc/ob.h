@@ -22,7 +22,7 @@ typedef struct _OBJECT_TYPE {
     VOID (*CloseProcedure)(PVOID Object, ULONG HandleCountBefore); /* a handle went away */
     ULONG PoolTag;
     LONG ObjectCount;                  /* live objects of this type (leak checks) */
-    BOOLEAN Waitable;                  /* the body begins with a DISPATCHER_HEADER (NtWaitFor...) */
+    BOOLEAN Waitable;                  /* the body begins with a DISPATCHER_HEADER (NtWaitForSingleObject, ...) */
 } OBJECT_TYPE, *POBJECT_TYPE;
 
 typedef struct _OBJECT_HEADER {
@@ -59,7 +59,7 @@ ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);
 extern POBJECT_TYPE PsProcessType, PsThreadType;   /* set by PsInitSystem (ps/psinit.c) */
 extern POBJECT_TYPE ExEventObjectType, ExSemaphoreObjectType, ExMutantObjectType, ExTimerType;
 
-/* issue 4 (ob/obattr.c, ob/obhandle.c): helpers for the object services */
+/* helpers for the object services (ob/obattr.c, ob/obhandle.c) */
 NTSTATUS ObCheckObjectAttributes(POBJECT_ATTRIBUTES ObjectAttributes);   /* unnamed objects only */
 NTSTATUS ObInsertObjectReturnHandle(PVOID Object, ACCESS_MASK DesiredAccess, PHANDLE UserHandle);
 NTSTATUS ObReferenceObjectByHandleInProcess(struct _EPROCESS *Process, HANDLE Handle, PVOID *Object,

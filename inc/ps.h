@@ -1,6 +1,6 @@
 /*
  * ps.h - process and thread structures: TEB, PEB and process parameters (user-visible, NT x86
- * offsets where SPEC 4 fixes them), EPROCESS and ETHREAD (kernel, our layout around NT names).
+ * offsets where docs/spec.md §4 fixes them), EPROCESS and ETHREAD (kernel, our layout around NT names).
  */
 #ifndef NANONT_PS_H
 #define NANONT_PS_H
@@ -85,7 +85,7 @@ typedef struct _EPROCESS {
     BOOLEAN IsInitialProcess;
     UCHAR Spare[2];
     ULONG TebBitmap[4];                /* TEB slots below the PEB (PSP_TEB_SLOTS) */
-    struct _MMVAD *VadRoot;            /* user allocations (mm/vad.c): a sorted list */
+    struct _MMVAD *VadRoot;            /* user allocations (mm/virtual.c): a sorted list */
     PVOID ImageBytes;                  /* a kernel copy of the image file (for identity) */
     ULONG ImageSize;
     ULONG ImageIdentity[8];            /* filled by ps for the trap-record service */

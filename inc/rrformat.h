@@ -1,5 +1,5 @@
 /*
- * rrformat.h - the thread-context record file (\SystemRoot\TrapFrame, SPEC 8).
+ * rrformat.h - the thread-context record file (\SystemRoot\TrapFrame, docs/spec.md §8).
  *
  * A record is a fixed header followed by a KTRAP_FRAME holding only the user-visible registers.
  * Pure C shared by the kernel (NtRecordOrRecoveryTrapFrame) and the host tool tools/trapdump;
@@ -24,7 +24,7 @@
 
 #define RR_TRAP_IMAGE_NAME_LENGTH   16
 
-/* MmUserProbeAddress (SPEC 2): a recovered EIP or ESP must lie below it. */
+/* MmUserProbeAddress (docs/spec.md §2): a recovered EIP or ESP must lie below it. */
 #define RR_TRAP_USER_PROBE_ADDRESS  0x7FFF0000UL
 
 /* Which program image a record belongs to (32 bytes in the file). */

@@ -1,6 +1,6 @@
 /*
  * rrsvc.h - flags of the thread-context services NtRecordTrapFrame / NtRecoverTrapFrame
- * (SPEC 8, docs/trapfile.md). Shared by the kernel (rr/rrsvc.c) and user programs
+ * (docs/spec.md §8, docs/trapfile.md). Shared by the kernel (rr/rrsvc.c) and user programs
  * (user/inc/ntdll.h). Their special success status, STATUS_TRAP_FRAME_RECOVERED, is in ntstatus.h.
  */
 #ifndef NANONT_RRSVC_H

@@ -1,11 +1,12 @@
 /*
  * iofile.c - file objects (Ob type "File") and the per-file records behind them: opening and
- * creating with NT's dispositions and sharing rules (IoCheckShareAccess's), the close work
+ * creating with NT's dispositions and sharing rules (those of NT's IoCheckShareAccess), the close work
  * (sharing released, delete-on-close / delete-pending carried out at the last cleanup), the
  * disposition and rename operations. Every routine named ...Locked runs with the file-system
  * lock held (io/iolock.c); see iop.h for the invariants.
  */
 #include "iop.h"
+#include "ntlist.h"
 
 POBJECT_TYPE IoFileObjectType;
 static OBJECT_TYPE IopFileTypeObject;
@@ -111,9 +112,7 @@ static VOID IopDeleteFileObject(PVOID Object)
     if (f->FsContext) {
         IopCleanupFile(f);
         if (--f->FsContext->References == 0) {
-            PLIST_ENTRY e = &f->FsContext->Links;
-            e->Blink->Flink = e->Flink;
-            e->Flink->Blink = e->Blink;
+            RemoveEntryList(&f->FsContext->Links);
             ExFreePoolWithTag(f->FsContext, IO_POOL_TAG);
         }
     }
@@ -209,10 +208,7 @@ NTSTATUS IopCreateFileLocked(PCWSTR VolumePath, ULONG PathLength, ACCESS_MASK Ac
             s->IsDirectory = info.IsDirectory;
             memcpy(s->Path, VolumePath, PathLength * sizeof(WCHAR));
             s->PathLength = PathLength;
-            s->Links.Flink = &IopStreamList;
-            s->Links.Blink = IopStreamList.Blink;
-            IopStreamList.Blink->Flink = &s->Links;
-            IopStreamList.Blink = &s->Links;
+            InsertTailList(&IopStreamList, &s->Links);
         }
     }
     PFILE_OBJECT f = NULL;
@@ -220,8 +216,7 @@ NTSTATUS IopCreateFileLocked(PCWSTR VolumePath, ULONG PathLength, ACCESS_MASK Ac
         status = ObCreateObject(IoFileObjectType, sizeof(FILE_OBJECT), (PVOID *)&f);
     if (!NT_SUCCESS(status)) {
         if (s && s->References == 0) {
-            s->Links.Blink->Flink = s->Links.Flink;
-            s->Links.Flink->Blink = s->Links.Blink;
+            RemoveEntryList(&s->Links);
             ExFreePoolWithTag(s, IO_POOL_TAG);
         }
         FatClose(fat);

@@ -28,24 +28,6 @@ static PWSTR IopAllocatePath(VOID)
     return ExAllocatePoolWithTag(NonPagedPool, (IOP_MAX_PATH + 1) * sizeof(WCHAR), IO_POOL_TAG);
 }
 
-NTSTATUS IoCreateFileUnicode(PCUNICODE_STRING NtPath, ACCESS_MASK DesiredAccess, ULONG ShareAccess,
-                             ULONG Disposition, ULONG Options, PFILE_OBJECT *File, PULONG Action)
-{
-    ULONG length;
-    PWSTR path = IopAllocatePath();
-    if (!path)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    IopAcquireFsLock();
-    NTSTATUS status = NtPath && NtPath->Buffer ? IopTranslateName(NtPath->Buffer, NtPath->Length, path, &length)
-                                               : STATUS_OBJECT_NAME_INVALID;
-    if (NT_SUCCESS(status))
-        status = IopCreateFileLocked(path, length, IopMapFileAccess(DesiredAccess), ShareAccess, Disposition,
-                                     Options, File, Action);
-    IopReleaseFsLock();
-    ExFreePoolWithTag(path, IO_POOL_TAG);
-    return status;
-}
-
 NTSTATUS IoCreateFile(PCSTR NtPath, ACCESS_MASK DesiredAccess, ULONG ShareAccess, ULONG Disposition,
                       ULONG Options, PFILE_OBJECT *File, PULONG Action)
 {
@@ -85,18 +67,6 @@ NTSTATUS IoWriteFile(PFILE_OBJECT File, ULONG Offset, const VOID *Buffer, ULONG 
         return STATUS_ACCESS_DENIED;
     IopAcquireFsLock();
     NTSTATUS status = FatWrite(File->FsContext2, Offset, Buffer, Length, &written);
-    IopReleaseFsLock();
-    return status;
-}
-
-NTSTATUS IoSetEndOfFile(PFILE_OBJECT File, ULONG NewSize)
-{
-    if (!File)
-        return STATUS_INVALID_PARAMETER;
-    if (!(File->GrantedAccess & FILE_WRITE_DATA))
-        return STATUS_ACCESS_DENIED;
-    IopAcquireFsLock();
-    NTSTATUS status = FatSetEndOfFile(File->FsContext2, NewSize);
     IopReleaseFsLock();
     return status;
 }

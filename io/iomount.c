@@ -1,6 +1,6 @@
 /*
  * iomount.c - IoInitSystem: probe the ATA disk, mount its FAT volume and make \SystemRoot
- * (= \WINDOWS of that volume, SPEC 8) and \??\C:\ available. A missing disk, or a volume the
+ * (= \WINDOWS of that volume, docs/spec.md §8) and \??\C:\ available. A missing disk, or a volume the
  * FAT library refuses (not FAT, damaged or truncated), leaves NanoNT running without them and
  * says why on the console. New timestamps come from the CMOS clock read at boot.
  */

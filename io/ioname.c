@@ -1,6 +1,6 @@
 /*
  * ioname.c - NT names to volume paths. NanoNT has no object namespace directory for devices
- * yet, so the two names SPEC 8 and issue 5 need are recognised here, case-insensitively:
+ * yet, so the two names docs/spec.md §8 and docs/io.md use are recognised here, case-insensitively:
  *     \SystemRoot[\...]                 -> \WINDOWS[\...]   ('..' may not leave \SystemRoot)
  *     \??\C:[\...], \DosDevices\C:[\...], \GLOBAL??\C:[\...]  -> \[...]  (not above the root)
  * Each component is checked (1..255 units, no control characters, none of " * / : < > ? \ |,

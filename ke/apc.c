@@ -4,7 +4,7 @@
  * Kernel APCs run in the target thread's context before it returns to user mode, or inside a wait
  * (a kernel APC wakes a waiting thread with STATUS_KERNEL_APC). A "special" kernel APC (no normal
  * routine) always runs; a normal kernel APC waits while another one is in progress or while the
- * thread is in a critical region (KeEnterCriticalRegion).
+ * thread's KernelApcDisable is above zero (NT's critical regions; nothing in NanoNT raises it yet).
  *
  * User APCs run only when the thread is alertable: it waits alertably in user mode (the wait ends
  * with STATUS_USER_APC), or calls NtTestAlert / NtContinue(TestAlert). Then UserApcPending is set,
@@ -18,17 +18,7 @@
 #include "ps.h"
 #include "rtl.h"
 #include "arch.h"
-
-static BOOLEAN IsListEmpty(PLIST_ENTRY h) { return h->Flink == h; }
-static VOID RemoveEntry(PLIST_ENTRY e)
-{
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-}
-static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
-{
-    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
-}
+#include "ntlist.h"
 
 /* Make a pending user APC (or kernel work) un-skippable: the short service exits (sysexit, and
    the int 2Eh iretd) test only the frame mark (ke/i386/sysentry.S, NOTES.md). */
@@ -96,9 +86,9 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
         PLIST_ENTRY e = head->Flink;
         while (e != head && !CONTAINING_RECORD(e, KAPC, ApcListEntry)->NormalRoutine)
             e = e->Flink;
-        InsertTail(e, &Apc->ApcListEntry);
+        InsertTailList(e, &Apc->ApcListEntry);     /* i.e. just before e */
     } else {
-        InsertTail(head, &Apc->ApcListEntry);
+        InsertTailList(head, &Apc->ApcListEntry);
     }
     if (Apc->ApcMode == KernelMode) {
         t->ApcState.KernelApcPending = TRUE;
@@ -122,7 +112,7 @@ BOOLEAN KeRemoveQueueApc(PKAPC Apc)
     ULONG flags = KeDisableInterrupts();
     BOOLEAN was = Apc->Inserted;
     if (was) {
-        RemoveEntry(&Apc->ApcListEntry);
+        RemoveEntryList(&Apc->ApcListEntry);
         Apc->Inserted = FALSE;
     }
     KeRestoreInterrupts(flags);
@@ -144,8 +134,7 @@ VOID KiDeliverKernelApcs(VOID)
             _enable();
             return;
         }
-        PKAPC apc = CONTAINING_RECORD(t->ApcState.ApcListHead[KernelMode].Flink, KAPC, ApcListEntry);
-        RemoveEntry(&apc->ApcListEntry);
+        PKAPC apc = CONTAINING_RECORD(RemoveHeadList(&t->ApcState.ApcListHead[KernelMode]), KAPC, ApcListEntry);
         apc->Inserted = FALSE;
         PKNORMAL_ROUTINE normal = apc->NormalRoutine;
         PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
@@ -195,8 +184,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
         _enable();
         return FALSE;
     }
-    PKAPC apc = CONTAINING_RECORD(head->Flink, KAPC, ApcListEntry);
-    RemoveEntry(&apc->ApcListEntry);
+    PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
     apc->Inserted = FALSE;
     PKNORMAL_ROUTINE normal = apc->NormalRoutine;
     PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
@@ -222,8 +210,7 @@ VOID KiRundownThread(PKTHREAD Thread)
     for (int mode = KernelMode; mode <= UserMode; mode++) {
         PLIST_ENTRY head = &Thread->ApcState.ApcListHead[mode];
         while (!IsListEmpty(head)) {
-            PKAPC apc = CONTAINING_RECORD(head->Flink, KAPC, ApcListEntry);
-            RemoveEntry(&apc->ApcListEntry);
+            PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
             apc->Inserted = FALSE;
             if (apc->RundownRoutine) {
                 KeRestoreInterrupts(flags);
@@ -270,19 +257,3 @@ BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
     return was;
 }
 
-/* Critical regions: normal kernel APCs (suspension among them) wait until the region ends. */
-VOID KeEnterCriticalRegion(VOID)
-{
-    KeGetCurrentThread()->KernelApcDisable++;
-}
-
-VOID KeLeaveCriticalRegion(VOID)
-{
-    PKTHREAD t = KeGetCurrentThread();
-    ULONG flags = KeDisableInterrupts();
-    if (--t->KernelApcDisable == 0 && !IsListEmpty(&t->ApcState.ApcListHead[KernelMode])) {
-        t->ApcState.KernelApcPending = TRUE;
-        KiUnmarkServiceFrame(t);
-    }
-    KeRestoreInterrupts(flags);
-}

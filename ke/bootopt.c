@@ -1,6 +1,6 @@
 /*
  * bootopt.c - the loader parameter block: the kernel command line, the Multiboot modules (user
- * programs until the disk exists, SPEC 1) and the memory map, copied out of the Multiboot
+ * programs until the disk exists, docs/spec.md §1) and the memory map, copied out of the Multiboot
  * structures before the memory they live in can be reused.
  */
 #include "ke.h"
@@ -101,7 +101,7 @@ BOOLEAN KeHasBootFlag(PCSTR Flag)
     return KiFindWord(Flag, strlen(Flag)) != NULL;
 }
 
-/* Arguments for the init program: the words after init=NAME (SPEC 1: init=NAME [ARGS...]). */
+/* Arguments for the init program: the words after init=NAME (docs/spec.md §1: init=NAME [ARGS...]). */
 PCSTR KeGetInitArguments(VOID)
 {
     PCSTR s = KiFindWord("init", 4);

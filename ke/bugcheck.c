@@ -1,6 +1,6 @@
 /*
  * bugcheck.c - KeBugCheckEx: the kernel found itself in a state it cannot continue from. Prints
- * the STOP line (SPEC 1), the bugcheck name, the trap frame when there is one and a backtrace,
+ * the STOP line (docs/spec.md §1), the bugcheck name, the trap frame when there is one and a backtrace,
  * then powers QEMU off with exit code 2 (QEMU exits 5). Never returns, never hangs.
  */
 #include "ke.h"

@@ -1,4 +1,4 @@
-/* dbgprint.c - DbgPrint: printf-style output to the serial console (SPEC 1). */
+/* dbgprint.c - DbgPrint: printf-style output to the serial console (docs/spec.md §1). */
 #include <stdarg.h>
 #include "ke.h"
 #include "hal.h"

@@ -4,6 +4,7 @@
  */
 #include "ke.h"
 #include "ki.h"
+#include "ntlist.h"
 
 /* KeInitializeEvent - In: the event, EventNotificationObject or EventSynchronizationObject, and
    its initial state. */
@@ -11,7 +12,7 @@ VOID KeInitializeEvent(PKEVENT Event, KOBJECTS Type, BOOLEAN State)
 {
     Event->Header.Type = (UCHAR)Type;
     Event->Header.SignalState = State ? 1 : 0;
-    Event->Header.WaitListHead.Flink = Event->Header.WaitListHead.Blink = &Event->Header.WaitListHead;
+    InitializeListHead(&Event->Header.WaitListHead);
 }
 
 /* KeSetEvent - signal the event and release its waiters. Result: the previous state. */

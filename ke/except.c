@@ -3,7 +3,7 @@
  * faulting CONTEXT onto the user stack and sends the thread to ntdll's KiUserExceptionDispatcher
  * (first chance), which runs the vectored handlers. An exception nobody handles comes back
  * through NtRaiseException(FirstChance = FALSE) and ends the process with the exception code as
- * its exit status, after one console line naming it (SPEC 1). If the records cannot be written
+ * its exit status, after one console line naming it (docs/spec.md §1). If the records cannot be written
  * (a bad user stack), the process ends the same way.
  */
 #include "ke.h"

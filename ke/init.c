@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "loader.h"
 #include "rtl.h"
+#include "ntlist.h"
 
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
@@ -40,16 +41,16 @@ static VOID KiInitializeIdleThread(VOID)
     PKTHREAD t = &KiInitialThread.Tcb;
     PKPROCESS p = &KiInitialProcess.Pcb;
     p->DirectoryTableBase = MmSystemDirectoryTableBase;
-    p->ThreadListHead.Flink = p->ThreadListHead.Blink = &p->ThreadListHead;
-    p->Header.WaitListHead.Flink = p->Header.WaitListHead.Blink = &p->Header.WaitListHead;
+    InitializeListHead(&p->ThreadListHead);
+    InitializeListHead(&p->Header.WaitListHead);
     memcpy(KiInitialProcess.ImageFileName, "Idle", 5);
     t->Process = p;
     t->ApcState.Process = p;
     t->Header.Type = ThreadObject;
-    t->Header.WaitListHead.Flink = t->Header.WaitListHead.Blink = &t->Header.WaitListHead;
-    t->MutantListHead.Flink = t->MutantListHead.Blink = &t->MutantListHead;   /* boot code may own mutants */
-    t->ApcState.ApcListHead[0].Flink = t->ApcState.ApcListHead[0].Blink = &t->ApcState.ApcListHead[0];
-    t->ApcState.ApcListHead[1].Flink = t->ApcState.ApcListHead[1].Blink = &t->ApcState.ApcListHead[1];
+    InitializeListHead(&t->Header.WaitListHead);
+    InitializeListHead(&t->MutantListHead);                  /* boot code may own mutants */
+    InitializeListHead(&t->ApcState.ApcListHead[KernelMode]);
+    InitializeListHead(&t->ApcState.ApcListHead[UserMode]);
     t->InitialStack = KiBootStackTop;
     t->StackBase = KiBootStackTop;
     t->StackLimit = KiBootStack;

@@ -1,6 +1,6 @@
 /*
  * kesvc.c - kernel services of the native table: NtContinue, NtTestAlert, NtYieldExecution,
- * NtEchoArguments (SPEC 7), and the benchmark services.
+ * NtEchoArguments (docs/spec.md §7), and the benchmark services.
  */
 #include "ke.h"
 #include "ki.h"
@@ -14,7 +14,7 @@ BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);   /* ke/apc.c */
 /*
  * NtContinue - resume the caller with a CONTEXT (ntdll's APC and exception dispatchers return
  * through here). In: a user CONTEXT, and TestAlert to make pending user APCs deliverable. The
- * context is sanitized (SPEC 8) into the caller's trap frame, which then leaves by iretd with the
+ * context is sanitized (docs/spec.md §8) into the caller's trap frame, which then leaves by iretd with the
  * context's registers, EAX included. Result on failure: STATUS_ACCESS_VIOLATION, and the caller
  * continues unchanged.
  */
@@ -34,7 +34,7 @@ NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert)
     return (NTSTATUS)tf->Eax;     /* the exit restores EAX from the edited frame anyway */
 }
 
-/* NtTestAlert - deliver queued user APCs on the way out; STATUS_SUCCESS either way (SPEC 7). */
+/* NtTestAlert - deliver queued user APCs on the way out; STATUS_SUCCESS either way (docs/spec.md §7). */
 NTSTATUS NTAPI NtTestAlert(VOID)
 {
     KeTestAlertThread(UserMode);

@@ -16,7 +16,7 @@ VOID KiInitializeIdt(VOID);
 VOID KiSetTebDescriptor(ULONG TebBase);
 VOID KiSetSysenterTarget(PVOID Target);
 
-/* traps and exits (ke/i386/trap.S, ke/i386/exceptn.c, ke/returnuser.c) */
+/* traps and exits (ke/i386/trap.S, ke/i386/exceptn.c, ke/intr.c, ke/except.c, ke/returnuser.c) */
 VOID KiTrapDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiInterruptDispatch(PKTRAP_FRAME TrapFrame, ULONG Vector);
 VOID KiExitToUserMode(PKTRAP_FRAME TrapFrame);

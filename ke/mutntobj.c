@@ -5,27 +5,20 @@
  */
 #include "ke.h"
 #include "ki.h"
-
-static VOID RemoveEntry(PLIST_ENTRY e)
-{
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-}
+#include "ntlist.h"
 
 /* KeInitializeMutant - In: the mutant and whether the current thread owns it from the start. */
 VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner)
 {
     Mutant->Header.Type = MutantObject;
-    Mutant->Header.WaitListHead.Flink = Mutant->Header.WaitListHead.Blink = &Mutant->Header.WaitListHead;
+    InitializeListHead(&Mutant->Header.WaitListHead);
     Mutant->Abandoned = FALSE;
     if (InitialOwner) {
         PKTHREAD t = KeGetCurrentThread();
         ULONG flags = KeDisableInterrupts();
         Mutant->Header.SignalState = 0;
         Mutant->OwnerThread = t;
-        PLIST_ENTRY h = &t->MutantListHead;
-        Mutant->MutantListEntry.Flink = h; Mutant->MutantListEntry.Blink = h->Blink;
-        h->Blink->Flink = &Mutant->MutantListEntry; h->Blink = &Mutant->MutantListEntry;
+        InsertTailList(&t->MutantListHead, &Mutant->MutantListEntry);
         KeRestoreInterrupts(flags);
     } else {
         Mutant->Header.SignalState = 1;
@@ -44,7 +37,7 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
     LONG old = Mutant->Header.SignalState;
     if (Abandoned) {
         if (Mutant->OwnerThread)
-            RemoveEntry(&Mutant->MutantListEntry);
+            RemoveEntryList(&Mutant->MutantListEntry);
         Mutant->Header.SignalState = 1;
         Mutant->Abandoned = Mutant->OwnerThread != NULL;
     } else {
@@ -53,7 +46,7 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
             return STATUS_MUTANT_NOT_OWNED;
         }
         if (++Mutant->Header.SignalState == 1)
-            RemoveEntry(&Mutant->MutantListEntry);
+            RemoveEntryList(&Mutant->MutantListEntry);
     }
     if (Mutant->Header.SignalState == 1) {
         Mutant->OwnerThread = NULL;
@@ -69,7 +62,8 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
 VOID KeRundownMutants(PKTHREAD Thread)
 {
     ULONG flags = KeDisableInterrupts();
-    while (Thread->MutantListHead.Flink && Thread->MutantListHead.Flink != &Thread->MutantListHead) {
+    /* (a thread whose KTHREAD was never initialised has a NULL list head: nothing to abandon) */
+    while (Thread->MutantListHead.Flink && !IsListEmpty(&Thread->MutantListHead)) {
         PKMUTANT m = CONTAINING_RECORD(Thread->MutantListHead.Flink, KMUTANT, MutantListEntry);
         KeReleaseMutant(m, TRUE, NULL);
     }

@@ -1,4 +1,4 @@
-/* ntdllimg.S - the system ntdll ELF image, carried inside the kernel image (SPEC 1). */
+/* ntdllimg.S - the system ntdll ELF image, carried inside the kernel image (docs/spec.md §1). */
         .section .rodata
         .balign 4096
         .globl KiNtdllImage, KiNtdllImageEnd

@@ -1,6 +1,6 @@
 /*
  * exit.c - the C half of every return to user mode: pending work (termination, APCs, a quantum
- * end), the service-exit bookkeeping of the slow path (SPEC 6 step 8), and debug registers.
+ * end), the service-exit bookkeeping of the slow path (docs/spec.md §6.8), and debug registers.
  */
 #include "ke.h"
 #include "ki.h"
@@ -52,7 +52,7 @@ VOID KiExitToUserMode(PKTRAP_FRAME Tf)
 /*
  * KiServiceExitToUserMode - the slow service exit (ke/i386/sysentry.S): the frame was not
  * "exactly as sysenter built it" (int 2Eh, edited, TF carried, debug registers) or work is
- * pending. Restores the previous trap frame and previous mode (step 8), makes every register the
+ * pending. Restores the previous trap frame and previous mode (§6.8), makes every register the
  * iretd will load a user value, delivers APCs. Returns with interrupts disabled.
  */
 VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
@@ -77,7 +77,7 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
 }
 
 /*
- * KiSaveDebugRegisters - entry with user debug registers active (SPEC 6 step 2): save them in the
+ * KiSaveDebugRegisters - entry with user debug registers active (docs/spec.md §6.2): save them in the
  * frame and disable them while in the kernel. The frame then leaves by iretd.
  */
 VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)

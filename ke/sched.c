@@ -9,6 +9,7 @@
 #include "ps.h"
 #include "arch.h"
 #include "rtl.h"
+#include "ntlist.h"
 
 #define KI_QUANTUM_TICKS 3
 
@@ -20,12 +21,10 @@ static PKTHREAD KiIdleThread;
 VOID KiCheckTimers(VOID);
 VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
 
-static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
-
 VOID KiInitializeScheduler(PKTHREAD IdleThread)
 {
     for (int i = 0; i < 32; i++)
-        InitList(&KiDispatcherReadyListHead[i]);
+        InitializeListHead(&KiDispatcherReadyListHead[i]);
     KiIdleThread = IdleThread;
     KeGetPcr()->PrcbData.IdleThread = IdleThread;
 }
@@ -37,10 +36,7 @@ VOID KiReadyThread(PKTHREAD Thread)
         return;
     PLIST_ENTRY head = &KiDispatcherReadyListHead[(ULONG)Thread->Priority];
     Thread->State = Ready;
-    Thread->ReadyListEntry.Flink = head;
-    Thread->ReadyListEntry.Blink = head->Blink;
-    head->Blink->Flink = &Thread->ReadyListEntry;
-    head->Blink = &Thread->ReadyListEntry;
+    InsertTailList(head, &Thread->ReadyListEntry);
     KiReadySummary |= 1u << Thread->Priority;
     /* a thread that outranks the running one takes the processor at the next opportunity */
     if (Thread->Priority > KeGetCurrentThread()->Priority)
@@ -49,10 +45,7 @@ VOID KiReadyThread(PKTHREAD Thread)
 
 static VOID KiRemoveReadyThread(PKTHREAD Thread)
 {
-    PLIST_ENTRY e = &Thread->ReadyListEntry;
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-    if (KiDispatcherReadyListHead[(ULONG)Thread->Priority].Flink == &KiDispatcherReadyListHead[(ULONG)Thread->Priority])
+    if (RemoveEntryList(&Thread->ReadyListEntry))           /* its queue is now empty */
         KiReadySummary &= ~(1u << Thread->Priority);
 }
 
@@ -81,10 +74,8 @@ static PKTHREAD KiSelectReadyThread(LONG MinimumPriority)
     if (prio < MinimumPriority)
         return NULL;
     PLIST_ENTRY head = &KiDispatcherReadyListHead[prio];
-    PLIST_ENTRY e = head->Flink;
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-    if (head->Flink == head)
+    PLIST_ENTRY e = RemoveHeadList(head);
+    if (IsListEmpty(head))
         KiReadySummary &= ~(1u << prio);
     return CONTAINING_RECORD(e, KTHREAD, ReadyListEntry);
 }

@@ -1,13 +1,14 @@
 /* semphobj.c - semaphore dispatcher objects: the signal state is the count; each wait takes one. */
 #include "ke.h"
 #include "ki.h"
+#include "ntlist.h"
 
 /* KeInitializeSemaphore - In: the semaphore, its initial count and its limit. */
 VOID KeInitializeSemaphore(PKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 {
     Semaphore->Header.Type = SemaphoreObject;
     Semaphore->Header.SignalState = Count;
-    Semaphore->Header.WaitListHead.Flink = Semaphore->Header.WaitListHead.Blink = &Semaphore->Header.WaitListHead;
+    InitializeListHead(&Semaphore->Header.WaitListHead);
     Semaphore->Limit = Limit;
 }
 

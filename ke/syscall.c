@@ -1,5 +1,5 @@
 /*
- * syscall.c - the service descriptor tables (SPEC 6) and the C slow paths of the dispatcher.
+ * syscall.c - the service descriptor tables (docs/spec.md §6) and the C slow paths of the dispatcher.
  * KeServiceDescriptorTable has the native table in slot 0 and slot 1 empty;
  * KeServiceDescriptorTableShadow has the same native table and, once win32k registers it, the
  * GUI table in slot 1. KTHREAD.ServiceTable points at one of the two.
@@ -62,7 +62,7 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
 }
 
 /*
- * KiConvertToGuiThreadForService - a table-1 index beyond the limit (SPEC 6 step 3): convert the
+ * KiConvertToGuiThreadForService - a table-1 index beyond the limit (docs/spec.md §6.3): convert the
  * calling thread to a GUI thread (PsConvertToGuiThread: GUI state, the large kernel stack, the
  * shadow table) so that the dispatcher can retry once. In: the service trap frame, the only thing
  * on the stack. Result: STATUS_SUCCESS when the thread was converted now (KTHREAD.TrapFrame is then
@@ -84,7 +84,7 @@ VOID KiFreeSmallStackAfterConversion(VOID)
     KeProcessCallouts.FreeSmallStackAfterConversion();
 }
 
-/* KiFlushGdiBatch - SPEC 6 step 4: the thread queued GDI work in its TEB; flush it first. */
+/* KiFlushGdiBatch - docs/spec.md §6.4: the thread queued GDI work in its TEB; flush it first. */
 NTSTATUS KiFlushGdiBatch(VOID)
 {
     return KeGdiFlushUserBatch ? KeGdiFlushUserBatch() : STATUS_SUCCESS;

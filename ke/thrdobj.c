@@ -10,8 +10,7 @@
  */
 #include "ke.h"
 #include "ki.h"
-
-static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
+#include "ntlist.h"
 
 static VOID KiSuspendNop(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
 {
@@ -32,10 +31,10 @@ VOID KeInitializeThreadDispatcher(PKTHREAD Thread)
 {
     Thread->Header.Type = ThreadObject;
     Thread->Header.SignalState = 0;
-    InitList(&Thread->Header.WaitListHead);
-    InitList(&Thread->MutantListHead);
-    InitList(&Thread->ApcState.ApcListHead[KernelMode]);
-    InitList(&Thread->ApcState.ApcListHead[UserMode]);
+    InitializeListHead(&Thread->Header.WaitListHead);
+    InitializeListHead(&Thread->MutantListHead);
+    InitializeListHead(&Thread->ApcState.ApcListHead[KernelMode]);
+    InitializeListHead(&Thread->ApcState.ApcListHead[UserMode]);
     KeInitializeTimerEx(&Thread->Timer, TimerNotificationObject);
     KeInitializeSemaphore(&Thread->SuspendSemaphore, 0, 2);
     KeInitializeApc(&Thread->SuspendApc, Thread, KiSuspendNop, NULL, KiSuspendThread, KernelMode, NULL);

@@ -10,6 +10,7 @@
 #include "ke.h"
 #include "ki.h"
 #include "hal.h"
+#include "ntlist.h"
 
 static LIST_ENTRY KiTimerListHead = { &KiTimerListHead, &KiTimerListHead };
 
@@ -35,17 +36,13 @@ VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick)
     PLIST_ENTRY e = KiTimerListHead.Flink;
     while (e != &KiTimerListHead && CONTAINING_RECORD(e, KTIMER, TimerListEntry)->DueTick <= DueTick)
         e = e->Flink;
-    Timer->TimerListEntry.Flink = e;
-    Timer->TimerListEntry.Blink = e->Blink;
-    e->Blink->Flink = &Timer->TimerListEntry;
-    e->Blink = &Timer->TimerListEntry;
+    InsertTailList(e, &Timer->TimerListEntry);        /* i.e. just before e */
     Timer->Inserted = TRUE;
 }
 
 VOID KiRemoveTimer(PKTIMER Timer)
 {
-    Timer->TimerListEntry.Blink->Flink = Timer->TimerListEntry.Flink;
-    Timer->TimerListEntry.Flink->Blink = Timer->TimerListEntry.Blink;
+    RemoveEntryList(&Timer->TimerListEntry);
     Timer->Inserted = FALSE;
 }
 
@@ -66,7 +63,7 @@ static VOID KiExpireTimer(PKTIMER Timer)
 /* From the clock interrupt (interrupts disabled). */
 VOID KiCheckTimers(VOID)
 {
-    while (KiTimerListHead.Flink != &KiTimerListHead) {
+    while (!IsListEmpty(&KiTimerListHead)) {
         PKTIMER timer = CONTAINING_RECORD(KiTimerListHead.Flink, KTIMER, TimerListEntry);
         if (timer->DueTick > KeTickCount)
             break;
@@ -81,7 +78,7 @@ VOID KeInitializeTimerEx(PKTIMER Timer, KOBJECTS Type)
 {
     Timer->Header.Type = (UCHAR)Type;
     Timer->Header.SignalState = 0;
-    Timer->Header.WaitListHead.Flink = Timer->Header.WaitListHead.Blink = &Timer->Header.WaitListHead;
+    InitializeListHead(&Timer->Header.WaitListHead);
     Timer->Inserted = FALSE;
     Timer->Period = 0;
     Timer->Dpc = NULL;

@@ -12,6 +12,7 @@
 #include "ke.h"
 #include "ki.h"
 #include "ps.h"
+#include "ntlist.h"
 
 VOID KiDeliverKernelApcs(VOID);                 /* ke/apc.c */
 BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread);
@@ -20,17 +21,6 @@ VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick);   /* ke/timer.c */
 VOID KiRemoveTimer(PKTIMER Timer);
 
 #define KI_TIMEOUT_WAIT_BLOCK THREAD_WAIT_OBJECTS   /* WaitBlock[4]: the thread's own timer */
-
-static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
-static VOID RemoveEntry(PLIST_ENTRY e)
-{
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-}
-static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
-{
-    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
-}
 
 /* Is the object signalled for this thread? A mutant also is for its owner (recursive acquire). */
 static BOOLEAN KiIsObjectSignalled(DISPATCHER_HEADER *Header, PKTHREAD Thread)
@@ -59,7 +49,7 @@ static NTSTATUS KiSatisfyObjectWait(DISPATCHER_HEADER *Header, PKTHREAD Thread)
         PKMUTANT m = (PKMUTANT)Header;
         if (--Header->SignalState == 0) {
             m->OwnerThread = Thread;
-            InsertTail(&Thread->MutantListHead, &m->MutantListEntry);
+            InsertTailList(&Thread->MutantListHead, &m->MutantListEntry);
             if (m->Abandoned) {
                 m->Abandoned = FALSE;
                 return STATUS_ABANDONED;
@@ -99,11 +89,11 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus)
     if (Thread->State != Waiting)
         return;
     for (ULONG i = 0; i < Thread->WaitCount; i++)
-        RemoveEntry(&Thread->WaitBlockList[i].WaitListEntry);
+        RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
     Thread->WaitCount = 0;
     if (Thread->Timer.Inserted)
         KiRemoveTimer(&Thread->Timer);
-    InitList(&Thread->Timer.Header.WaitListHead);
+    InitializeListHead(&Thread->Timer.Header.WaitListHead);
     Thread->WaitStatus = WaitStatus;
     KiReadyThread(Thread);
 }
@@ -191,7 +181,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
                 goto done;
             }
             PLIST_ENTRY user = &t->ApcState.ApcListHead[UserMode];
-            if (WaitMode == UserMode && user->Flink != user) {
+            if (WaitMode == UserMode && !IsListEmpty(user)) {
                 KiSetUserApcPending(t);
                 status = STATUS_USER_APC;
                 goto done;
@@ -218,7 +208,8 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
             wb->Object = Object[i];
             wb->WaitKey = (USHORT)i;
             wb->WaitType = (USHORT)WaitType;
-            InsertTail(&((DISPATCHER_HEADER *)Object[i])->WaitListHead, &wb->WaitListEntry);
+            PLIST_ENTRY head = &((DISPATCHER_HEADER *)Object[i])->WaitListHead;
+            InsertTailList(head, &wb->WaitListEntry);
         }
         if (Timeout) {
             PKWAIT_BLOCK wb = &t->WaitBlock[KI_TIMEOUT_WAIT_BLOCK];
@@ -227,8 +218,8 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
             wb->WaitKey = (USHORT)STATUS_TIMEOUT;
             wb->WaitType = WaitAny;
             t->Timer.Header.SignalState = 0;
-            InitList(&t->Timer.Header.WaitListHead);
-            InsertTail(&t->Timer.Header.WaitListHead, &wb->WaitListEntry);
+            InitializeListHead(&t->Timer.Header.WaitListHead);
+            InsertTailList(&t->Timer.Header.WaitListHead, &wb->WaitListEntry);
             KiInsertTimer(&t->Timer, due);
         }
         t->Alertable = Alertable;

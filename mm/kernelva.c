@@ -111,31 +111,6 @@ VOID MmDeleteKernelStack(PVOID StackBase, ULONG Pages)
     KeRestoreInterrupts(flags);
 }
 
-PVOID MmMapKernelPages(ULONG Pages)
-{
-    ULONG flags = KeDisableInterrupts();
-    LONG first = MiReserveVa(&MiSystemVaRegion, Pages);
-    KeRestoreInterrupts(flags);
-    if (first < 0)
-        return NULL;
-    ULONG va = MiSystemVaRegion.Base + (ULONG)first * PAGE_SIZE;
-    if (!MiMapFreshPages(va, Pages)) {
-        flags = KeDisableInterrupts();
-        MiSetBits(&MiSystemVaRegion, (ULONG)first, Pages, FALSE);
-        KeRestoreInterrupts(flags);
-        return NULL;
-    }
-    return (PVOID)va;
-}
-
-VOID MmUnmapKernelPages(PVOID Base, ULONG Pages)
-{
-    MiUnmapAndFree((ULONG)Base, Pages);
-    ULONG flags = KeDisableInterrupts();
-    MiSetBits(&MiSystemVaRegion, ((ULONG)Base - MiSystemVaRegion.Base) >> PAGE_SHIFT, Pages, FALSE);
-    KeRestoreInterrupts(flags);
-}
-
 /*
  * MmMapIoSpace - map device memory (a framebuffer, registers) into kernel space, 4 KiB pages
  * in the kernel VA region. In: the physical address (need not be page aligned), the byte count,

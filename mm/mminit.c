@@ -2,7 +2,7 @@
  * mminit.c - phase 0 of the memory manager: the physical page allocator from the Multiboot memory
  * map, the system page directory (KSEG0 mapped with 4 MiB pages by boot.S, identity map dropped),
  * the page tables of the 4 KiB-mapped kernel regions (shared by every process because every page
- * directory copies the kernel PDEs), the KPCR page and SharedUserData (SPEC 2).
+ * directory copies the kernel PDEs), the KPCR page and SharedUserData (docs/spec.md §2).
  */
 #include "mm.h"
 #include "mi.h"

@@ -1,5 +1,5 @@
 /*
- * procvm.c - process address spaces (SPEC 2): one page directory per process whose kernel half
+ * procvm.c - process address spaces (docs/spec.md §2): one page directory per process whose kernel half
  * (PDEs 512-1023) is copied from the system page directory; since kernel PDEs never change after
  * phase 0, every process sees the same kernel. User pages the process owns carry MI_PTE_OWNED and
  * are freed with the address space; shared pages (ntdll text, SharedUserData) do not.
@@ -113,21 +113,6 @@ NTSTATUS MmCopyToProcess(ULONG Dtb, ULONG Va, const VOID *Source, ULONG Length)
         Length -= chunk;
     }
     return STATUS_SUCCESS;
-}
-
-ULONG MmQueryUserPages(ULONG Dtb)
-{
-    ULONG n = 0;
-    PULONG pd = MiPd(Dtb);
-    for (ULONG i = 0; i < 512; i++) {
-        if (!(pd[i] & MI_PTE_PRESENT))
-            continue;
-        PULONG pt = MI_PA_TO_VA(pd[i] & ~0xFFF);
-        for (ULONG j = 0; j < 1024; j++)
-            if ((pt[j] & MI_PTE_PRESENT) && (pt[j] & MI_PTE_OWNED))
-                n++;
-    }
-    return n;
 }
 
 /* Free every owned user page, the page tables and the directory. Not the current CR3. */

@@ -1,6 +1,6 @@
 /*
  * create.c - creating processes and threads.
- * A process: validated ELF image mapped at its addresses (SPEC 2), ntdll, SharedUserData
+ * A process: validated ELF image mapped at its addresses (docs/spec.md §2), ntdll, SharedUserData
  * (read-only), a PEB with the process parameters, and an initial thread.
  * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
  * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).
@@ -12,16 +12,11 @@
 #include "elfimage.h"
 #include "rtl.h"
 #include "ob.h"
+#include "ntlist.h"
 
 LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
 ULONG PspProcessCount;
 static ULONG PspNextId = 4;
-
-static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
-static VOID InsertTail(PLIST_ENTRY h, PLIST_ENTRY e)
-{
-    e->Flink = h; e->Blink = h->Blink; h->Blink->Flink = e; h->Blink = e;
-}
 
 NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa)
 {
@@ -126,7 +121,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
 
     ObReferenceObject(thread);                  /* the caller's */
     ULONG flags = KeDisableInterrupts();
-    InsertTail(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
+    InsertTailList(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
     Process->ActiveThreads++;
     Process->Pcb.ThreadCount++;
     t->State = Initialized;
@@ -205,10 +200,10 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (!NT_SUCCESS(status))
         return status;
     process->Pcb.Header.Type = ProcessObject;
-    InitList(&process->Pcb.Header.WaitListHead);
-    InitList(&process->Pcb.ThreadListHead);
-    InitList(&process->Pcb.ProfileListHead);
-    InitList(&process->ActiveProcessLinks);
+    InitializeListHead(&process->Pcb.Header.WaitListHead);
+    InitializeListHead(&process->Pcb.ThreadListHead);
+    InitializeListHead(&process->Pcb.ProfileListHead);
+    InitializeListHead(&process->ActiveProcessLinks);
     process->Pcb.BasePriority = 8;
     process->IsInitialProcess = InitialProcess;
     process->UniqueProcessId = (PspNextId += 4);
@@ -268,7 +263,7 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     thread->UserStackSize = stackSize;
 
     ULONG flags = KeDisableInterrupts();
-    InsertTail(&PsActiveProcessHead, &process->ActiveProcessLinks);
+    InsertTailList(&PsActiveProcessHead, &process->ActiveProcessLinks);
     PspProcessCount++;
     KeRestoreInterrupts(flags);
     ObDereferenceObject(thread);                /* its life reference keeps it */

@@ -6,7 +6,7 @@
  * runs down its APCs and mutants, frees its TEB and user stack, is signalled, and - the last
  * thread of its process - closes the process's handles (ObKillProcess), deletes the address
  * space and signals the process; the initial process powers the machine off with its status
- * (SPEC 1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
+ * (docs/spec.md §1). A thread cannot free the kernel stack it runs on, so it goes on the reaper list and
  * whichever thread runs next frees the stack and drops the thread's life reference
  * (PspReapDeadThreads). The ETHREAD / EPROCESS memory goes when their last reference goes.
  */
@@ -16,16 +16,12 @@
 #include "hal.h"
 #include "rtl.h"
 #include "arch.h"
+#include "ntlist.h"
 
 static LIST_ENTRY PspReaperList = { &PspReaperList, &PspReaperList };
 
-static VOID RemoveEntry(PLIST_ENTRY e)
-{
-    e->Blink->Flink = e->Flink;
-    e->Flink->Blink = e->Blink;
-    e->Flink = e->Blink = e;
-}
-
+/* The entries removed here are left as empty lists (InitializeListHead after RemoveEntryList):
+   a removed entry then points at itself rather than into a list it is no longer on. */
 VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
 VOID KiWakeForTermination(PKTHREAD Thread);                  /* ke/wait.c */
 
@@ -68,7 +64,8 @@ VOID PspReapDeadThreads(VOID)
         e = e->Flink;
         if (&thread->Tcb == current)
             continue;
-        RemoveEntry(&thread->ThreadListEntry);
+        RemoveEntryList(&thread->ThreadListEntry);
+        InitializeListHead(&thread->ThreadListEntry);
         MmDeleteKernelStack(thread->Tcb.StackBase, thread->Tcb.StackPages);
         thread->Tcb.StackBase = NULL;
         thread->Reaped = TRUE;
@@ -127,22 +124,22 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     thread->TebVa = 0;
 
     _disable();
-    RemoveEntry(&t->ThreadListEntry);
+    PLIST_ENTRY entry = &t->ThreadListEntry;
+    RemoveEntryList(entry);
+    InitializeListHead(entry);
     process->ActiveThreads--;
     t->Header.SignalState = 1;
     KiWaitTest(&t->Header);
     if (last) {
-        RemoveEntry(&process->ActiveProcessLinks);
+        RemoveEntryList(&process->ActiveProcessLinks);
+        InitializeListHead(&process->ActiveProcessLinks);
         PspProcessCount--;
         process->Pcb.Header.SignalState = 1;
         KiWaitTest(&process->Pcb.Header);
     }
 
     /* onto the reaper list (reusing ThreadListEntry of the ETHREAD) and away for good */
-    thread->ThreadListEntry.Flink = &PspReaperList;
-    thread->ThreadListEntry.Blink = PspReaperList.Blink;
-    PspReaperList.Blink->Flink = &thread->ThreadListEntry;
-    PspReaperList.Blink = &thread->ThreadListEntry;
+    InsertTailList(&PspReaperList, &thread->ThreadListEntry);
     KeTerminateThread();
 }
 

@@ -5,7 +5,7 @@
  * stable in that thread's own context, so - as NT does - the caller queues a special kernel APC
  * to it and waits: the APC runs in the target (on its way to user mode, or inside the wait or
  * suspension it is in), copies its trap frame to or from the CONTEXT with the sanitizing of
- * KeTrapFrameToContext / KeContextToTrapFrame (SPEC 8), and signals the caller. A context set
+ * KeTrapFrameToContext / KeContextToTrapFrame (docs/spec.md §8), and signals the caller. A context set
  * this way edits the frame, which then leaves the kernel by iretd.
  */
 #include "psp.h"

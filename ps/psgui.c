@@ -1,6 +1,6 @@
 /*
  * psgui.c - PsConvertToGuiThread: a thread's first call into the GUI service table makes it a GUI
- * thread (SPEC 6 step 3). As on NT: the GUI component allocates the thread's Win32Thread state
+ * thread (docs/spec.md §6.3). As on NT: the GUI component allocates the thread's Win32Thread state
  * (through the callout it registered), the thread moves to a large kernel stack, and
  * KTHREAD.ServiceTable points at KeServiceDescriptorTableShadow. Threads that never call table 1
  * keep the small stack and the plain table. Thread exit gives the GUI component the state back.

@@ -1,6 +1,6 @@
 /*
  * psinit.c - PsInitSystem: the process and thread object types, then the first user program.
- * init=NAME picks a Multiboot module (SPEC 1); the words after init=NAME, and those after the
+ * init=NAME picks a Multiboot module (docs/spec.md §1); the words after init=NAME, and those after the
  * module's own path, are its arguments.
  */
 #include "psp.h"

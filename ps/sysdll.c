@@ -1,5 +1,5 @@
 /*
- * sysdll.c - the system ntdll image (SPEC 5): it travels inside the kernel (ke/ntdllimg.S), is
+ * sysdll.c - the system ntdll image (docs/spec.md §5): it travels inside the kernel (ke/ntdllimg.S), is
  * validated once at boot, and is mapped at NTDLL_BASE in every process: read-only segments share
  * one set of physical pages, writable ones get a private copy per process. The header at
  * NTDLL_BASE tells the kernel where KiFastSystemCall, KiUserApcDispatcher and friends are.

@@ -30,7 +30,7 @@ static NTSTATUS PspReferenceThread(HANDLE ThreadHandle, ACCESS_MASK Access, PETH
 /*
  * NtCreateThread - In: handle out and its access, unnamed attributes, the process
  * (PROCESS_CREATE_THREAD), an optional CLIENT_ID out, the initial CONTEXT (the thread starts with
- * exactly these registers, sanitized as SPEC 8 says), the INITIAL_TEB describing its stack
+ * exactly these registers, sanitized as docs/spec.md §8 says), the INITIAL_TEB describing its stack
  * (StackAllocationBase is released when the thread ends), CreateSuspended. Result:
  * STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, STATUS_PROCESS_IS_TERMINATING, STATUS_NO_MEMORY,
  * handle errors.

@@ -1,5 +1,5 @@
 /*
- * trapio.c - the file half of the thread-context services (SPEC 8, docs/trapfile.md): read a
+ * trapio.c - the file half of the thread-context services (docs/spec.md §8, docs/trapfile.md): read a
  * record file once into a kernel buffer, and replace a record crash-safely.
  *
  * Crash safety: the new record goes to "<name>.rectmp", is flushed to the disk, and is renamed

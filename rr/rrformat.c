@@ -1,5 +1,5 @@
 /*
- * trapfile.c - build and validate thread-context records (SPEC 8, docs/trapfile.md).
+ * trapfile.c - build and validate thread-context records (docs/spec.md §8, docs/trapfile.md).
  *
  * Pure C with no kernel calls: the kernel links it for NtRecordOrRecoveryTrapFrame and the host
  * links it into tools/trapdump and tests/host/test_trapfile, so both judge a file the same way.
@@ -82,7 +82,7 @@ static BOOLEAN RrpIsIdentityWellFormed(const RR_TRAP_IMAGE_IDENTITY *Identity)
     return TRUE;
 }
 
-/* Copies the user-visible registers of Source into a zeroed Destination (SPEC 4: Edx is the user
+/* Copies the user-visible registers of Source into a zeroed Destination (docs/spec.md §4: Edx is the user
    value here; a service's trap frame holds the trap-frame link there, see RrBuildTrapRecord). */
 static VOID RrpCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME *Source)
 {
@@ -118,7 +118,7 @@ static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KT
  * RrBuildTrapRecord - writes a record (header + payload, RR_TRAP_RECORD_SIZE bytes) into Buffer.
  * Only the 16 user-visible registers of Frame are copied; every kernel-only field is written as 0.
  * Frame must hold the user's values: a service's own trap frame carries the previous trap-frame
- * link in Edx (SPEC 4), so the caller passes a copy whose Edx is the user's (or 0). The frame is
+ * link in Edx (docs/spec.md §4), so the caller passes a copy whose Edx is the user's (or 0). The frame is
  * not judged here; recovery judges it (RrValidateTrapRecord).
  * Result: STATUS_SUCCESS with *RecordSize = bytes written; STATUS_BUFFER_TOO_SMALL with
  * *RecordSize = bytes needed; STATUS_INVALID_PARAMETER for NULL inputs, unknown or both Flags,
@@ -167,7 +167,7 @@ static NTSTATUS RrpRefuse(PCSTR *Reason, PCSTR Why, NTSTATUS Status)
 
 /*
  * RrCheckUserTrapFrame - checks that Frame's user-visible registers are a state the thread's own
- * ring-3 code could reach (SPEC 8): user selectors, EIP and ESP below
+ * ring-3 code could reach (docs/spec.md §8): user selectors, EIP and ESP below
  * MmUserProbeAddress, no EFLAGS bit outside the user-settable set (so no IOPL, NT, RF, VM, VIF,
  * VIP). Kernel-only fields are not looked at. Result: STATUS_SUCCESS or STATUS_ACCESS_DENIED.
  */

@@ -1,5 +1,5 @@
 /*
- * trapsave.c - the thread-context services (SPEC 8, docs/trapfile.md):
+ * trapsave.c - the thread-context services (docs/spec.md §8, docs/trapfile.md):
  *   NtRecordOrRecoveryTrapFrame()  the seed service: record when \SystemRoot\TrapFrame is absent,
  *                                  recover when it is present;
  *   NtRecordTrapFrame(Name, Flags) record; returns STATUS_SUCCESS, and STATUS_TRAP_FRAME_RECOVERED
@@ -251,7 +251,7 @@ static NTSTATUS RrpRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
 }
 
 /*
- * NtRecordOrRecoveryTrapFrame - the seed service (SPEC 8), no arguments. \SystemRoot\TrapFrame
+ * NtRecordOrRecoveryTrapFrame - the seed service (docs/spec.md §8), no arguments. \SystemRoot\TrapFrame
  * absent: record the caller there and return STATUS_SUCCESS. Present: resume the caller at the
  * record (the recorded call then returns STATUS_SUCCESS, or STATUS_TRAP_FRAME_RECOVERED for a
  * record made by NtRecordTrapFrame); the file stays. A refused record returns its status

@@ -4,7 +4,7 @@
  * The block moves and fills use the string instructions (rep movs / rep stos): they are short,
  * fast enough on i686, and, unlike C loops, cannot be turned back into calls to memcpy/memset by
  * the compiler's loop-pattern recognition (which would recurse into themselves). Both the kernel
- * and user mode run with EFLAGS.DF clear (SPEC 6), which these rely on; memmove's backward copy
+ * and user mode run with EFLAGS.DF clear (docs/spec.md §6), which these rely on; memmove's backward copy
  * sets DF and clears it again.
  */
 #include "rtl.h"

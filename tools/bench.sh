@@ -61,7 +61,7 @@ while read -r _ name value unit _; do
     printf '%-36s %12s  %s\n' "$name" "$value" "$unit"
 done < "$RESULTS"
 
-# the targets of issue 3, checked against this run
+# the targets of docs/benchmarks.md (at most 90 instructions, 1 per argument dword), checked against this run
 get() { awk -v n="$1" '$2 == n { print $3; exit }' "$RESULTS"; }
 rt=$(get sysenter_null_roundtrip); pa=$(get sysenter_per_arg_dword)
 if [[ -n $rt ]]; then

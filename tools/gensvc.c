@@ -1,5 +1,5 @@
 /*
- * gensvc.c - the service-table generator (SPEC 7).
+ * gensvc.c - the service-table generator (docs/spec.md §7).
  *
  * One plain-text table drives both sides of a service table, as WRK's services.tab does:
  *
@@ -11,7 +11,7 @@
  * that runs to the end of the line; the Nth service line is index N. Outputs:
  *   --kernel  PREFIXServiceTable / ArgumentTable (bytes) / ServiceLimit / ServiceCounters /
  *             ServiceNames, in index order
- *   --stubs   the ntdll user stubs (SPEC 5), NtFoo plus the ZwFoo alias
+ *   --stubs   the ntdll user stubs (docs/spec.md §5), NtFoo plus the ZwFoo alias
  *   --header  PREFIX_SERVICE_COUNT, PREFIX_SERVICE_TABLE_INDEX, SERVICE_NUMBER_x,
  *             SERVICE_ARGUMENT_DWORDS_x
  * A table error prints `file:line: message` and exits 1 without writing anything; a usage error
@@ -33,7 +33,7 @@
 #define MAX_NAME          100
 #define MAX_LINE          1024
 #define MAX_TABLE_INDEX   3     /* bits 12-13 of the service number */
-#define SYSTEM_CALL_SLOT  "0x7FFE0300" /* SharedUserData->SystemCall (SPEC 5) */
+#define SYSTEM_CALL_SLOT  "0x7FFE0300" /* SharedUserData->SystemCall (docs/spec.md §5) */
 
 typedef struct {
     char Name[MAX_NAME + 1];
@@ -152,7 +152,7 @@ static void ReadTable(const char *File)
     fclose(f);
 }
 
-/* The service number user mode loads into EAX: table index in bits 12-13 (SPEC 5). */
+/* The service number user mode loads into EAX: table index in bits 12-13 (docs/spec.md §5). */
 static unsigned ServiceNumber(unsigned TableIndex, unsigned ServiceIndex)
 {
     return (TableIndex << 12) | ServiceIndex;
@@ -210,7 +210,7 @@ static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
     fprintf(f, "};\n\n");
 
     fprintf(f, "ULONG %sServiceLimit = %u;\n\n", Prefix, ServiceCount);
-    fprintf(f, "/* Per-service call counters (SPEC 6.5). */\n");
+    fprintf(f, "/* Per-service call counters (docs/spec.md §6.5). */\n");
     fprintf(f, "ULONG %sServiceCounters[%u];\n\n", Prefix, Elements);
 
     fprintf(f, "/* Names for tracing. */\n");
@@ -222,7 +222,7 @@ static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
     fprintf(f, "};\n");
 }
 
-/* The user side: one ntdll stub per service (SPEC 5) and its Zw alias. */
+/* The user side: one ntdll stub per service (docs/spec.md §5) and its Zw alias. */
 static void WriteStubs(FILE *f, const char *Table, unsigned TableIndex)
 {
     /* C comments only: the file goes through cpp, where a line starting with # is a directive. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/run.sh - boot a NanoNT kernel in QEMU and tell how the run ended (SPEC 1, docs/runner.md).
+# tools/run.sh - boot a NanoNT kernel in QEMU and tell how the run ended (docs/spec.md §1, docs/runner.md).
 #
 # Boots KERNEL (Multiboot ELF) with qemu-system-i386, optional Multiboot modules (user programs),
 # an optional raw IDE disk and a kernel command line. COM1 goes to stdout as it comes (and to
@@ -114,7 +114,7 @@ fi
 # A person is at the keyboard in these modes: no timeout.
 [[ $gdb == 1 || $interactive == 1 ]] && timeout_s=0
 
-# --init PROG with no --module: bring build/user/PROG along (SPEC 1: the module is enough to run).
+# --init PROG with no --module: bring build/user/PROG along (docs/spec.md §1: the module is enough to run).
 init_prog=${init%% *}
 if [[ -n $init && ${#modules[@]} -eq 0 && $init_prog != *\\* && -f $BUILD/user/$init_prog ]]; then
     modules+=("$BUILD/user/$init_prog")

@@ -1,5 +1,5 @@
 /*
- * trapdump.c - print a thread-context record (SPEC 8, docs/trapfile.md) and judge it as the
+ * trapdump.c - print a thread-context record (docs/spec.md §8, docs/trapfile.md) and judge it as the
  * kernel's recovery would, using the same code (rr/rrformat.c).
  *
  *   trapdump [--expect-image ELF] FILE

@@ -1,5 +1,5 @@
 /*
- * gdibatch.c - the GDI batch (SPEC 6 step 4): gdi32 queues small drawing operations in
+ * gdibatch.c - the GDI batch (docs/spec.md §6.4): gdi32 queues small drawing operations in
  * TEB->GdiTebBatch and counts them in TEB->GdiBatchCount; the dispatcher calls
  * KeGdiFlushUserBatch (W32pFlushUserBatch) before any table-1 service when the count is not zero,
  * and NtGdiFlush does the same. Formats: inc/ntgdi.h, docs/gui.md.

@@ -1,6 +1,6 @@
 /*
  * sample.c - a built-in example extension: a whole service table (table 2) added without
- * touching the native one (issue 3 item 5). Its services are declared in
+ * touching the native one (KeAddSystemServiceTable, table 2). Its services are declared in
  * ex/sample/services.tab; the build generates the kernel tables (build/gen/svc_sample.c), the
  * user stubs linked into every program and build/inc/svcsample.h. At boot the extension hands
  * the generated tables to KeAddSystemServiceTable (ke/syscall.c), and it also tries the

@@ -1,6 +1,6 @@
 /*
  * context.c - moving user state between a KTRAP_FRAME and a CONTEXT, with the sanitizing rules
- * every writer of user-supplied state goes through (SPEC 8): user CS/SS/DS/ES/FS, GS 0 or 0x23,
+ * every writer of user-supplied state goes through (docs/spec.md §8): user CS/SS/DS/ES/FS, GS 0 or 0x23,
  * EFLAGS limited to user-settable bits with IF forced. A frame written here is no longer
  * "exactly as sysenter built it", so it leaves by iretd.
  */
@@ -145,7 +145,7 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
  * KiRedirectToUserDispatcher - send a thread to an ntdll dispatcher (KiUserApcDispatcher,
  * KiUserExceptionDispatcher) whose records the caller has already written below the user stack.
  * In: the thread, its frame, the dispatcher's address and the new user ESP. The dispatcher runs
- * with user selectors, the interrupted flags sanitized and DF and TF clear (SPEC 7).
+ * with user selectors, the interrupted flags sanitized and DF and TF clear (docs/spec.md §7).
  */
 VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME Tf, ULONG Eip, ULONG Esp)
 {

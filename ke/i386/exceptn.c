@@ -1,6 +1,6 @@
 /*
  * trap.c - what a CPU exception means. User-mode faults become NT exceptions for the faulting
- * thread (SPEC 1 statuses); kernel-mode faults are either an expected fault on user memory (the
+ * thread (docs/spec.md §1 statuses); kernel-mode faults are either an expected fault on user memory (the
  * fixup table says where to continue) or a bugcheck with the frame.
  */
 #include "ke.h"

@@ -1,6 +1,6 @@
 /*
  * idt.c - the interrupt descriptor table. Every vector has an interrupt gate (IF cleared on
- * entry); DPL 3 only for int3 (3), into (4) and the system service (0x2E), as SPEC 3 says; the
+ * entry); DPL 3 only for int3 (3), into (4) and the system service (0x2E), as docs/spec.md §3 says; the
  * double fault goes through a task gate to its own TSS and stack.
  */
 #include "ke.h"

@@ -1,5 +1,5 @@
 /*
- * kiinit.c - processor structures: the GDT with NT's selectors (SPEC 3), the TSS and its per-CPU
+ * kiinit.c - processor structures: the GDT with NT's selectors (docs/spec.md §3), the TSS and its per-CPU
  * entry stack, the double-fault TSS, the KPCR at 0xFFDFF000 (FS = 0x30) and the sysenter MSRs.
  */
 #include "ke.h"
@@ -48,7 +48,7 @@ static VOID KiInitializeDoubleFaultTss(VOID)
 
 VOID KiInitializeProcessor(PKPCR Pcr)
 {
-    /* GDT (SPEC 3) */
+    /* GDT (docs/spec.md §3) */
     KiSetGdtEntry(KGDT_R0_CODE, 0, 0xFFFFF, 0x9A, 0xC);
     KiSetGdtEntry(KGDT_R0_DATA, 0, 0xFFFFF, 0x92, 0xC);
     KiSetGdtEntry(KGDT_R3_CODE, 0, 0xFFFFF, 0xFA, 0xC);
@@ -80,7 +80,7 @@ VOID KiInitializeProcessor(PKPCR Pcr)
     tss->IoMapBase = sizeof(KTSS);
     __asm__ volatile("ltr %w0" :: "r"(KGDT_TSS));
 
-    /* KPCR (SPEC 4) */
+    /* KPCR (docs/spec.md §4) */
     Pcr->NtTib.ExceptionList = (PVOID)-1;
     Pcr->NtTib.Self = NULL;
     Pcr->SelfPcr = Pcr;
@@ -92,7 +92,7 @@ VOID KiInitializeProcessor(PKPCR Pcr)
     Pcr->PrcbData.MajorVersion = 1;
     Pcr->PrcbData.MinorVersion = 1;
 
-    /* sysenter (SPEC 3): CS 0x08, ESP = the TSS (KiFastCallEntry reads Esp0 from it) */
+    /* sysenter (docs/spec.md §3): CS 0x08, ESP = the TSS (KiFastCallEntry reads Esp0 from it) */
     KeWrmsr(MSR_SYSENTER_CS, KGDT_R0_CODE);
     KeWrmsr(MSR_SYSENTER_ESP, (ULONG)&KiCpuEntryArea.Tss);
     KeWrmsr(MSR_SYSENTER_EIP, (ULONG)KiFastCallEntry);

@@ -1,6 +1,7 @@
 /*
  * sysentry.S - the two NT entries into the kernel for system services, the dispatcher they share
- * and the service exit (SPEC 6; WRK: KiFastCallEntry, KiSystemService, KiServiceExit).
+ * and the service exit (docs/spec.md §6, whose steps the "§6.N:" comments below cite; WRK:
+ * KiFastCallEntry, KiSystemService, KiServiceExit).
  *
  * Register use across the dispatcher (both entries arrive with these set):
  *   EAX = service number, ESI = user pointer to the arguments, EBX = current KTHREAD,
@@ -11,7 +12,7 @@
 #include "ksoffsets.h"
 #include "fixup.h"
 
-/* Step 8 (both short exits): restore the exception list, previous mode and previous trap frame
+/* §6.8 (both short exits): restore the exception list, previous mode and previous trap frame
    saved by the entry. In: EBP = frame, EBX = thread. Uses ECX. */
 .macro KI_RESTORE_SERVICE_STATE
         movl    TsExceptionList(%ebp), %ecx
@@ -33,7 +34,7 @@
  */
         .globl KiFastCallEntry, KiFastCallEntryWithTf, KiFastCallEntryTfWindowEnd
 KiFastCallEntry:
-        /* Step 1: kernel FS (the KPCR) and flat DS/ES before touching memory. A single-step trap
+        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory. A single-step trap
            after this first instruction goes to KiTrap01, which restarts at KiFastCallEntryWithTf. */
         movl    $KGDT_R0_PCR, %ecx
 KiFastCallEntryTfWindowEnd:
@@ -41,15 +42,15 @@ KiFastCallEntryTfWindowEnd:
         movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
         movw    %cx, %ds
         movw    %cx, %es
-        /* Step 1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
+        /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
         movl    TssEsp0(%esp), %esp
-        /* Step 2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
+        /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
         pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
         pushl   %edx                            /* HardwareEsp */
         pushfl                                  /* EFlags (user's, IF clear by sysenter) */
-        pushl   $2                              /* Step 1: clear TF, NT, AC, DF (and IF) live */
+        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
         popfl
-        orb     $(EFLAGS_IF >> 8), 1(%esp)      /* Step 2: force IF in the saved user EFLAGS */
+        orb     $(EFLAGS_IF >> 8), 1(%esp)      /* §6.2: force IF in the saved user EFLAGS */
         pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
         pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
         pushl   $KI_FAST_FRAME_MARK             /* ErrCode: "exactly as sysenter built it" */
@@ -60,23 +61,23 @@ KiFastCallCommon:
         pushl   %edi
         movl    %fs:PcCurrentThread, %ebx
         pushl   $(KGDT_R3_TEB | RPL_MASK)       /* SegFs */
-        /* Step 2: save the exception list and previous mode; the kernel starts a fresh chain. */
+        /* §6.2: save the exception list and previous mode; the kernel starts a fresh chain. */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
         pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
         subl    $TsPreviousPreviousMode, %esp   /* Eax..Dbg: not needed on this path */
         movl    %esp, %ebp
-        /* Step 2: link the previous trap frame (in Edx), make this one current, PreviousMode = user. */
+        /* §6.2: link the previous trap frame (in Edx), make this one current, PreviousMode = user. */
         movl    ThTrapFrame(%ebx), %ecx
         movl    %ecx, TsEdx(%ebp)
         movl    %ebp, ThTrapFrame(%ebx)
         movb    $1, ThPreviousMode(%ebx)
-        /* Step 2: save user debug registers when the thread has them active. */
+        /* §6.2: save user debug registers when the thread has them active. */
         testb   $0xFF, ThDebugActive(%ebx)
         jnz     KiFastCallSaveDebug
 KiFastCallDebugDone:
         leal    8(%edx), %esi                   /* arguments: above the two return addresses */
-        /* Step 2: enable interrupts. */
+        /* §6.2: enable interrupts. */
         sti
         /* fall into the dispatcher */
 
@@ -86,26 +87,26 @@ KiFastCallDebugDone:
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
-        /* Step 3: the descriptor offset is (EAX >> 8) & 0x30; table 1 (GUI) takes its own path. */
+        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; table 1 (GUI) takes its own path. */
         movzbl  %ah, %edi
         andl    $SERVICE_TABLE_MASK, %edi
         cmpl    $SERVICE_TABLE_TEST, %edi
         je      KiSystemServiceGui
         addl    ThServiceTable(%ebx), %edi
         andl    $SERVICE_NUMBER_MASK, %eax
-        /* Step 3: limit check. */
+        /* §6.3: limit check. */
         cmpl    SdLimit(%edi), %eax
         jae     KiSystemServiceInvalid
-        /* Step 9: clamp the index so a mispredicted bound check cannot reach past the table
+        /* §6.9: clamp the index so a mispredicted bound check cannot reach past the table
            (CF is still set from the compare: ECX = all ones). */
         sbbl    %ecx, %ecx
         andl    %ecx, %eax
 KiSystemServiceCount:
-        /* Step 5: count the call, per CPU and per service. */
+        /* §6.5: count the call, per CPU and per service. */
         incl    %fs:PcKeSystemCalls
         movl    SdCount(%edi), %ecx
         incl    (%ecx,%eax,4)
-        /* Step 6: copy the argument bytes to the kernel stack, after checking that the whole user
+        /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
            range lies below MmUserProbeAddress. The quick test leaves room for the largest
            argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
         movl    SdNumber(%edi), %ecx
@@ -120,13 +121,13 @@ KiSystemServiceCount:
 KiSystemServiceCopyArguments:
         rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
         KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
-        /* Step 7: call the service; its NTSTATUS comes back in EAX. */
+        /* §6.7: call the service; its NTSTATUS comes back in EAX. */
         .globl KiSystemServiceCall
 KiSystemServiceCall:
         call    *(%edx,%eax,4)
 
 /*
- * KiSystemServiceExit - step 8. In: EAX = status, EBX = thread (callee-saved by the service),
+ * KiSystemServiceExit - §6.8. In: EAX = status, EBX = thread (callee-saved by the service),
  * EBP = frame. A frame still marked as KiFastCallEntry built it leaves by sysexit, one still
  * marked as KiSystemService built it by a short iretd; anything else (an edited frame, TF
  * carried, a pending APC or termination, active debug registers) leaves through
@@ -138,7 +139,7 @@ KiSystemServiceExit:
         cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitNotFast
         KI_RESTORE_SERVICE_STATE
-        /* Step 8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
+        /* §6.8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
         movl    TsEip(%ebp), %edx
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
@@ -159,7 +160,7 @@ KiServiceExitNotFast:
         cmpl    $KI_INT2E_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitSlow
         KI_RESTORE_SERVICE_STATE
-        /* Step 8: iretd with the user's non-volatile registers, EAX = status, ECX = EDX = 0,
+        /* §6.8: iretd with the user's non-volatile registers, EAX = status, ECX = EDX = 0,
            DS/ES 0x23 (already loaded), FS 0x3B, GS untouched (the user's). */
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
@@ -185,14 +186,14 @@ KiServiceExitSlow:
 
 /* ------------------------------------------------------------------ slow paths */
 
-/* Step 3: index beyond the limit of table 0, 2 or 3. */
+/* §6.3: index beyond the limit of table 0, 2 or 3. */
 KiSystemServiceInvalid:
         movl    $STATUS_INVALID_SYSTEM_SERVICE, %eax
         jmp     KiSystemServiceExit
 
 /*
- * Table 1 (GUI). Step 3: beyond its limit, try to convert the thread to a GUI thread and retry
- * once. Step 4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read).
+ * Table 1 (GUI). §6.3: beyond its limit, try to convert the thread to a GUI thread and retry
+ * once. §6.4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read).
  * In: EDI = 0x10 (descriptor offset), EAX = service number.
  */
 KiSystemServiceGui:
@@ -201,7 +202,7 @@ KiSystemServiceGui:
         cmpl    SdLimit(%edi), %eax
         jae     KiSystemServiceGuiConvert
 KiSystemServiceGuiIndexOk:
-        sbbl    %ecx, %ecx                      /* step 9 clamp (CF set by the compare) */
+        sbbl    %ecx, %ecx                      /* §6.9 clamp (CF set by the compare) */
         andl    %ecx, %eax
         movl    %fs:PcTeb, %ecx
         .globl KiGdiBatchCountRead
@@ -245,7 +246,7 @@ KiSystemServiceTebFault:
         movl    $STATUS_ACCESS_VIOLATION, %eax
         jmp     KiSystemServiceExit
 
-/* Step 6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. */
+/* §6.6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. */
 KiSystemServiceProbeSlow:
         cmpl    $MM_USER_PROBE_ADDRESS, %esi
         jae     KiSystemServiceCopyFault
@@ -256,13 +257,13 @@ KiSystemServiceProbeSlow:
         ja      KiSystemServiceCopyFault
         jmp     KiSystemServiceCopyArguments
 
-/* Step 6: the argument range is bad or faulted: STATUS_ACCESS_VIOLATION and nothing else. */
+/* §6.6: the argument range is bad or faulted: STATUS_ACCESS_VIOLATION and nothing else. */
         .globl KiSystemServiceCopyFault
 KiSystemServiceCopyFault:
         movl    $STATUS_ACCESS_VIOLATION, %eax
         jmp     KiSystemServiceExit
 
-/* Step 2 (debug registers active): save them in the frame; the frame then leaves by iretd. */
+/* §6.2 (debug registers active): save them in the frame; the frame then leaves by iretd. */
 KiFastCallSaveDebug:
         pushl   %eax
         pushl   %edx
@@ -310,11 +311,11 @@ KiSystemService:
         pushl   %esi
         pushl   %edi
         pushl   %fs
-        /* Step 1: kernel FS; DS/ES below once their user values are saved. */
+        /* §6.1: kernel FS; DS/ES below once their user values are saved. */
         movl    $KGDT_R0_PCR, %ebx
         movw    %bx, %fs
         movl    %fs:PcCurrentThread, %ebx
-        /* Step 2: save the exception list and previous mode. DS is still the user's selector
+        /* §6.2: save the exception list and previous mode. DS is still the user's selector
            here (any of 0, 0x1B, 0x23, 0x3B): read the thread through SS, the kernel's flat stack
            segment, never through DS (a user TEB-based or null DS would fault or read elsewhere). */
         pushl   %fs:PcExceptionList
@@ -331,10 +332,10 @@ KiSystemService:
         movw    %cx, %ds
         movw    %cx, %es
         movl    %esp, %ebp
-        /* Step 1: clear AC and DF live (the gate already cleared TF and NT). */
+        /* §6.1: clear AC and DF live (the gate already cleared TF and NT). */
         pushl   $2
         popfl
-        /* Step 2: force IF in the saved flags; link the frame; PreviousMode = user. */
+        /* §6.2: force IF in the saved flags; link the frame; PreviousMode = user. */
         orl     $EFLAGS_IF, TsEFlags(%ebp)
         movl    ThTrapFrame(%ebx), %ecx
         movl    %ecx, TsEdx(%ebp)
@@ -347,6 +348,6 @@ KiSystemService:
         call    KiSaveDebugRegisters
         addl    $4, %esp
         movl    TsEax(%ebp), %eax
-        /* Step 2: enable interrupts and dispatch. */
+        /* §6.2: enable interrupts and dispatch. */
 1:      sti
         jmp     KiSystemServiceDispatch

@@ -1,7 +1,7 @@
 /*
  * trap.S - CPU exception and hardware interrupt entries, and the common iretd exit.
  *
- * Every entry completes the KTRAP_FRAME (SPEC 4) under what the CPU pushed (error code, EIP, CS,
+ * Every entry completes the KTRAP_FRAME (docs/spec.md §4) under what the CPU pushed (error code, EIP, CS,
  * EFLAGS, and ESP/SS when coming from ring 3), loads the kernel segments and calls C with
  * EBP = the frame. All gates are interrupt gates: C re-enables interrupts when it is safe.
  * Offsets come from build/inc/ksoffsets.h, generated from the C structures.
@@ -199,6 +199,6 @@ KiExitFault:
  */
         .globl KiThreadStartup
 KiThreadStartup:
-        call    KiThreadStartupC        /* VOID KiThreadStartupC(VOID): returns only for user threads */
+        call    KiThreadStartupC        /* returns (user threads only) their PKTRAP_FRAME in EAX */
         movl    %eax, %ebp              /* the new thread's trap frame */
         jmp     KiExceptionExit

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# badimages.sh - malformed executables are refused with STATUS_INVALID_IMAGE_FORMAT (issue 2).
+# badimages.sh - malformed executables are refused with STATUS_INVALID_IMAGE_FORMAT (mm/elfimage.c).
 # Called by tools/test.sh as `bash badimages.sh RUNNER`: makes damaged copies of hello.exe (one
 # kind of damage each), boots each as init and expects "init exited with status 0xC000007B"
 # with no bugcheck.

@@ -1,5 +1,5 @@
 /*
- * faults.c - one user-mode fault per boot (issue 2): `faults.exe KIND` does the faulting thing;
+ * faults.c - one user-mode fault per boot (docs/spec.md §1 lists the statuses): `faults.exe KIND` does the faulting thing;
  * the MANIFEST expects the process to end with the matching NTSTATUS and the kernel to report it
  * ("init exited with status ...", printed after the process is gone, shows the kernel survived).
  * No vectored handler is installed, so each exception goes unhandled.
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     else if (StrEq(k, "int3"))        __asm__ volatile("int3");
     else if (StrEq(k, "singlestep"))  __asm__ volatile("pushfl; orl $0x100, (%%esp); popfl; nop" ::: "memory");
     else if (StrEq(k, "rdtsc")) {
-        /* allowed in user mode (SPEC 1) */
+        /* allowed in user mode (docs/spec.md §1) */
         ULONG lo, hi;
         __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
         return 0;

@@ -1,5 +1,5 @@
 /*
- * fileio.c - the NT file services on the FAT disk (issue 5): create dispositions and options,
+ * fileio.c - the NT file services on the FAT disk (docs/io.md): create dispositions and options,
  * reads and writes at offsets and at the current position, information classes, rename,
  * delete, directories, sharing and access rights, and the bad inputs (names, '..', buffers
  * that fault, writing through a read-only handle, reading past the end, disk full).
@@ -464,7 +464,7 @@ TL_TEST(bad_names)
 TL_TEST(bad_buffers)
 {
     HANDLE h;
-    /* the stack's top page is mapped, the page above it is not (SPEC 2 layout, ps/create.c) */
+    /* the stack's top page is mapped, the page above it is not (docs/spec.md §2 layout, ps/create.c) */
     PUCHAR stackEnd = (PUCHAR)0x7FF00000;
     TL_CHECK_EQ(STATUS_SUCCESS, Create(D "\\buf.txt", GENERIC_READ | GENERIC_WRITE, 0, FILE_CREATE, 0, &h));
     TL_CHECK_EQ(STATUS_SUCCESS, WriteAt(h, 0, "keep", 4));

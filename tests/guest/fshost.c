@@ -1,6 +1,6 @@
 /*
  * fshost.c - the guest half of tests/guest/fshost.sh, which checks NanoNT's files from the host
- * with mtools and fsck.fat (issue 5). One phase per boot, given as the first argument:
+ * with mtools and fsck.fat (docs/io.md). One phase per boot, given as the first argument:
  *   write   copy the host's \hostin.bin to \hostcopy.bin in odd chunks out of order; write
  *           "\NanoNT dir\Long File Name Sequence.txt" (the output of `seq 1 20000`); run the
  *           randomized file-operation test in \rand against a model kept here (fixed seed,

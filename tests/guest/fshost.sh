@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/guest/fshost.sh RUNNER - NanoNT's files checked from the host (issue 5), MANIFEST script=.
+# tests/guest/fshost.sh RUNNER - NanoNT's files checked from the host (docs/io.md), MANIFEST script=.
 # With NANONT_DISK (a fresh copy of build/disk.img, disk=yes):
 #   1. mcopy random bytes to ::/hostin.bin; boot `fshost.exe write` from \SystemRoot\system32:
 #      it copies the file, writes a `seq 1 20000` file under a long name, and runs the randomized

@@ -1,6 +1,6 @@
 /*
  * fuzzsys.c - every service of tables 0-2 called many times with hostile arguments, through both
- * entries (SPEC: bad input from user mode gets an NTSTATUS, never a kernel crash or hang).
+ * entries (bad input from user mode gets an NTSTATUS, never a kernel crash or hang: docs/spec.md §1, §6).
  * Arguments come from a pool of interesting values: 0, small numbers, pseudo handles, addresses
  * at and around MmUserProbeAddress, kernel addresses, read-only pages (.rodata, ntdll text,
  * SharedUserData), and pointers into a scratch area whose contents are re-randomised (including

@@ -1,5 +1,5 @@
 /*
- * gui.c - the GUI service table (issue 7): GUI-thread conversion on the first table-1 call, the
+ * gui.c - the GUI service table (docs/gui.md): GUI-thread conversion on the first table-1 call, the
  * table-1 limit, drawing with read-back, and the GDI batch (in order, only when flushed, every
  * kind of malformed batch refused). Modes (first argument):
  *   (none)     everything below, on the main thread

@@ -1,5 +1,5 @@
 /*
- * guiscreen.c - draws a known picture for the host to check in a QEMU screendump (issue 7,
+ * guiscreen.c - draws a known picture for the host to check in a QEMU screendump (docs/gui.md,
  * tests/guest/guiscreen.sh): direct and batched drawing, a copy, scaled text and clipping at the
  * screen's corner. Prints one "screen-expect X,Y=RRGGBB" line per pixel the host must find, then
  * "screen-ready", and waits (at most 30 s) for the host to take the screendump and stop QEMU.

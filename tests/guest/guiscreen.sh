@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# guiscreen.sh - the screen as the host sees it (issue 7). Called by tools/test.sh as
+# guiscreen.sh - the screen as the host sees it (docs/gui.md). Called by tools/test.sh as
 # `bash guiscreen.sh RUNNER`:
 #  1. boots guiscreen.exe, takes a QEMU screendump when it prints "screen-ready" (through
 #     tools/screendump.sh) and checks every "screen-expect X,Y=RRGGBB" pixel it announced in the

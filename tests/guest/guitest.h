@@ -1,5 +1,5 @@
 /*
- * guitest.h - helpers shared by the GUI guest tests (issue 7): the caller's thread view
+ * guitest.h - helpers shared by the GUI guest tests (docs/gui.md): the caller's thread view
  * (NtQuerySystemInformation class 0x1001), the display query, pixel reads that do not flush the
  * batch, and raw batch entries written straight into the TEB.
  */

@@ -1,5 +1,5 @@
 /*
- * guithreads.c - many threads converting to GUI threads at the same time (issue 7): each thread
+ * guithreads.c - many threads converting to GUI threads at the same time (docs/gui.md): each thread
  * is plain until its first table-1 call, converts exactly once, draws its own row through the
  * batch; a thread that never calls table 1 keeps the small stack and the plain table; the GUI
  * state of every exited thread is freed (GuiThreads falls back).

@@ -271,7 +271,7 @@ static POBJECT_ATTRIBUTES Named(const char *Name, ULONG Flags)
     return &Attributes;
 }
 
-/* OBJ_OPENIF of an existing named object, and NtOpen...: the handle has what was asked, no more. */
+/* OBJ_OPENIF of an existing named object, and the open services (NtOpenEvent and the like): the handle has what was asked, no more. */
 TL_TEST(openif_grants_what_was_asked)
 {
     HANDLE e, o;

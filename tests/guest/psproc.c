@@ -1,5 +1,5 @@
 /*
- * psproc.c - processes (issue 4): start by path with a command line, exit status, termination of
+ * psproc.c - processes (docs/processes.md): start by path with a command line, exit status, termination of
  * another process, and the leak check: kernel pool usage is back to its starting value after
  * creating and destroying PROCESS_COUNT processes and THREAD_COUNT threads.
  * As a child ("psproc.exe exit HEX" / "psproc.exe spin" / "psproc.exe args A B") it is the

@@ -1,5 +1,5 @@
 /*
- * psthread.c - threads, waits, APCs, exceptions and contexts (issue 4), in one boot.
+ * psthread.c - threads, waits, APCs, exceptions and contexts (docs/processes.md), in one boot.
  * With an argument it is a child for the tests that must end a process:
  *   espkernel-continue / espkernel-set: resume at an ESP in kernel space (must end with 0xC0000005).
  */

@@ -1,11 +1,11 @@
 /*
- * sysabi.c - the system-service ABI under hostile input (issue 3, "Bad input that must get a
- * clear answer"; SPEC 5-8), on both entries in one boot.
+ * sysabi.c - the system-service ABI under hostile input ("Bad input that must get a
+ * clear answer"; docs/spec.md §5-§8), on both entries in one boot.
  *
  * Every call is made through the harness in sysabi.h: from assembly, with the registers, EFLAGS
  * and segment registers the test chooses, through sysenter or int 2Eh laid out exactly as ntdll's
  * KiFastSystemCall / KiIntSystemCall use them. Right after the call every register is recorded
- * and checked against SPEC 5 (CheckAbi). A vectored exception handler counts the exceptions a
+ * and checked against docs/spec.md §5 (CheckAbi). A vectored exception handler counts the exceptions a
  * call raises, clears TF after a single step, and turns a fault inside a call into a return.
  *
  * `sysabi.exe die CASE` makes one call that must end the process with STATUS_ACCESS_VIOLATION

@@ -1,7 +1,7 @@
 /*
  * sysabi.h - the call harness of tests/guest/sysabi.c: make one system call through sysenter or
  * int 2Eh from assembly with every register, EFLAGS and segment register chosen (SysabiIn),
- * record every register right after it (SysabiOut), check SPEC 5 (CheckAbi), and catch the
+ * record every register right after it (SysabiOut), check docs/spec.md §5 (CheckAbi), and catch the
  * exceptions a call raises (SysabiHandler). Included once, by sysabi.c.
  *
  *   sysenter  (KiFastSystemCall layout) EDX = the stack pointer, [EDX] = where the stub's ret
@@ -20,7 +20,7 @@ static const char *const PathName[2] = { "sysenter", "int 2Eh" };
 
 #define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
 #define EFLAGS_PRESERVED (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_DF | \
-                          EFLAGS_OF | EFLAGS_AC)    /* SPEC 5 */
+                          EFLAGS_OF | EFLAGS_AC)    /* docs/spec.md §5 */
 #define SYSABI_FAULTED 0xFA017ED0u      /* EAX after a fault inside a call was caught */
 #define STACK_DWORDS 4096
 
@@ -200,7 +200,7 @@ static NTSTATUS Call(ULONG Path, ULONG Number, ULONG Argc, const ULONG *Args)
     } while (0)
 
 /*
- * CheckAbi - SPEC 5 after a call that returned: EBX ESI EDI EBP ESP and the user EFLAGS bits as
+ * CheckAbi - docs/spec.md §5 after a call that returned: EBX ESI EDI EBP ESP and the user EFLAGS bits as
  * before, IF on, IOPL 0, DS = ES = 0x23, FS = 0x3B, GS its old value or 0, CS/SS user, ECX/EDX no
  * kernel addresses. What names the call in failure messages.
  */

@@ -1,5 +1,5 @@
 /*
- * testlib.h - the in-guest test harness (SPEC 10): each test prints "[RUN] name", then "[OK] name"
+ * testlib.h - the in-guest test harness (docs/spec.md §10): each test prints "[RUN] name", then "[OK] name"
  * or "[FAIL] name: why"; TL_FINISH prints "N passed, N failed" and returns the exit status.
  *
  *   TL_TEST(name) { TL_CHECK(x == 1); TL_CHECK_EQ(expected, got); }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/guest/trapcrash.sh RUNNER - records survive power cuts (issue 6 item 5), MANIFEST script=.
+# tests/guest/trapcrash.sh RUNNER - records survive power cuts (docs/trapfile.md, docs/fat.md), MANIFEST script=.
 # With NANONT_DISK (a fresh copy of build/disk.img, disk=yes):
 #   0. boot `traploop.exe loop 3`: a first record exists;
 #   then KILLS times (default 12, NANONT_TRAP_KILLS):

@@ -1,5 +1,5 @@
 /*
- * traploop.c - the crash-safety load for tests/guest/trapcrash.sh (issue 6).
+ * traploop.c - the crash-safety load for tests/guest/trapcrash.sh.
  *   traploop.exe loop [N]  record \SystemRoot\TrapFrame over and over (N times, default for
  *                          ever), each time with other register values (seed = the count);
  *   traploop.exe check     recover that record: it must be whole and resume at the recording

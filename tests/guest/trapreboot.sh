@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/guest/trapreboot.sh RUNNER - a record survives a reboot (issue 6 item 6), MANIFEST script=.
+# tests/guest/trapreboot.sh RUNNER - a record survives a reboot (docs/trapfile.md), MANIFEST script=.
 # With NANONT_DISK (a fresh copy of build/disk.img, disk=yes):
 #   1. boot trapdemo.exe (as a module): no record yet, so it records and exits;
 #   2. the host tool judges the record inside the image as the kernel would (trapdump --image,

@@ -1,5 +1,5 @@
 /*
- * trapsave.c - the thread-context record and recover services (issue 6, SPEC 8): record then
+ * trapsave.c - the thread-context record and recover services (docs/spec.md §8, docs/trapfile.md): record then
  * recover with every register checked, the seed service's two branches, the setjmp-like pair,
  * names and flags, the record format as written, tampered records refused with the documented
  * status and the thread unchanged, and two threads recording at once.

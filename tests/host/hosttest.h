@@ -1,7 +1,7 @@
 /*
  * hosttest.h - a tiny unit-test harness for host tests (built with gcc -m32 like the kernel).
  *
- * Each test is a function registered with HT_TEST; HT_MAIN runs them all and prints SPEC 10's
+ * Each test is a function registered with HT_TEST; HT_MAIN runs them all and prints docs/spec.md §10's
  * "[RUN]/[OK]/[FAIL]" lines and the closing "N passed, N failed"; the exit status is non-zero on
  * any failure. HT_CHECK records a failure with what was expected and what was got.
  */

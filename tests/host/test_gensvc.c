@@ -1,5 +1,5 @@
 /*
- * test_gensvc.c - host test of tools/gensvc (SPEC 7), run from the repository root.
+ * test_gensvc.c - host test of tools/gensvc (docs/spec.md §7), run from the repository root.
  *
  * Runs the built generator (build/tools/gensvc) on small tables in a temporary directory and checks
  * the three outputs: the text, the bytes the assembled stubs encode, and the values the kernel
@@ -182,7 +182,7 @@ static long SymbolValue(const char *NmText, const char *Name)
     return -1;
 }
 
-/* Assembles the stubs and checks the exact bytes of each (SPEC 5) and the Zw aliases. */
+/* Assembles the stubs and checks the exact bytes of each (docs/spec.md §5) and the Zw aliases. */
 HT_TEST(StubsAssembleToTheAbi)
 {
     static const struct { const char *Nt, *Zw; unsigned Number, Bytes; } Expect[] = {

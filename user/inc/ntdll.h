@@ -1,6 +1,6 @@
 /*
  * ntdll.h - what user programs get from the system ntdll: NT types, NTSTATUS values, the native
- * services (NT signatures, SPEC 7), Rtl helpers, and NanoNT's diagnostics.
+ * services (NT signatures, docs/spec.md §7), Rtl helpers, and NanoNT's diagnostics.
  */
 #ifndef NANONT_USER_NTDLL_H
 #define NANONT_USER_NTDLL_H

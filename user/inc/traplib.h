@@ -1,5 +1,5 @@
 /*
- * traplib.h - helpers for the thread-context record tests, demo and benchmark (issue 6):
+ * traplib.h - helpers for the thread-context record tests, demo and benchmark (docs/trapfile.md):
  * TrCall, a service call through a chosen entry with known register values whose registers after
  * the return are captured; and small file helpers over the NT file services.
  *

@@ -1,5 +1,5 @@
 /*
- * dispatch.S - where the kernel sends a thread to run user-mode work (SPEC 7):
+ * dispatch.S - where the kernel sends a thread to run user-mode work (docs/spec.md §7):
  * KiUserApcDispatcher and KiUserExceptionDispatcher, entered with DF clear.
  *
  * KiUserApcDispatcher: the kernel built on the user stack

@@ -1,5 +1,5 @@
 /*
- * syscall.S - how user mode enters the kernel (SPEC 5). Every service stub does
+ * syscall.S - how user mode enters the kernel (docs/spec.md §5). Every service stub does
  *     mov eax, N; mov edx, 0x7FFE0300; call [edx]; ret 4*K
  * and SharedUserData->SystemCall holds KiFastSystemCall (sysenter) or, with the boot option
  * syscall=int2e, KiIntSystemCall (int 2Eh), as NT chooses by whether the CPU has SEP.
@@ -29,9 +29,7 @@ KiIntSystemCall:
         ret
         .size KiIntSystemCall, . - KiIntSystemCall
 
-/* Direct entries for tests and benchmarks: the same as the stubs but through a chosen path.
-   NTSTATUS NTAPI NtSyscallSysenter(ULONG Number, ...) would need the args at [esp+8]: callers
-   use the NANONT_SYSCALL macros in user/inc/ntdll.h instead. */
+/* For tests and benchmarks, NanoSystemCall below makes any call through a chosen entry. */
         .section .note.GNU-stack, "", @progbits
 
         .text

@@ -1,6 +1,6 @@
 /*
  * benchgui.c - `make bench`: what GUI-thread conversion costs and what the GDI batch saves
- * (issue 7). Under QEMU -icount shift=0 one TSC tick is one instruction (docs/benchmarks.md).
+ * (docs/gui.md). Under QEMU -icount shift=0 one TSC tick is one instruction (docs/benchmarks.md).
  *   gui_first_call_converting    the thread's first table-1 call (NtGdiFlush, empty batch):
  *                                conversion, the large stack, the retry
  *   gui_table1_call              a later NtGdiFlush (median), stub to stub

@@ -1,5 +1,5 @@
 /*
- * benchio.c - file-system benchmark (issue 5): sequential write and read of a 16 MiB file,
+ * benchio.c - file-system benchmark (docs/io.md): sequential write and read of a 16 MiB file,
  * small-file create+write+flush+close latency, and, in the same run, the raw disk throughput of
  * the ATA driver's own transfer loop (NtNanoDiskControl). Prints `bench NAME VALUE UNIT` lines:
  * TSC ticks (under -icount shift=0 one tick is one guest instruction) and rates from the TSC

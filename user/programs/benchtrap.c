@@ -1,5 +1,5 @@
 /*
- * benchtrap.c - `make bench`: the cost of recording and recovering a thread context (issue 6),
+ * benchtrap.c - `make bench`: the cost of recording and recovering a thread context (docs/trapfile.md),
  * in instructions under QEMU -icount shift=0 (one TSC tick = one instruction; tools/bench.sh
  * boots it with a copy of the disk and the argument "instructions"), next to the null service
  * measured the same way in the same run.

@@ -1,5 +1,5 @@
 /*
- * guidemo.c - a small scene through the GUI service table (issue 7): a NanoNT banner, then the
+ * guidemo.c - a small scene through the GUI service table (docs/gui.md): a NanoNT banner, then the
  * per-service system-call counters of NtQuerySystemInformation(SystemCallCountInformation) drawn
  * as bars, refreshed a few times. Static parts use direct calls; the bars go through the GDI
  * batch (one flush per frame). Usage: guidemo.exe [FRAMES] (default 5; 0 = keep going).

@@ -1,5 +1,5 @@
 /*
- * trapdemo.c - thread-context record and recover across a reboot (issue 6, docs/trapfile.md).
+ * trapdemo.c - thread-context record and recover across a reboot (docs/trapfile.md).
  *
  * Calls the seed service NtRecordOrRecoveryTrapFrame with EBX/ESI/EDI/EBP loaded with values
  * that differ from boot to boot (from the TSC). With no \SystemRoot\TrapFrame the call records
