@@ -14,9 +14,6 @@
 #include "loader.h"
 #include "rtl.h"
 
-VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
-VOID KiCalibrateTsc(VOID);
-VOID KiInitializeSystemTrace(VOID);       /* ke/systrace.c: trace= */
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -36,7 +33,6 @@ static VOID KiInitializeSharedUserData(VOID)
 
 static VOID KiInitializeIdleThread(VOID)
 {
-    extern UCHAR KiBootStack[], KiBootStackTop[];
     PKTHREAD t = &KiInitialThread.Tcb;
     PKPROCESS p = &KiInitialProcess.Pcb;
     p->DirectoryTableBase = MmSystemDirectoryTableBase;

@@ -17,8 +17,6 @@ static ULONG KiReadySummary;
 volatile ULONGLONG KeTickCount;
 static PKTHREAD KiIdleThread;
 
-VOID KiCheckTimers(VOID);
-VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
 
 static VOID InitList(PLIST_ENTRY h) { h->Flink = h->Blink = h; }
 

@@ -13,11 +13,6 @@
 #include "ki.h"
 #include "ps.h"
 
-VOID KiDeliverKernelApcs(VOID);                 /* ke/apc.c */
-BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread);
-VOID KiSetUserApcPending(PKTHREAD Thread);
-VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick);   /* ke/timer.c */
-VOID KiRemoveTimer(PKTIMER Timer);
 
 #define KI_TIMEOUT_WAIT_BLOCK THREAD_WAIT_OBJECTS   /* WaitBlock[4]: the thread's own timer */
 

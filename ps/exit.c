@@ -26,10 +26,7 @@ static VOID RemoveEntry(PLIST_ENTRY e)
     e->Flink = e->Blink = e;
 }
 
-VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
-VOID KiWakeForTermination(PKTHREAD Thread);                  /* ke/wait.c */
 
-extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);   /* ps/psgui.c: win32k's */
 
 /* Delete procedure of process objects: whatever creation or exit left behind. */
 VOID PspDeleteProcess(PVOID Object)
