@@ -1,7 +1,8 @@
 # NanoNT build. Everything generated goes to build/; nothing generated is committed.
 #   make          kernel, ntdll, user programs, disk image, host tools
 #   make run      boot NanoNT in QEMU (installs missing Debian packages first when root)
-#   make test     host unit tests + in-guest tests
+#   make test     host unit tests (the header check among them) + in-guest tests
+#   make check    the header-discipline check alone (tools/checkheaders.sh)
 #   make bench    instruction counts of the system-service path (and more)
 
 B      := build
@@ -141,7 +142,19 @@ $(B)/nanont.elf: $(KERNEL_OBJS) ke/i386/kernel.ld
 # ---------------------------------------------------------------- host tools and tests
 HOST_TOOLS :=
 HOST_TESTS :=
+HOST_SCRIPT_TESTS :=   # host tests that are scripts, not binaries (kept out of check_native's list)
 -include $(wildcard tools/*.mk tests/host/*.mk)
+
+# check: header discipline (tools/checkheaders.sh); make test runs it too, as a host test
+# through a wrapper that runs the script in this tree
+HOST_TESTS += $(B)/host/check_headers
+HOST_SCRIPT_TESTS += $(B)/host/check_headers
+$(B)/host/check_headers: tools/checkheaders.sh | $(B)/host
+	printf '#!/bin/sh\nexec bash %s\n' '$(CURDIR)/tools/checkheaders.sh' >$@
+	chmod +x $@
+
+check:
+	bash tools/checkheaders.sh
 
 $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 	mkdir -p $@
@@ -173,6 +186,6 @@ gdb: setup all
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench gdb clean
+.PHONY: all setup run test bench gdb clean check
 .DEFAULT_GOAL := all
 .SECONDARY:

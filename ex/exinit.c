@@ -8,7 +8,6 @@
 #include "ps.h"
 #include "ex.h"
 #include "win32k.h"
-#include "sample/ntsample.h"
 
 VOID ExInitializeExecutive(ULONG Phase)
 {

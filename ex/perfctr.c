@@ -3,7 +3,6 @@
 #include "mm.h"
 #include "arch.h"
 
-extern ULONGLONG KeTscFrequency;
 
 /*
  * NtQueryPerformanceCounter - In: a user LARGE_INTEGER for the counter, an optional one for the

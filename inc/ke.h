@@ -423,6 +423,23 @@ extern ULONG KeUserFastSystemCall;         /* ntdll!KiFastSystemCall (sysenter) 
 extern ULONG KeUserFastSystemCallRet;      /* ntdll!KiFastSystemCallRet (sysexit lands here) */
 extern ULONG KeUserIntSystemCall;          /* ntdll!KiIntSystemCall (int 2Eh) */
 
+/* What ps/ asks of the kernel when a thread ends: flush its APC queues (ke/apc.c) and wake it
+   out of any wait so that it sees the termination (ke/wait.c). */
+VOID KiRundownThread(PKTHREAD Thread);
+VOID KiWakeForTermination(PKTHREAD Thread);
+
+/* win32k's GDI-batch flush, called before a GUI service when the TEB batch is not empty
+   (set by win32k/w32init.c, called from ke/syscall.c). */
+extern NTSTATUS (*KeGdiFlushUserBatch)(VOID);
+
+extern ULONGLONG KeTscFrequency;           /* TSC ticks per second (ke/tsc.c) */
+
+/* Symbols of the kernel image, from ke/i386/kernel.ld and ke/i386/boot.S: the image's bounds,
+   the boot page directory mm/ takes over, and the system ntdll image ke/ntdllimg.S carries. */
+extern UCHAR __KernelStart[], __KernelEnd[];
+extern ULONG KiBootPageDirectory[];
+extern const UCHAR KiNtdllImage[], KiNtdllImageEnd[];
+
 /* ex/exinit.c: the executive's start-up, phase 0 (service tables, the system ntdll) and phase 1
    (self-tests, I/O, the process structure and init=). */
 VOID ExInitializeExecutive(ULONG Phase);

@@ -107,6 +107,9 @@ typedef struct _ETHREAD {
 
 #define PsGetCurrentThread() ((PETHREAD)KeGetCurrentThread())
 #define PsGetCurrentProcess() ((PEPROCESS)KeGetCurrentThread()->ApcState.Process)
+
+/* ps/psgui.c: win32k's per-thread GUI set-up and teardown, set by win32k at its start-up */
+extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);
 #endif
 
 /* ps/psinit.c: the process structure at boot, phase 0 and 1 (ex/exinit.c) */

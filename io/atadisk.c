@@ -71,7 +71,6 @@ static VOID IopAtaDelay(VOID)
    *Status = the final status (acknowledged), or STATUS_IO_TIMEOUT after a software reset. */
 static NTSTATUS IopAtaWait(PUCHAR Status)
 {
-    extern ULONGLONG KeTscFrequency;
     ULONGLONG deadline = KeRdtsc() + KeTscFrequency * ATA_TIMEOUT_SECONDS;
     BOOLEAN interrupts = (KeGetEflags() & EFLAGS_IF) != 0;
     for (;;) {

@@ -15,9 +15,6 @@
 #include "rtl.h"
 #include "ntlist.h"
 
-VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
-VOID KiCalibrateTsc(VOID);
-VOID KiInitializeSystemTrace(VOID);       /* ke/systrace.c: trace= */
 
 static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
@@ -37,7 +34,6 @@ static VOID KiInitializeSharedUserData(VOID)
 
 static VOID KiInitializeIdleThread(VOID)
 {
-    extern UCHAR KiBootStack[], KiBootStackTop[];
     PKTHREAD t = &KiInitialThread.Tcb;
     PKPROCESS p = &KiInitialProcess.Pcb;
     p->DirectoryTableBase = MmSystemDirectoryTableBase;

@@ -9,7 +9,6 @@
 
 #define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
 
-BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);   /* ke/apc.c */
 
 /*
  * NtContinue - resume the caller with a CONTEXT (ntdll's APC and exception dispatchers return
@@ -95,7 +94,6 @@ NTSTATUS NTAPI NtBenchNull16(ULONG a, ULONG b, ULONG c, ULONG d, ULONG e, ULONG 
  * that it can switch back. Result: STATUS_SUCCESS, STATUS_ACCESS_DENIED without the boot option,
  * STATUS_INVALID_PARAMETER.
  */
-extern VOID KiFastCallEntry(VOID), KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
 #include "loader.h"
 NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument)
 {

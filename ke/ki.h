@@ -5,8 +5,10 @@
 
 #include "ke.h"
 #include "nti386.h"
+#include "fixup.h"
 
-extern KI_CPU_ENTRY_AREA KiCpuEntryArea;
+/* the per-CPU entry area (ke/i386/kiinit.c): page-aligned, as it is mapped on its own */
+extern KI_CPU_ENTRY_AREA KiCpuEntryArea __attribute__((aligned(4096)));
 extern ULONG KiArgumentProbeLimit;
 extern volatile ULONGLONG KeTickCount;
 extern BOOLEAN KiForceIntSystemCall;
@@ -52,6 +54,35 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS KiFlushGdiBatch(VOID);
 NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
-extern NTSTATUS (*KeGdiFlushUserBatch)(VOID);
+/* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */
+VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
+VOID KiCalibrateTsc(VOID);
+VOID KiInitializeSystemTrace(VOID);            /* trace= */
+extern UCHAR KiBootStack[], KiBootStackTop[];  /* the boot (later idle) thread's stack */
+
+/* entry points written in assembly (ke/i386/sysentry.S, trap.S, systrace.S, benchfloor.S) */
+extern VOID KiFastCallEntry(VOID);
+extern VOID KiTrap08(VOID);
+extern VOID KiTraceServiceThunk(VOID);
+extern NTSTATUS KiTraceCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes);
+extern VOID KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
+
+/* the exception-fixup table, bounded by ke/i386/kernel.ld */
+extern const KI_FIXUP_ENTRY __KiFixupStart[], __KiFixupEnd[];
+
+/* APCs (ke/apc.c) */
+BOOLEAN KiDeliverUserApc(PKTRAP_FRAME TrapFrame);
+VOID KiDeliverKernelApcs(VOID);
+BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread);
+VOID KiSetUserApcPending(PKTHREAD Thread);
+
+/* returning to user mode and switching threads (ke/returnuser.c) */
+VOID KiLoadUserDebugRegisters(PKTHREAD Thread);
+VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
+
+/* timers (ke/timer.c) */
+VOID KiCheckTimers(VOID);
+VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick);
+VOID KiRemoveTimer(PKTIMER Timer);
 
 #endif

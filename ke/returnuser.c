@@ -6,9 +6,6 @@
 #include "ki.h"
 #include "arch.h"
 
-BOOLEAN KiDeliverUserApc(PKTRAP_FRAME TrapFrame);   /* ke/apc.c */
-VOID KiLoadUserDebugRegisters(PKTHREAD Thread);
-VOID KiDeliverKernelApcs(VOID);                      /* ke/apc.c */
 
 /*
  * KiDeliverPendingWork - run everything that must happen before user code resumes, with

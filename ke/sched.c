@@ -18,8 +18,6 @@ static ULONG KiReadySummary;
 volatile ULONGLONG KeTickCount;
 static PKTHREAD KiIdleThread;
 
-VOID KiCheckTimers(VOID);
-VOID KiSetThreadContextForSwitch(PKTHREAD Thread);
 
 VOID KiInitializeScheduler(PKTHREAD IdleThread)
 {

@@ -10,10 +10,6 @@
 #include "rtl.h"
 #include "svcnum.h"
 
-extern ULONG_PTR KiServiceTable[];
-extern ULONG KiServiceCounters[];
-extern ULONG KiServiceLimit;
-extern UCHAR KiArgumentTable[];
 
 KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
 KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
@@ -26,7 +22,7 @@ NTSTATUS (*KeGdiFlushUserBatch)(VOID);
 
 VOID KiInitializeServiceTables(VOID)
 {
-    KSERVICE_TABLE_DESCRIPTOR native = { KiServiceTable, KiServiceCounters, KiServiceLimit, KiArgumentTable };
+    KSERVICE_TABLE_DESCRIPTOR native = { (PULONG_PTR)KiServiceTable, KiServiceCounters, KiServiceLimit, KiArgumentTable };
     KeServiceDescriptorTable[0] = native;
     KeServiceDescriptorTableShadow[0] = native;
 }

@@ -18,10 +18,8 @@
 #include "pool.h"
 #include "loader.h"
 #include "rtl.h"
+#include "svcnum.h"
 
-extern PCSTR KiServiceNames[];
-extern VOID KiTraceServiceThunk(VOID);
-extern NTSTATUS KiTraceCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes);
 
 static PULONG_PTR KiTraceTables[NUMBER_SERVICE_TABLES];      /* the thunk arrays */
 static KSERVICE_TABLE_DESCRIPTOR KiTraceReal[NUMBER_SERVICE_TABLES];

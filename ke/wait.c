@@ -14,11 +14,6 @@
 #include "ps.h"
 #include "ntlist.h"
 
-VOID KiDeliverKernelApcs(VOID);                 /* ke/apc.c */
-BOOLEAN KiKernelApcDeliverable(PKTHREAD Thread);
-VOID KiSetUserApcPending(PKTHREAD Thread);
-VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick);   /* ke/timer.c */
-VOID KiRemoveTimer(PKTIMER Timer);
 
 #define KI_TIMEOUT_WAIT_BLOCK THREAD_WAIT_OBJECTS   /* WaitBlock[4]: the thread's own timer */
 

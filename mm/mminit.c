@@ -11,8 +11,6 @@
 #include "rtl.h"
 #include "loader.h"
 
-extern ULONG KiBootPageDirectory[];
-extern UCHAR __KernelStart[], __KernelEnd[];
 
 ULONG MmUserProbeAddress = MM_USER_PROBE_ADDRESS;
 ULONG MmHighestUserAddress = MM_HIGHEST_USER_ADDRESS;

@@ -22,10 +22,7 @@ static LIST_ENTRY PspReaperList = { &PspReaperList, &PspReaperList };
 
 /* The entries removed here are left as empty lists (InitializeListHead after RemoveEntryList):
    a removed entry then points at itself rather than into a list it is no longer on. */
-VOID KiRundownThread(PKTHREAD Thread);                       /* ke/apc.c: flush APC queues */
-VOID KiWakeForTermination(PKTHREAD Thread);                  /* ke/wait.c */
 
-extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);   /* ps/psgui.c: win32k's */
 
 /* Delete procedure of process objects: whatever creation or exit left behind. */
 VOID PspDeleteProcess(PVOID Object)

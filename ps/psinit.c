@@ -8,6 +8,7 @@
 #include "loader.h"
 #include "rtl.h"
 #include "io.h"
+#include "hal.h"
 
 /* PspStartInitFromDisk - init=\SystemRoot\...: read the image through the I/O manager
    (io/iointernal.c) and start it; its command line is the path and init='s arguments. */
@@ -26,15 +27,12 @@ static VOID PspStartInitFromDisk(PCSTR Path, PCHAR CommandLine, ULONG Size)
     if (!NT_SUCCESS(status)) {
         DbgPrint("NanoNT: cannot start %s from the disk: status 0x%08X\n", Path, (unsigned)status);
         DbgPrint("init exited with status 0x%08X\n", (unsigned)status);
-        extern VOID HalPowerOff(ULONG);
         HalPowerOff(1);
     }
     DbgPrint("NanoNT: started %s (process %u) from the disk: %s\n", Path, (unsigned)process->UniqueProcessId,
              CommandLine);
 }
 
-VOID PspDeleteProcess(PVOID Object);          /* ps/exit.c */
-VOID PspDeleteThread(PVOID Object);
 
 OBJECT_TYPE PspProcessObjectType = {
     .Name = "Process", .ValidAccessMask = PROCESS_ALL_ACCESS,
@@ -113,7 +111,6 @@ VOID PsInitSystem(ULONG Phase)
     if (!m) {
         DbgPrint("NanoNT: init program '%s' not found among the boot modules\n", name);
         DbgPrint("init exited with status 0x%08X\n", (unsigned)STATUS_OBJECT_NAME_NOT_FOUND);
-        extern VOID HalPowerOff(ULONG);
         HalPowerOff(1);
     }
     /* command line: NAME, the module's own arguments, then the kernel command line's */
@@ -132,7 +129,6 @@ VOID PsInitSystem(ULONG Phase)
     if (!NT_SUCCESS(status)) {
         DbgPrint("NanoNT: cannot start %s: status 0x%08X\n", m->Name, (unsigned)status);
         DbgPrint("init exited with status 0x%08X\n", (unsigned)status);
-        extern VOID HalPowerOff(ULONG);
         HalPowerOff(1);
     }
     DbgPrint("NanoNT: started %s (process %u): %s\n", m->Name, (unsigned)process->UniqueProcessId, cmdline);

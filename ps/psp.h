@@ -54,6 +54,9 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus);
 VOID PspReapDeadThreads(VOID);
 VOID PspFreeSmallStackAfterConversion(VOID);
+/* ps/exit.c: the object types' delete procedures (last reference gone) */
+VOID PspDeleteProcess(PVOID Object);
+VOID PspDeleteThread(PVOID Object);
 /* Ask every thread of Process but the caller to end; the process itself goes on. */
 VOID PspTerminateOtherThreads(PEPROCESS Process, NTSTATUS ExitStatus);
 extern LIST_ENTRY PsActiveProcessHead;

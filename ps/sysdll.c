@@ -10,7 +10,6 @@
 #include "elfimage.h"
 #include "rtl.h"
 
-extern const UCHAR KiNtdllImage[], KiNtdllImageEnd[];
 NTDLL_KERNEL_EXPORTS PspSystemDll;
 static MI_ELF_IMAGE PspNtdllInfo;
 static ULONG PspNtdllSharedPfn[64];          /* pages of the read-only segments, in order */

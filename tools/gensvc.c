@@ -13,7 +13,7 @@
  *             ServiceNames, in index order
  *   --stubs   the ntdll user stubs (docs/spec.md §5), NtFoo plus the ZwFoo alias
  *   --header  PREFIX_SERVICE_COUNT, PREFIX_SERVICE_TABLE_INDEX, SERVICE_NUMBER_x,
- *             SERVICE_ARGUMENT_DWORDS_x
+ *             SERVICE_ARGUMENT_DWORDS_x, and (kernel C only) the declarations of the --kernel tables
  * A table error prints `file:line: message` and exits 1 without writing anything; a usage error
  * exits 2. Each output is written to NAME.tmp and renamed over NAME, so a build that is interrupted
  * never leaves a half-written file behind.
@@ -276,6 +276,17 @@ static void WriteHeader(FILE *f, const char *Table, const char *Prefix, unsigned
         fprintf(f, "#define SERVICE_ARGUMENT_DWORDS_%s %u\n", Services[i].Name,
                 Services[i].ArgumentDwords);
     }
+    /* The kernel tables that --kernel defines, declared here so that their users (the component
+       that registers the table, the tracer) need no extern of their own. Kernel C only: the header
+       is also included by assembly and by user programs for the numbers. */
+    fprintf(f, "\n#if defined(NANONT_KERNEL) && !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)\n");
+    fprintf(f, "#include \"ntdef.h\"\n");
+    fprintf(f, "extern PVOID %sServiceTable[];\n", Prefix);
+    fprintf(f, "extern UCHAR %sArgumentTable[];\n", Prefix);
+    fprintf(f, "extern ULONG %sServiceLimit;\n", Prefix);
+    fprintf(f, "extern ULONG %sServiceCounters[];\n", Prefix);
+    fprintf(f, "extern PCSTR %sServiceNames[];\n", Prefix);
+    fprintf(f, "#endif\n");
     fprintf(f, "\n#endif\n");
 }
 

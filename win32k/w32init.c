@@ -8,14 +8,8 @@
 #include "win32k.h"
 #include "loader.h"
 #include "rtl.h"
+#include "w32svcnum.h"
 
-extern PVOID W32pServiceTable[];
-extern ULONG W32pServiceCounters[];
-extern ULONG W32pServiceLimit;
-extern UCHAR W32pArgumentTable[];
-extern PCSTR W32pServiceNames[];
-extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);
-extern NTSTATUS (*KeGdiFlushUserBatch)(VOID);
 
 /* Win32kInitialize - called once by KiSystemStartup after the native service tables. */
 VOID Win32kInitialize(VOID)

@@ -27,9 +27,4 @@ NTSTATUS NTAPI NtSampleVersion(PULONG Version);
    must be SAMPLE_REGISTRATION_RESULTS (else STATUS_INFO_LENGTH_MISMATCH). */
 NTSTATUS NTAPI NtSampleQueryRegistration(PULONG Results, ULONG Count);
 
-#ifdef NANONT_KERNEL
-/* Register table 2 (called once from KiSystemStartup, after KiInitializeServiceTables). */
-VOID ExsInitializeSampleServices(VOID);
-#endif
-
 #endif

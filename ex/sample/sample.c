@@ -8,15 +8,11 @@
  */
 #include "ke.h"
 #include "mm.h"
+#include "ex.h"
 #include "ntsample.h"
 #include "svcsample.h"
 
 /* generated from ex/sample/services.tab with --prefix Exs */
-extern ULONG_PTR ExsServiceTable[];
-extern ULONG ExsServiceCounters[];
-extern ULONG ExsServiceLimit;
-extern UCHAR ExsArgumentTable[];
-extern PCSTR ExsServiceNames[];
 
 static ULONG ExsRegistrationResults[SAMPLE_REGISTRATION_RESULTS];
 
@@ -29,17 +25,17 @@ static ULONG ExsRegistrationResults[SAMPLE_REGISTRATION_RESULTS];
 VOID ExsInitializeSampleServices(VOID)
 {
     ULONG *r = ExsRegistrationResults;
-    r[SAMPLE_REGISTER_TABLE_2] = KeAddSystemServiceTable(ExsServiceTable, ExsServiceCounters,
+    r[SAMPLE_REGISTER_TABLE_2] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, ExsServiceCounters,
                                                          ExsServiceLimit, ExsArgumentTable,
                                                          EXS_SERVICE_TABLE_INDEX);
     KeSetServiceTableNames(EXS_SERVICE_TABLE_INDEX, ExsServiceNames);
-    r[SAMPLE_REGISTER_TABLE_0] = KeAddSystemServiceTable(ExsServiceTable, NULL, ExsServiceLimit,
+    r[SAMPLE_REGISTER_TABLE_0] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, ExsServiceLimit,
                                                          ExsArgumentTable, 0);
-    r[SAMPLE_REGISTER_TABLE_4] = KeAddSystemServiceTable(ExsServiceTable, NULL, ExsServiceLimit,
+    r[SAMPLE_REGISTER_TABLE_4] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, ExsServiceLimit,
                                                          ExsArgumentTable, NUMBER_SERVICE_TABLES);
-    r[SAMPLE_REGISTER_TABLE_2_AGAIN] = KeAddSystemServiceTable(ExsServiceTable, NULL, ExsServiceLimit,
+    r[SAMPLE_REGISTER_TABLE_2_AGAIN] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, ExsServiceLimit,
                                                                ExsArgumentTable, EXS_SERVICE_TABLE_INDEX);
-    r[SAMPLE_REGISTER_TABLE_3_EMPTY] = KeAddSystemServiceTable(ExsServiceTable, NULL, 0,
+    r[SAMPLE_REGISTER_TABLE_3_EMPTY] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, 0,
                                                                ExsArgumentTable, 3);
 }
 

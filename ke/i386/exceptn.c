@@ -8,7 +8,6 @@
 #include "arch.h"
 #include "fixup.h"
 
-extern const KI_FIXUP_ENTRY __KiFixupStart[], __KiFixupEnd[];
 
 ULONG KiLookupFixup(ULONG Eip)
 {

@@ -8,14 +8,10 @@
 
 #define KGDT_NUMBER 12
 static ULONGLONG KiGdt[KGDT_NUMBER] __attribute__((aligned(16)));
-KI_CPU_ENTRY_AREA KiCpuEntryArea __attribute__((aligned(4096)));
+KI_CPU_ENTRY_AREA KiCpuEntryArea;    /* page-aligned by its declaration in ki.h */
 static KTSS KiDoubleFaultTss __attribute__((aligned(128)));
 static UCHAR KiDoubleFaultStack[0x2000] __attribute__((aligned(16)));
 
-extern VOID KiFastCallEntry(VOID);
-extern VOID KiTrap08(VOID);
-extern ULONG KiBootPageDirectory[];
-extern UCHAR KiBootStackTop[];
 
 static VOID KiSetGdtEntry(ULONG Selector, ULONG Base, ULONG Limit, UCHAR Access, UCHAR Flags)
 {

@@ -163,6 +163,13 @@ HT_TEST(GuiTableText)
     CHECK_CONTAINS(Header, "#define W32P_SERVICE_COUNT 2\n");
     CHECK_CONTAINS(Header, "#define W32P_SERVICE_TABLE_INDEX 1\n");
     CHECK_CONTAINS(Header, "#define SERVICE_NUMBER_NtUserTwo 0x1001\n");
+    /* the kernel tables are declared in the header, for kernel C only */
+    CHECK_CONTAINS(Header, "extern PVOID W32pServiceTable[];\n");
+    CHECK_CONTAINS(Header, "extern UCHAR W32pArgumentTable[];\n");
+    CHECK_CONTAINS(Header, "extern ULONG W32pServiceLimit;\n");
+    CHECK_CONTAINS(Header, "extern ULONG W32pServiceCounters[];\n");
+    CHECK_CONTAINS(Header, "extern PCSTR W32pServiceNames[];\n");
+    CHECK_CONTAINS(Header, "#if defined(NANONT_KERNEL) && !defined(__ASSEMBLY__)");
     free(Kernel); free(Stubs); free(Header);
 }
 

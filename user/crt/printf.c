@@ -1,7 +1,7 @@
 /* printf.c - printf for user programs: ntdll's formatter and NtDisplayString. */
 #include "ntdll.h"
+#include "crt.h"
 
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 int printf(const char *Format, ...)
 {
     va_list args;

@@ -4,8 +4,7 @@
  * main's result as the exit status.
  */
 #include "ntdll.h"
-
-int main(int argc, char **argv);
+#include "crt.h"
 
 #define MAX_ARGS 32
 static char RtlpArgBuffer[1024];

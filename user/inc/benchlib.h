@@ -7,6 +7,15 @@
 
 #include "ntdll.h"
 
+/* Empty stdcall routines with the argument counts of the NtBenchNull services, the baseline a
+   service's cost is measured against. The program that calls them defines them (file-scope
+   assembly: `ret $4*N`), only the ones it uses. */
+NTSTATUS NTAPI BenchEmpty0(VOID);
+NTSTATUS NTAPI BenchEmpty4(ULONG, ULONG, ULONG, ULONG);
+NTSTATUS NTAPI BenchEmpty8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+NTSTATUS NTAPI BenchEmpty16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG,
+                            ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+
 static inline ULONG BenchTsc(VOID)
 {
     ULONG lo, hi;

@@ -14,10 +14,10 @@
  */
 #include "benchlib.h"
 #include "gdi32.h"
+#include "crt.h"
 
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+/* the baseline: an empty stdcall routine (declared in benchlib.h) */
 __asm__(".text\nBenchEmpty0: ret\n");
-NTSTATUS NTAPI BenchEmpty0(VOID);
 
 #define SAMPLES 51
 static ULONG Samples[SAMPLES];

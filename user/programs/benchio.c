@@ -9,8 +9,7 @@
  */
 #include "ntdll.h"
 #include "ntpath.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 #define BIG_SIZE (16u << 20)
 #define CHUNK (64u << 10)

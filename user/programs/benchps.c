@@ -12,8 +12,7 @@
  * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
  */
 #include "benchlib.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 #define SWITCH_SAMPLES 201
 #define APC_SAMPLES 201

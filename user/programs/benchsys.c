@@ -12,19 +12,14 @@
  * Usage: benchsys.exe [instructions|cycles]
  */
 #include "benchlib.h"
+#include "crt.h"
 
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 /* Empty stdcall routines with the argument counts of the NtBenchNull services: the baseline. */
 __asm__(".text\n"
         "BenchEmpty0: ret\n"
         "BenchEmpty4: ret $16\n"
         "BenchEmpty8: ret $32\n"
         "BenchEmpty16: ret $64\n");
-NTSTATUS NTAPI BenchEmpty0(VOID);
-NTSTATUS NTAPI BenchEmpty4(ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI BenchEmpty8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI BenchEmpty16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG,
-                            ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
 
 #define SAMPLES 301
 static ULONG Samples[SAMPLES];

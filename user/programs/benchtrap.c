@@ -19,8 +19,7 @@
  */
 #include "benchlib.h"
 #include "traplib.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 #define MAX_SAMPLES 101
 static ULONG Samples[MAX_SAMPLES];

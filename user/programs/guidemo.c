@@ -5,8 +5,7 @@
  * batch (one flush per frame). Usage: guidemo.exe [FRAMES] (default 5; 0 = keep going).
  */
 #include "gdi32.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 #define BACKGROUND GDI_RGB(0x00, 0x20, 0x60)
 #define PANEL      GDI_RGB(0x10, 0x10, 0x18)

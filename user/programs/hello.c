@@ -1,7 +1,6 @@
 /* hello.c - the first NanoNT program: greets, shows its command line and a system call count. */
 #include "ntdll.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 int main(int argc, char **argv)
 {

@@ -13,8 +13,7 @@
  */
 #include "ntdll.h"
 #include "traplib.h"
-
-int printf(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#include "crt.h"
 
 static void ShowRegisters(PCSTR What, ULONG Seed)
 {
