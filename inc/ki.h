@@ -23,6 +23,8 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME TrapFrame);
 VOID KiDeliverPendingWork(PKTRAP_FRAME TrapFrame);
 DECLSPEC_NORETURN VOID KiTerminateAfterExitFault(VOID);
 VOID KiSaveDebugRegisters(PKTRAP_FRAME TrapFrame);
+VOID KiDisarmUserDebugRegisters(PKTRAP_FRAME TrapFrame);
+BOOLEAN KiDismissKernelDebugTrap(PKTRAP_FRAME TrapFrame);
 NTSTATUS KiExceptionStatusFromTrap(PKTRAP_FRAME TrapFrame, ULONG Vector, PULONG Info0, PULONG Info1);
 VOID KiDispatchUserException(PKTRAP_FRAME TrapFrame, NTSTATUS Code, ULONG NumberParameters,
                              ULONG Info0, ULONG Info1);
