@@ -107,9 +107,37 @@ VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
     Tf->ErrCode = 0;                      /* no short exit: the general one re-arms them */
 }
 
+/*
+ * selftest=kdebug: every slow return to user mode arms instruction breakpoints on the first
+ * instructions of KiFastCallEntry and KiSystemService. The #DB then arrives exactly where a
+ * mov ss / pop ss shadow delivers a held user breakpoint on hardware (which QEMU does not model:
+ * it delivers that #DB in user mode), so both dismissals run under QEMU.
+ */
+BOOLEAN KiHeldDebugTrapSelfTest;
+extern UCHAR KiFastCallEntry[], KiSystemService[];
+extern volatile ULONG KiEntryDebugTrapsDismissed, KiKernelDebugTrapsDismissed;
+
+static VOID KiReportHeldDebugTraps(VOID)
+{
+    static ULONG reported[2];
+    ULONG now[2] = { KiEntryDebugTrapsDismissed, KiKernelDebugTrapsDismissed };
+    for (int i = 0; i < 2; i++)
+        if (now[i] && !reported[i])
+            DbgPrint("[OK] held_debug_trap_%s: dismissed, the service went on\n",
+                     i ? "KiSystemService" : "KiFastCallEntry");
+    reported[0] = now[0];
+    reported[1] = now[1];
+}
+
 /* Arm the thread's user debug registers for its return to user mode (no-op when inactive). */
 VOID KiLoadUserDebugRegisters(PKTHREAD Thread)
 {
+    if (KiHeldDebugTrapSelfTest) {
+        KiReportHeldDebugTraps();
+        __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr7"
+                         :: "r"(KiFastCallEntry), "r"(KiSystemService), "r"(0x5));   /* L0, L1: execute */
+        return;
+    }
     if (!Thread->DebugActive)
         return;
     __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"

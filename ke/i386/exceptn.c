@@ -79,7 +79,7 @@ NTSTATUS KiExceptionStatusFromTrap(PKTRAP_FRAME Tf, ULONG Vector, PULONG Info0, 
 #define DR6_BREAKPOINT_HITS 0x0000000F      /* B0-B3: a debug-register condition was met */
 
 extern UCHAR KiSystemService[];          /* ke/i386/sysentry.S */
-ULONG KiKernelDebugTrapsDismissed;       /* kernel-mode #DBs dismissed (KiTrap01 counts its own) */
+volatile ULONG KiKernelDebugTrapsDismissed;       /* kernel-mode #DBs dismissed (KiTrap01 counts its own) */
 
 /*
  * KiDismissKernelDebugTrap - a #DB taken in kernel mode (outside the sysenter TF window, which
