@@ -8,6 +8,11 @@
  *   selftest=kstack a kernel stack overflow into the guard page: the page fault cannot be
  *                   delivered on that stack, so the double fault's task gate must take over and
  *                   bugcheck with UNEXPECTED_KERNEL_MODE_TRAP (8) instead of a triple fault.
+ *   selftest=kdebug a kernel-mode #DB from a data breakpoint on a kernel variable is dismissed
+ *                   (DR7 cleared, execution resumes); then every slow return to user mode arms
+ *                   instruction breakpoints on KiFastCallEntry and KiSystemService, standing in
+ *                   for a user breakpoint held by a mov ss shadow (ke/returnuser.c): the init program
+ *                   must run to its end without a STOP.
  */
 #include "ke.h"
 #include "ex.h"
@@ -79,6 +84,22 @@ static BOOLEAN ExpPoolStress(VOID)
     return ok;
 }
 
+static volatile ULONG ExpWatched = 0x5A5A;
+
+/* A read of a watched kernel variable takes a kernel-mode #DB (a trap, after the read): it must
+   be dismissed with DR7 cleared, and the read must have its value. */
+static BOOLEAN ExpKernelDebugTrap(VOID)
+{
+    ULONG before = KiKernelDebugTrapsDismissed, value, dr7;
+    __asm__ volatile("mov %0, %%dr0; mov %1, %%dr7" :: "r"(&ExpWatched), "r"(0x000F0001) : "memory");
+    value = ExpWatched;
+    __asm__ volatile("mov %%dr7, %0" : "=r"(dr7));
+    BOOLEAN ok = value == 0x5A5A && (dr7 & 0xFF) == 0 && KiKernelDebugTrapsDismissed == before + 1;
+    DbgPrint("%s kernel_debug_trap: value 0x%x, DR7 after 0x%x, %u dismissed\n", ok ? "[OK]" : "[FAIL]",
+             (unsigned)value, (unsigned)dr7, (unsigned)(KiKernelDebugTrapsDismissed - before));
+    return ok;
+}
+
 VOID ExRunSelfTests(VOID)
 {
     CHAR which[16];
@@ -88,6 +109,11 @@ VOID ExRunSelfTests(VOID)
     if (!strcmp(which, "pool")) {
         DbgPrint("[RUN] pool_stress\n");
         ExpPoolStress() ? passed++ : failed++;
+    }
+    if (!strcmp(which, "kdebug")) {
+        DbgPrint("[RUN] kernel_debug_trap\n");
+        ExpKernelDebugTrap() ? passed++ : failed++;
+        KiHeldDebugTrapSelfTest = TRUE;
     }
     if (!strcmp(which, "crash")) {
         DbgPrint("selftest: touching an unmapped kernel address on purpose\n");

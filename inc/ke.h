@@ -403,6 +403,12 @@ typedef struct _KE_PROCESS_CALLOUTS {
 } KE_PROCESS_CALLOUTS, *PKE_PROCESS_CALLOUTS;
 extern KE_PROCESS_CALLOUTS KeProcessCallouts;
 
+/* Hooks of the boot self-test selftest=kdebug (ex/selftest.c): kernel-mode #DBs dismissed so far
+   (ke/i386/exceptn.c), and arming breakpoints on the entries' first instructions at every slow
+   return to user mode (ke/returnuser.c). */
+extern volatile ULONG KiKernelDebugTrapsDismissed;
+extern BOOLEAN KiHeldDebugTrapSelfTest;
+
 /* What the process structure asks of the kernel for a thread (ke/thrdobj.c, ke/i386/context.c). */
 VOID KeInitializeThreadContext(PKTHREAD Thread);          /* first switch runs KiThreadStartup */
 VOID KeReadyThread(PKTHREAD Thread);                      /* interrupts disabled */

@@ -27,8 +27,12 @@ VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
     ULONG irq = Vector - PRIMARY_VECTOR_BASE;
     KeGetPcr()->PrcbData.InterruptCount++;
-    if (Tf->SegCs & RPL_MASK)
-        KeGetCurrentThread()->TrapFrame = Tf;    /* a preempted thread's user state */
+    if (Tf->SegCs & RPL_MASK) {
+        PKTHREAD thread = KeGetCurrentThread();
+        thread->TrapFrame = Tf;                  /* a preempted thread's user state */
+        if (thread->DebugActive)
+            KiDisarmUserDebugRegisters(Tf);      /* before any APC or exit touches user memory */
+    }
     if (irq == 7 || irq == 15) {
         /* spurious interrupt: the in-service bit is not set; IRQ 15 still needs the master EOI */
         if (irq == 15)

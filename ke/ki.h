@@ -26,6 +26,8 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME TrapFrame);
 VOID KiDeliverPendingWork(PKTRAP_FRAME TrapFrame);
 DECLSPEC_NORETURN VOID KiTerminateAfterExitFault(VOID);
 VOID KiSaveDebugRegisters(PKTRAP_FRAME TrapFrame);
+VOID KiDisarmUserDebugRegisters(PKTRAP_FRAME TrapFrame);
+BOOLEAN KiDismissKernelDebugTrap(PKTRAP_FRAME TrapFrame);
 NTSTATUS KiExceptionStatusFromTrap(PKTRAP_FRAME TrapFrame, ULONG Vector, PULONG Info0, PULONG Info1);
 VOID KiDispatchUserException(PKTRAP_FRAME TrapFrame, NTSTATUS Code, ULONG NumberParameters,
                              ULONG Info0, ULONG Info1);
@@ -62,6 +64,10 @@ extern UCHAR KiBootStack[], KiBootStackTop[];  /* the boot (later idle) thread's
 
 /* entry points written in assembly (ke/i386/sysentry.S, trap.S, systrace.S, benchfloor.S) */
 extern VOID KiFastCallEntry(VOID);
+extern VOID KiSystemService(VOID);                 /* ke/i386/sysentry.S: int 2Eh */
+/* #DBs from user breakpoints dismissed in kernel mode: at the sysenter entry (trap.S, KiTrap01)
+   and elsewhere (ke/i386/exceptn.c); reported by selftest=kdebug */
+extern volatile ULONG KiEntryDebugTrapsDismissed, KiKernelDebugTrapsDismissed;
 extern VOID KiTrap08(VOID);
 extern VOID KiTraceServiceThunk(VOID);
 extern NTSTATUS KiTraceCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes);

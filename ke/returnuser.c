@@ -74,23 +74,63 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
 }
 
 /*
- * KiSaveDebugRegisters - entry with user debug registers active (docs/spec.md §6.2): save them in the
- * frame and disable them while in the kernel. The frame then leaves by iretd.
+ * KiDisarmUserDebugRegisters - any entry from user mode while the thread's debug registers are
+ * active: save them in the frame, then disarm DR7 and clear DR6 before the kernel touches a user
+ * address (argument copies, exception records, APC frames, the instruction bytes of a #GP), so a
+ * user breakpoint never fires in kernel mode. The exit to user mode re-arms them from
+ * KTHREAD.UserDr (KiLoadUserDebugRegisters). The trap entries call it from KiTrapDispatch and
+ * KiInterruptDispatch, where the frame's ErrCode is the CPU's and is kept.
  */
-VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
+VOID KiDisarmUserDebugRegisters(PKTRAP_FRAME Tf)
 {
     ULONG d0, d1, d2, d3, d6, d7;
     __asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
                      : "=r"(d0), "=r"(d1), "=r"(d2), "=r"(d3));
     __asm__ volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(d6), "=r"(d7));
+    __asm__ volatile("mov %0, %%dr7; mov %0, %%dr6" :: "r"(0));
     Tf->Dr0 = d0; Tf->Dr1 = d1; Tf->Dr2 = d2; Tf->Dr3 = d3; Tf->Dr6 = d6; Tf->Dr7 = d7;
-    __asm__ volatile("mov %0, %%dr7" :: "r"(0));
+}
+
+/*
+ * KiSaveDebugRegisters - a service entry with user debug registers active (docs/spec.md §6.2, from
+ * KiFastCallEntry and KiSystemService): disarm them as above; the frame then leaves by the
+ * general iretd exit, which re-arms them.
+ */
+VOID KiSaveDebugRegisters(PKTRAP_FRAME Tf)
+{
+    KiDisarmUserDebugRegisters(Tf);
     Tf->ErrCode = 0;                      /* no short exit: the general one re-arms them */
+}
+
+/*
+ * selftest=kdebug: every slow return to user mode arms instruction breakpoints on the first
+ * instructions of KiFastCallEntry and KiSystemService. The #DB then arrives exactly where a
+ * mov ss / pop ss shadow delivers a held user breakpoint on hardware (which QEMU does not model:
+ * it delivers that #DB in user mode), so both dismissals run under QEMU.
+ */
+BOOLEAN KiHeldDebugTrapSelfTest;
+
+static VOID KiReportHeldDebugTraps(VOID)
+{
+    static ULONG reported[2];
+    ULONG now[2] = { KiEntryDebugTrapsDismissed, KiKernelDebugTrapsDismissed };
+    for (int i = 0; i < 2; i++)
+        if (now[i] && !reported[i])
+            DbgPrint("[OK] held_debug_trap_%s: dismissed, the service went on\n",
+                     i ? "KiSystemService" : "KiFastCallEntry");
+    reported[0] = now[0];
+    reported[1] = now[1];
 }
 
 /* Arm the thread's user debug registers for its return to user mode (no-op when inactive). */
 VOID KiLoadUserDebugRegisters(PKTHREAD Thread)
 {
+    if (KiHeldDebugTrapSelfTest) {
+        KiReportHeldDebugTraps();
+        __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr7"
+                         :: "r"(KiFastCallEntry), "r"(KiSystemService), "r"(0x5));   /* L0, L1: execute */
+        return;
+    }
     if (!Thread->DebugActive)
         return;
     __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"

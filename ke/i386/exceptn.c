@@ -75,12 +75,43 @@ NTSTATUS KiExceptionStatusFromTrap(PKTRAP_FRAME Tf, ULONG Vector, PULONG Info0, 
     }
 }
 
+#define DR6_BREAKPOINT_HITS 0x0000000F      /* B0-B3: a debug-register condition was met */
+
+volatile ULONG KiKernelDebugTrapsDismissed;       /* kernel-mode #DBs dismissed (KiTrap01 counts its own) */
+
+/*
+ * KiDismissKernelDebugTrap - a #DB taken in kernel mode (outside the sysenter TF window, which
+ * KiTrap01 handles before any frame exists). The kernel arms no breakpoints and runs with TF
+ * clear, so it is a user's: a breakpoint on a user address hit before its entry disarmed DR7,
+ * or a #DB that a mov ss / pop ss shadow held across int 2Eh and the CPU delivers on the first
+ * instruction of KiSystemService (with DR6.BS when TF was set: the saved user EFLAGS keep TF,
+ * so the user still sees its single step after the call). As NT does: clear DR7 and DR6 and
+ * resume; the exit to user mode re-arms the thread's breakpoints. FALSE: not such a trap.
+ */
+BOOLEAN KiDismissKernelDebugTrap(PKTRAP_FRAME Tf)
+{
+    ULONG dr6;
+    __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+    if (!(dr6 & DR6_BREAKPOINT_HITS) && Tf->Eip != (ULONG)KiSystemService)
+        return FALSE;
+    __asm__ volatile("mov %0, %%dr7; mov %0, %%dr6" :: "r"(0));
+    KiKernelDebugTrapsDismissed++;
+    return TRUE;
+}
+
 VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
     ULONG cr2 = (Vector == 0x0E) ? KeGetCr2() : 0;
 
+    /* from user mode with the thread's breakpoints armed: disarm them before anything else */
+    if ((Tf->SegCs & RPL_MASK) && KeGetCurrentThread()->DebugActive)
+        KiDisarmUserDebugRegisters(Tf);
+
     if (!(Tf->SegCs & RPL_MASK)) {
-        /* kernel mode: an expected fault on user memory continues at its fixup */
+        /* kernel mode: a user breakpoint's #DB is dismissed; an expected fault on user memory
+           continues at its fixup */
+        if (Vector == 0x01 && KiDismissKernelDebugTrap(Tf))
+            return;
         ULONG fixup = KiLookupFixup(Tf->Eip);
         if (fixup) {
             Tf->Eip = fixup;
@@ -98,11 +129,8 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     thread->TrapFrame = Tf;
     if (Vector == 0x03)
         Tf->Eip--;                             /* report the int3 itself, as NT does */
-    if (Vector == 0x01 && thread->DebugActive) {
-        ULONG dr6;
-        __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
-        Tf->Dr6 = dr6;
-    }
+    if (Vector == 0x01 && thread->DebugActive)
+        thread->UserDr[6] = Tf->Dr6;           /* which breakpoint fired, for the CONTEXT */
     ULONG info0, info1;
     NTSTATUS code = KiExceptionStatusFromTrap(Tf, Vector, &info0, &info1);
     _enable();

@@ -81,11 +81,17 @@
         RR_TRAP_NOERR KiTrapReserved, 0x0F
 
 /*
- * KiTrap01 - debug exception. A single-step trap taken after the first instruction of
- * KiFastCallEntry (user mode executed sysenter with TF set) is not a kernel event: clear TF in the
- * interrupted flags and restart the entry at KiFastCallEntryWithTf, which carries TF into the
- * user's saved EFLAGS. Only SS is trusted here (DS may still be a user selector), and the test
- * depends only on the interrupted EIP.
+ * KiTrap01 - debug exception. Two kinds arrive in [KiFastCallEntry, KiFastCallEntryTfWindowEnd],
+ * on the sysenter entry stack with user DS/ES/FS still loaded, so only SS is trusted here and the
+ * test depends only on the interrupted EIP and EFLAGS:
+ *  - TF set: user mode executed sysenter with TF set (sysenter does not clear it), the trap comes
+ *    after the first instruction. Clear TF in the interrupted flags and restart the entry at
+ *    KiFastCallEntryWithTf, which carries TF into the user's saved EFLAGS.
+ *  - TF clear: a user breakpoint's #DB held by a mov ss / pop ss shadow across sysenter, delivered
+ *    before the first instruction. Not a kernel event: KiTrap01HeldBreakpoint dismisses it.
+ * Any other #DB builds a frame; KiTrapDispatch dismisses a kernel-mode one that a user breakpoint
+ * caused (KiDismissKernelDebugTrap), including the same held #DB on the first instruction of
+ * KiSystemService.
  */
         .globl KiTrap01
 KiTrap01:
@@ -93,6 +99,8 @@ KiTrap01:
         jb      1f
         cmpl    $KiFastCallEntryTfWindowEnd, (%esp)
         ja      1f
+        testl   $EFLAGS_TF, 8(%esp)
+        jz      KiTrap01HeldBreakpoint
         andl    $~EFLAGS_TF, 8(%esp)
         movl    $KiFastCallEntryWithTf, (%esp)
         iret
@@ -100,6 +108,24 @@ KiTrap01:
         KI_BUILD_TRAP_FRAME
         movl    $0x01, %eax
         jmp     KiTrapCommon
+
+/* KiTrap01, held breakpoint on sysenter: as for any kernel-mode #DB a user breakpoint caused, clear
+   DR7 and DR6 and resume where the entry was interrupted (the entry saves the thread's debug
+   registers; its exit re-arms them from KTHREAD.UserDr). One scratch register on the entry stack. */
+KiTrap01HeldBreakpoint:
+        pushl   %eax
+        xorl    %eax, %eax
+        movl    %eax, %dr7
+        movl    %eax, %dr6
+        incl    %ss:KiEntryDebugTrapsDismissed
+        popl    %eax
+        iret
+
+        .data
+        .globl KiEntryDebugTrapsDismissed
+KiEntryDebugTrapsDismissed:             /* held #DBs dismissed at the sysenter entry */
+        .long   0
+        .text
 
 /* Hardware interrupts: the 8259 PICs are programmed to vectors 0x30-0x3F (as NT does). */
         KI_INTERRUPT KiInterrupt30, 0x30

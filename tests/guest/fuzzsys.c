@@ -7,7 +7,14 @@
  * pointers back into it, so nested structures look plausible). Services that would end, block,
  * suspend or redirect this thread are left out (listed below). The test passes when every call
  * returns and the counters say each service really ran.
- * Usage: fuzzsys.exe [calls [seed]]   (default 12000 calls, a fixed seed)
+ * Usage: fuzzsys.exe [calls [seed [dr]]]   (default 12000 calls, a fixed seed)
+ *
+ * With "dr" as the third word, the thread also keeps random hardware breakpoints armed (DR0-3 and
+ * DR7 set with NtSetContextThread every 64 calls: random enables, kinds and lengths, aimed at its
+ * own stack, its TEB, the scratch buffers it passes to services and its argument array) and
+ * raises a privileged-instruction #GP every 16 calls. The kernel touches all of those addresses
+ * on every entry path; none of its accesses may fire a breakpoint: no STOP, every #GP comes back
+ * as STATUS_PRIVILEGED_INSTRUCTION, and the only single-step exceptions are user-mode hits.
  *
  * With "children N calls", the program instead starts N child processes, each running
  * `fuzzsys.exe calls seed wild`: the wild mode also calls (rarely) the services left out above,
@@ -100,6 +107,56 @@ static ULONG TableLimit(ULONG Table)
 
 static ULONG Calls;
 
+/* ------------------------------------------------------------------ dr mode */
+static int DrMode;
+static volatile ULONG DrSteps, DrPrivileged, DrOther;
+extern char FuzzCliInsn[];
+VOID FuzzCli(VOID);
+__asm__(".text\n.globl FuzzCli, FuzzCliInsn\nFuzzCli:\nFuzzCliInsn:\n   cli\n   ret\n");
+
+static LONG NTAPI DrHandler(PEXCEPTION_POINTERS Info)
+{
+    NTSTATUS code = Info->ExceptionRecord->ExceptionCode;
+    if (code == STATUS_SINGLE_STEP) {
+        DrSteps++;                           /* a user-mode hit of a fuzzed breakpoint */
+        return EXCEPTION_CONTINUE_EXECUTION;
+    }
+    if (Info->ContextRecord->Eip == (ULONG)FuzzCliInsn) {
+        if (code == STATUS_PRIVILEGED_INSTRUCTION)
+            DrPrivileged++;
+        else
+            DrOther++;
+        Info->ContextRecord->Eip++;
+        return EXCEPTION_CONTINUE_EXECUTION;
+    }
+    DrOther++;
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+/* Random DR0-3/DR7: each address near the stack, the TEB, the scratch area or Args. */
+static VOID ArmRandomBreakpoints(const ULONG *Args)
+{
+    volatile ULONG here;
+    CONTEXT c;
+    memset(&c, 0, sizeof(c));
+    c.ContextFlags = CONTEXT_DEBUG_REGISTERS;
+    ULONG dr[4];
+    for (int i = 0; i < 4; i++) {
+        ULONG r = Random();
+        switch (r % 5) {
+        case 0: dr[i] = (ULONG)&here - (r >> 8) % 0x1000; break;                 /* stack */
+        case 1: dr[i] = (ULONG)NtCurrentTeb() + (r >> 8) % 0x1000; break;        /* TEB */
+        case 2: dr[i] = (ULONG)&Scratch[(r >> 8) % (SCRATCH / 4)]; break;        /* buffers */
+        case 3: dr[i] = (ULONG)&Args[(r >> 8) % 16]; break;                      /* arguments */
+        default: dr[i] = InterestingValue(); break;
+        }
+    }
+    c.Dr0 = dr[0]; c.Dr1 = dr[1]; c.Dr2 = dr[2]; c.Dr3 = dr[3];
+    c.Dr7 = (Random() & 0xFFFF00FF) | (Random() & 1 ? 0x100 : 0);   /* any enables, kinds, lengths */
+    NtSetContextThread(NtCurrentThread(), &c);
+    (void)here;
+}
+
 TL_TEST(fuzz_all_services)
 {
     ULONG limits[3] = { TableLimit(0), TableLimit(1), TableLimit(2) };
@@ -122,6 +179,10 @@ TL_TEST(fuzz_all_services)
         ULONG args[16];
         for (ULONG a = 0; a < 16; a++)
             args[a] = InterestingValue();
+        if (DrMode && i % 64 == 0)
+            ArmRandomBreakpoints(args);
+        if (DrMode && i % 16 == 0)
+            FuzzCli();
         NTSTATUS s = NanoSystemCall(i & 1, number, 16, args);
         statuses[((ULONG)s >> 30) & 3]++;
         done++;
@@ -131,6 +192,17 @@ TL_TEST(fuzz_all_services)
            (unsigned)statuses[3]);
     TL_CHECK(done > Calls / 2);
     TL_CHECK(statuses[3] > 0);
+    if (DrMode) {
+        CONTEXT c;
+        memset(&c, 0, sizeof(c));
+        c.ContextFlags = CONTEXT_DEBUG_REGISTERS;
+        NtSetContextThread(NtCurrentThread(), &c);
+        printf("fuzz: breakpoints armed throughout; %u privileged-instruction #GPs, %u user-mode "
+               "breakpoint hits, %u other exceptions\n", (unsigned)DrPrivileged, (unsigned)DrSteps,
+               (unsigned)DrOther);
+        TL_CHECK(DrPrivileged > done / 32);
+        TL_CHECK_EQ(0, DrOther);
+    }
 }
 
 typedef struct {                       /* EX_POOL_USAGE (inc/pool.h), class 0x1000 */
@@ -227,6 +299,9 @@ int main(int argc, char **argv)
         TL_FINISH();
     }
     Wild = argc > 3 && !strcmp(argv[3], "wild");
+    DrMode = argc > 3 && !strcmp(argv[3], "dr");
+    if (DrMode)
+        RtlAddVectoredExceptionHandler(1, DrHandler);
     PVOID base = NULL;
     SIZE_T size = SCRATCH;
     if (NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size, MEM_RESERVE | MEM_COMMIT,
