@@ -371,22 +371,30 @@ TL_TEST(garbage_segments)
 }
 
 /* ------------------------------------------------------------------ counters */
-static ULONG CountBuffer[2][512];
+static ULONG CountBuffer[2][1024];
 
-/* Table's Limit in a SystemCallCountInformation buffer (layout: ex/sysinfo.c, docs/services.md):
-   ULONG Length, NumberOfTables, TotalSystemCalls; per table: ULONG Limit, ULONG Count[Limit]. */
-static const ULONG *TableEntry(const ULONG *Buffer, ULONG Table)
+/* A SystemCallCountInformation buffer (NT's layout, ex/sysinfo.c, docs/services.md): ULONG
+   Length, NumberOfTables, NumberOfEntries[NumberOfTables] (the limits), then every table's
+   counters, table after table. */
+static ULONG TableLimit(const ULONG *Buffer, ULONG Table)
 {
-    const ULONG *p = Buffer + 3;
-    for (ULONG t = 0; t < Table; t++)
-        p += 1 + p[0];
-    return p;
+    return Buffer[2 + Table];
 }
 
 static ULONG Counter(const ULONG *Buffer, ULONG Table, ULONG Index)
 {
-    const ULONG *p = TableEntry(Buffer, Table);
-    return Index < p[0] ? p[1 + Index] : 0xFFFFFFFF;
+    return NanoCallCount(Buffer, Table, Index);
+}
+
+/* Every call counted in the buffer: the sum of all counters of all tables. */
+static ULONG TotalCalls(const ULONG *Buffer)
+{
+    ULONG total = 0, n = 0;
+    for (ULONG t = 0; t < Buffer[1]; t++)
+        n += TableLimit(Buffer, t);
+    for (ULONG i = 0; i < n; i++)
+        total += Buffer[2 + Buffer[1] + i];
+    return total;
 }
 
 TL_TEST(call_counters)
@@ -420,12 +428,12 @@ TL_TEST(call_counters)
         EXPECT(p, "query 2", STATUS_SUCCESS, s2);
         EXPECT(p, "Length = ReturnLength", len, a[0]);
         EXPECT(p, "NumberOfTables", 4, a[1]);
-        EXPECT(p, "table 0 limit", KI_SERVICE_COUNT, TableEntry(a, 0)[0]);
-        EXPECT(p, "table 1 limit", GuiLimit, TableEntry(a, 1)[0]);
-        EXPECT(p, "table 2 limit (the sample)", EXS_SERVICE_COUNT, TableEntry(a, 2)[0]);
-        EXPECT(p, "table 3 limit", 0, TableEntry(a, 3)[0]);
-        EXPECT(p, "Length", (ULONG)((const UCHAR *)(TableEntry(a, 3) + 1) - (const UCHAR *)a), a[0]);
-        EXPECT(p, "total calls (5 + 3 + 2 + 1 + the second query)", 12, b[2] - a[2]);
+        EXPECT(p, "table 0 limit", KI_SERVICE_COUNT, TableLimit(a, 0));
+        EXPECT(p, "table 1 limit", GuiLimit, TableLimit(a, 1));
+        EXPECT(p, "table 2 limit (the sample)", EXS_SERVICE_COUNT, TableLimit(a, 2));
+        EXPECT(p, "table 3 limit", 0, TableLimit(a, 3));
+        EXPECT(p, "Length", (ULONG)sizeof(ULONG) * (2 + 4 + KI_SERVICE_COUNT + GuiLimit + EXS_SERVICE_COUNT), a[0]);
+        EXPECT(p, "total calls (5 + 3 + 2 + 1 + the second query)", 12, TotalCalls(b) - TotalCalls(a));
         EXPECT(p, "NtTestAlert calls", 5, Counter(b, 0, SERVICE_NUMBER_NtTestAlert) - Counter(a, 0, SERVICE_NUMBER_NtTestAlert));
         EXPECT(p, "NtEchoArguments calls", 4, Counter(b, 0, SERVICE_NUMBER_NtEchoArguments) - Counter(a, 0, SERVICE_NUMBER_NtEchoArguments));
         EXPECT(p, "NtQuerySystemInformation calls", 1,
@@ -555,7 +563,7 @@ int main(int argc, char **argv)
     RtlAddVectoredExceptionHandler(TRUE, SysabiHandler);
     if (NT_SUCCESS(NtQuerySystemInformation(SystemCallCountInformation, CountBuffer[0],
                                             sizeof(CountBuffer[0]), NULL)))
-        GuiLimit = TableEntry(CountBuffer[0], 1)[0];
+        GuiLimit = TableLimit(CountBuffer[0], 1);
     printf("sysabi: the default entry is %s\n", (USER_SHARED_DATA[0x300 / 4] == (ULONG)KiIntSystemCall) ?
            "int 2Eh" : "sysenter");
     TL_RUN(service_numbers);
