@@ -55,6 +55,58 @@ TL_TEST(service_numbers)
     }
 }
 
+/* ------------------------------------------------------------------ WRK's numbering */
+/* Table 0 is WRK's table (Windows Server 2003 SP1); NanoNT's own services follow its last index. */
+_Static_assert(SERVICE_NUMBER_NtClose == 0x1B, "NtClose at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtContinue == 0x22, "NtContinue at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtTerminateProcess == 0x10A, "NtTerminateProcess at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtEchoArguments > 0x126, "NanoNT's services after WRK's");
+
+/* Two of WRK's services NanoNT does not implement, called through their generated stubs. */
+NTSTATUS NTAPI NtAcceptConnectPort(PHANDLE, PVOID, PVOID, BOOLEAN, PVOID, PVOID);
+NTSTATUS NTAPI ZwGetCurrentProcessorNumber(VOID);
+
+TL_TEST(not_implemented_services)
+{
+    static const struct { ULONG Number, Dwords; const char *Name; } slots[] = {
+        { SERVICE_NUMBER_NtAcceptConnectPort, 6, "NtAcceptConnectPort (0x000)" },
+        { SERVICE_NUMBER_NtAccessCheckByTypeResultListAndAuditAlarmByHandle, 17,
+          "NtAccessCheckByTypeResultListAndAuditAlarmByHandle (17 dwords)" },
+        { SERVICE_NUMBER_NtCreateProcess, 8, "NtCreateProcess" },
+        { SERVICE_NUMBER_NtGetCurrentProcessorNumber, 0, "NtGetCurrentProcessorNumber (0x126)" },
+    };
+    ULONG args[17] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
+    EXPECT(0, "SERVICE_ARGUMENT_DWORDS of the 17-dword service", 17,
+           SERVICE_ARGUMENT_DWORDS_NtAccessCheckByTypeResultListAndAuditAlarmByHandle);
+    EXPECT(0, "NtAcceptConnectPort is a `-' slot", 0, SERVICE_IMPLEMENTED_NtAcceptConnectPort);
+    EXPECT(0, "NtClose is implemented", 1, SERVICE_IMPLEMENTED_NtClose);
+    for (ULONG p = 0; p < 2; p++) {
+        for (ULONG i = 0; i < ARRAYSIZE(slots); i++) {
+            EXPECT(p, slots[i].Name, STATUS_NOT_IMPLEMENTED, Call(p, slots[i].Number, slots[i].Dwords, args));
+            CheckAbi(p, slots[i].Name);
+        }
+        /* the arguments are still copied first: a bad pointer is refused as for any service
+           (through int 2Eh, where EDX is not the stack as well) */
+        if (p == PATH_INT2E) {
+            Setup(p, SERVICE_NUMBER_NtAcceptConnectPort, 6, args);
+            SysabiIn.Edx = 0x80000000;
+            EXPECT(p, "NtAcceptConnectPort, kernel argument pointer", STATUS_ACCESS_VIOLATION, Invoke());
+        }
+    }
+    /* the generated stubs (and their Zw aliases) pop WRK's argument bytes and return the status */
+    EXPECT(0, "NtAcceptConnectPort stub", STATUS_NOT_IMPLEMENTED, NtAcceptConnectPort(NULL, NULL, NULL, FALSE, NULL, NULL));
+    EXPECT(0, "ZwGetCurrentProcessorNumber stub", STATUS_NOT_IMPLEMENTED, ZwGetCurrentProcessorNumber());
+    /* each slot has its own counter, though they share the routine */
+    static ULONG before[1024], after[1024];
+    NtQuerySystemInformation(SystemCallCountInformation, before, sizeof(before), NULL);
+    NtAcceptConnectPort(NULL, NULL, NULL, FALSE, NULL, NULL);
+    NtQuerySystemInformation(SystemCallCountInformation, after, sizeof(after), NULL);
+    EXPECT(0, "NtAcceptConnectPort counted", 1,
+           NanoCallCount(after, 0, SERVICE_NUMBER_NtAcceptConnectPort) - NanoCallCount(before, 0, SERVICE_NUMBER_NtAcceptConnectPort));
+    EXPECT(0, "NtAccessCheck not counted", 0,
+           NanoCallCount(after, 0, SERVICE_NUMBER_NtAccessCheck) - NanoCallCount(before, 0, SERVICE_NUMBER_NtAccessCheck));
+}
+
 /* ------------------------------------------------------------------ argument pointers */
 /* int 2Eh takes EDX as the argument pointer whatever ESP is, so every bad pointer can be tried
    with a good stack; sysenter only where the stack itself stays usable (its end). */
@@ -567,6 +619,7 @@ int main(int argc, char **argv)
     printf("sysabi: the default entry is %s\n", (USER_SHARED_DATA[0x300 / 4] == (ULONG)KiIntSystemCall) ?
            "int 2Eh" : "sysenter");
     TL_RUN(service_numbers);
+    TL_RUN(not_implemented_services);
     TL_RUN(bad_argument_pointers);
     TL_RUN(bad_output_pointers);
     TL_RUN(ntcontinue_sanitized);
