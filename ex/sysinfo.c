@@ -1,9 +1,12 @@
 /*
  * sysinfo.c - NtQuerySystemInformation. Classes: SystemBasicInformation (0) and
- * SystemCallCountInformation (6, the system-call counters: total and per service of every
- * registered table). Layout of class 6 (NanoNT's, documented in docs/services.md):
- *   ULONG Length; ULONG NumberOfTables; ULONG TotalSystemCalls;
- *   then per table 0..3: ULONG Limit; ULONG Count[Limit]   (Limit 0 for an empty slot)
+ * SystemCallCountInformation (6, the per-service call counters of every registered table), in
+ * NT's layouts, plus NanoNT's diagnostic classes from 0x1000. Class 6 is NT's
+ * SYSTEM_CALL_COUNT_INFORMATION (ntexapi.h) followed by its two arrays (docs/services.md):
+ *   ULONG Length;                       bytes written
+ *   ULONG NumberOfTables;               NUMBER_SERVICE_TABLES (4)
+ *   ULONG NumberOfEntries[4];           each table's Limit, 0 for an empty slot
+ *   ULONG CallCounts[...];              table 0's Limit counters, then table 1's, ...
  */
 #include "ke.h"
 #include "mm.h"
@@ -38,13 +41,27 @@ typedef struct _SYSTEM_NANONT_THREAD_INFORMATION {
     ULONG TrapFrameOffsetFromStackBase;
 } SYSTEM_NANONT_THREAD_INFORMATION;
 
+/* NT's fixed part of class 6; the limits and the counters follow it. */
+typedef struct _SYSTEM_CALL_COUNT_INFORMATION {
+    ULONG Length;
+    ULONG NumberOfTables;
+} SYSTEM_CALL_COUNT_INFORMATION;
+
+/*
+ * ExpQueryCallCounts - SystemCallCountInformation, laid out as NT lays it out: the header, all
+ * the tables' limits, then all the counters, so a tool written for NT reads it unchanged. The
+ * tables are the shadow descriptor table's (every registered table). The needed length goes to
+ * ReturnLength first, also when the buffer is too short.
+ */
 static NTSTATUS ExpQueryCallCounts(PVOID Buffer, ULONG Length, PULONG ReturnLength)
 {
-    /* the thread's own view: the shadow table once it is a GUI thread */
     PKSERVICE_TABLE_DESCRIPTOR tables = KeServiceDescriptorTableShadow;
-    ULONG need = 3 * sizeof(ULONG);
-    for (ULONG i = 0; i < NUMBER_SERVICE_TABLES; i++)
-        need += sizeof(ULONG) * (1 + tables[i].Limit);
+    ULONG limits[NUMBER_SERVICE_TABLES];
+    ULONG need = sizeof(SYSTEM_CALL_COUNT_INFORMATION) + sizeof(limits);
+    for (ULONG i = 0; i < NUMBER_SERVICE_TABLES; i++) {
+        limits[i] = tables[i].Count ? tables[i].Limit : 0;
+        need += limits[i] * sizeof(ULONG);
+    }
     if (ReturnLength) {
         NTSTATUS s = MmCopyToUser(ReturnLength, &need, sizeof(need));
         if (!NT_SUCCESS(s))
@@ -52,16 +69,17 @@ static NTSTATUS ExpQueryCallCounts(PVOID Buffer, ULONG Length, PULONG ReturnLeng
     }
     if (Length < need)
         return STATUS_INFO_LENGTH_MISMATCH;
-    ULONG header[3] = { need, NUMBER_SERVICE_TABLES, KeGetPcr()->PrcbData.KeSystemCalls };
+    SYSTEM_CALL_COUNT_INFORMATION header = { need, NUMBER_SERVICE_TABLES };
     PUCHAR out = Buffer;
-    NTSTATUS status = MmCopyToUser(out, header, sizeof(header));
+    NTSTATUS status = MmCopyToUser(out, &header, sizeof(header));
     out += sizeof(header);
+    if (NT_SUCCESS(status))
+        status = MmCopyToUser(out, limits, sizeof(limits));
+    out += sizeof(limits);
     for (ULONG i = 0; i < NUMBER_SERVICE_TABLES && NT_SUCCESS(status); i++) {
-        status = MmCopyToUser(out, &tables[i].Limit, sizeof(ULONG));
-        out += sizeof(ULONG);
-        if (NT_SUCCESS(status) && tables[i].Limit)
-            status = MmCopyToUser(out, tables[i].Count, tables[i].Limit * sizeof(ULONG));
-        out += tables[i].Limit * sizeof(ULONG);
+        if (limits[i])
+            status = MmCopyToUser(out, tables[i].Count, limits[i] * sizeof(ULONG));
+        out += limits[i] * sizeof(ULONG);
     }
     return status;
 }

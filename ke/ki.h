@@ -54,6 +54,7 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 
 /* services plumbing (ke/syscall.c) */
 VOID KiInitializeServiceTables(VOID);
+NTSTATUS NTAPI KiServiceNotImplemented(VOID);
 NTSTATUS KiFlushGdiBatch(VOID);
 NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */

@@ -15,10 +15,22 @@ KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
 KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
 
 /* Arguments below this address pass the dispatcher's one-compare probe: the largest argument
-   block (16 dwords) still ends below MmUserProbeAddress. */
-ULONG KiArgumentProbeLimit = MM_USER_PROBE_ADDRESS - 16 * sizeof(ULONG);
+   block (SERVICE_MAXIMUM_ARGUMENT_DWORDS) still ends below MmUserProbeAddress. */
+ULONG KiArgumentProbeLimit = MM_USER_PROBE_ADDRESS - SERVICE_MAXIMUM_ARGUMENT_DWORDS * sizeof(ULONG);
 
 NTSTATUS (*KeGdiFlushUserBatch)(VOID);
+
+/*
+ * KiServiceNotImplemented - the routine in the slot of every service a table declares but NanoNT
+ * does not implement (a `-' line in a services.tab: table 0 keeps WRK's numbering, so most of
+ * WRK's services are such slots). The dispatcher has counted the call and copied the service's
+ * argument dwords as for any other; the exit reloads ESP from the trap frame, so taking none of
+ * them here is harmless. Result: STATUS_NOT_IMPLEMENTED.
+ */
+NTSTATUS NTAPI KiServiceNotImplemented(VOID)
+{
+    return STATUS_NOT_IMPLEMENTED;
+}
 
 VOID KiInitializeServiceTables(VOID)
 {
@@ -41,7 +53,7 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
     if (KeServiceDescriptorTable[Index].Base || KeServiceDescriptorTableShadow[Index].Base)
         return FALSE;
     for (ULONG i = 0; i < Limit; i++)
-        if (Number[i] > 16 * sizeof(ULONG) || (Number[i] & 3))
+        if (Number[i] > SERVICE_MAXIMUM_ARGUMENT_DWORDS * sizeof(ULONG) || (Number[i] & 3))
             return FALSE;
     if (!Count) {
         Count = ExAllocatePoolZero(NonPagedPool, Limit * sizeof(ULONG), 'tnCS');

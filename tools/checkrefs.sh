@@ -27,6 +27,7 @@ KiInitializeKernel      WRK routine that starts the executive; NanoNT: KiSystemS
 IoCheckShareAccess      NT routine whose sharing rules io/iofile.c applies inline
 NtMyService             placeholder in the README example of adding a service
 NtXxx                   placeholder for any service stub (docs/services.md)
+NtX                     placeholder for any service in the services.tab format (docs/services.md)
 '
 
 git ls-files -z | CHECKREFS_ALLOWED="$ALLOWED" perl -0 -e '

@@ -7,13 +7,21 @@
  *          --kernel build/gen/svc_native.c --stubs build/gen/svc_native_stubs.S \
  *          --header build/inc/svcnum.h
  *
- * Each non-comment line of the table is `Name ArgumentDwords` (0..16); `#` or `;` starts a comment
- * that runs to the end of the line; the Nth service line is index N. Outputs:
+ * Each non-comment line of the table is `Name ArgumentDwords` (0..17, the most any WRK service
+ * takes) or `Name ArgumentDwords -`; `#` or `;` starts a comment that runs to the end of the line;
+ * the Nth service line is index N. The `-` declares a service that is numbered but not
+ * implemented: its kernel slot is the shared KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED),
+ * everything else is generated as for an implemented one, so a table can keep another kernel's
+ * numbering (table 0 keeps WRK's). A line `@ INDEX` (decimal or 0x hex) states the index of the
+ * next service and is refused unless exactly INDEX services precede it: it pins the start of a
+ * section. Outputs:
  *   --kernel  PREFIXServiceTable / ArgumentTable (bytes) / ServiceLimit / ServiceCounters /
  *             ServiceNames, in index order
  *   --stubs   the ntdll user stubs (docs/spec.md §5), NtFoo plus the ZwFoo alias
- *   --header  PREFIX_SERVICE_COUNT, PREFIX_SERVICE_TABLE_INDEX, SERVICE_NUMBER_x,
- *             SERVICE_ARGUMENT_DWORDS_x, and (kernel C only) the declarations of the --kernel tables
+ *   --header  PREFIX_SERVICE_COUNT, PREFIX_SERVICE_TABLE_INDEX, PREFIX_SERVICE_IMPLEMENTED_BITMAP
+ *             (an initializer: bit N of dword N/32 set when index N is implemented),
+ *             SERVICE_NUMBER_x, SERVICE_ARGUMENT_DWORDS_x, SERVICE_IMPLEMENTED_x (0 or 1), and
+ *             (kernel C only) the declarations of the --kernel tables
  * A table error prints `file:line: message` and exits 1 without writing anything; a usage error
  * exits 2. Each output is written to NAME.tmp and renamed over NAME, so a build that is interrupted
  * never leaves a half-written file behind.
@@ -29,16 +37,18 @@
 #include <string.h>
 
 #define MAX_SERVICES      4096  /* bits 0-11 of the service number (SERVICE_NUMBER_MASK 0xFFF) */
-#define MAX_ARGUMENT_DWORDS 16
+#define MAX_ARGUMENT_DWORDS 17    /* NtAccessCheckByTypeResultListAndAuditAlarmByHandle */
 #define MAX_NAME          100
 #define MAX_LINE          1024
 #define MAX_TABLE_INDEX   3     /* bits 12-13 of the service number */
 #define SYSTEM_CALL_SLOT  "0x7FFE0300" /* SharedUserData->SystemCall (docs/spec.md §5) */
+#define NOT_IMPLEMENTED_ROUTINE "KiServiceNotImplemented" /* ke/syscall.c */
 
 typedef struct {
     char Name[MAX_NAME + 1];
     unsigned ArgumentDwords;
     unsigned Line;
+    int Implemented;                    /* 0: declared with `-', the slot is the shared routine */
 } SERVICE;
 
 static SERVICE Services[MAX_SERVICES];
@@ -76,25 +86,65 @@ static int IsIdentifier(const char *Text)
     return 1;
 }
 
+/* Parses a number in decimal or 0x hex; FALSE unless the whole text is one. */
+static int ParseNumber(const char *Text, unsigned long *Value)
+{
+    const char *Digits = Text;
+    const char *Allowed = "0123456789";
+    int Base = 10;
+
+    if (Text[0] == '0' && (Text[1] == 'x' || Text[1] == 'X')) {
+        Digits = Text + 2;
+        Allowed = "0123456789abcdefABCDEF";
+        Base = 16;
+    }
+    if (Digits[0] == '\0' || strspn(Digits, Allowed) != strlen(Digits) || strlen(Digits) > 4)
+        return 0;
+    *Value = strtoul(Digits, NULL, Base);
+    return 1;
+}
+
+/* `@ INDEX': the next service must be index INDEX. */
+static void ParseIndexLine(const char *File, unsigned LineNumber, char **Tokens,
+                           unsigned TokenCount)
+{
+    unsigned long Index;
+
+    if (TokenCount != 2 || !ParseNumber(Tokens[1], &Index))
+        TableError(File, LineNumber, "expected `@ Index'");
+    if (Index != ServiceCount)
+        TableError(File, LineNumber, "`@ 0x%lx': the next service is index 0x%x", Index,
+                   ServiceCount);
+}
+
 /* Parses one table line into Services[]; blank and comment-only lines add nothing. */
 static void ParseLine(const char *File, unsigned LineNumber, char *Line)
 {
-    char *Tokens[3];
+    char *Tokens[4];
     unsigned TokenCount = 0;
     char *Save = NULL;
     unsigned long Count;
+    int Implemented = 1;
 
     Line[strcspn(Line, "#;")] = '\0';
     for (char *Token = strtok_r(Line, " \t\r\n\v\f", &Save); Token != NULL;
          Token = strtok_r(NULL, " \t\r\n\v\f", &Save)) {
-        if (TokenCount == 3)
+        if (TokenCount == 4)
             break;
         Tokens[TokenCount++] = Token;
     }
     if (TokenCount == 0)
         return;
+    if (strcmp(Tokens[0], "@") == 0) {
+        ParseIndexLine(File, LineNumber, Tokens, TokenCount);
+        return;
+    }
+    if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
+        Implemented = 0;
+        TokenCount = 2;
+    }
     if (TokenCount != 2)
-        TableError(File, LineNumber, "expected `Name ArgumentDwords'");
+        TableError(File, LineNumber, "expected `Name ArgumentDwords' or `Name ArgumentDwords -'");
 
     if (strlen(Tokens[0]) > MAX_NAME)
         TableError(File, LineNumber, "service name longer than %d characters", MAX_NAME);
@@ -104,6 +154,10 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     if (strncmp(Tokens[0], "Zw", 2) == 0)
         TableError(File, LineNumber, "service `%s': name services Nt..., Zw aliases are generated",
                    Tokens[0]);
+    /* The shared routine fills the slots of unimplemented services; it is no service itself. */
+    if (strcmp(Tokens[0], NOT_IMPLEMENTED_ROUTINE) == 0)
+        TableError(File, LineNumber, "`%s' is the routine of unimplemented services, "
+                   "declare those with `-'", Tokens[0]);
 
     if (strspn(Tokens[1], "0123456789") != strlen(Tokens[1]) || strlen(Tokens[1]) > 4)
         TableError(File, LineNumber, "argument count `%s' is not a number", Tokens[1]);
@@ -122,6 +176,7 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     strcpy(Services[ServiceCount].Name, Tokens[0]);
     Services[ServiceCount].ArgumentDwords = (unsigned)Count;
     Services[ServiceCount].Line = LineNumber;
+    Services[ServiceCount].Implemented = Implemented;
     ServiceCount++;
 }
 
@@ -185,18 +240,31 @@ static void FinishOutput(FILE *f, const char *Path, const char *TmpPath)
 static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
 {
     unsigned Elements = ServiceCount ? ServiceCount : 1; /* C arrays may not be empty */
+    unsigned Unimplemented = 0;
 
     fprintf(f, "/* Generated by tools/gensvc from %s: do not edit. */\n", Table);
     fprintf(f, "#include \"ntdef.h\"\n\n");
     fprintf(f, "/* The service routines: only their addresses are used here (stdcall ELF symbols "
                "are undecorated). */\n");
-    for (unsigned i = 0; i < ServiceCount; i++)
-        fprintf(f, "extern char %s[];\n", Services[i].Name);
+    for (unsigned i = 0; i < ServiceCount; i++) {
+        if (Services[i].Implemented)
+            fprintf(f, "extern char %s[];\n", Services[i].Name);
+        else
+            Unimplemented++;
+    }
+    if (Unimplemented != 0)
+        fprintf(f, "/* The slot of every service declared `-' (%u here): STATUS_NOT_IMPLEMENTED. */\n"
+                   "extern char " NOT_IMPLEMENTED_ROUTINE "[];\n", Unimplemented);
 
     fprintf(f, "\n/* Routine addresses in service-index order. */\n");
     fprintf(f, "PVOID %sServiceTable[] = {\n", Prefix);
-    for (unsigned i = 0; i < ServiceCount; i++)
-        fprintf(f, "    %s, /* 0x%03x */\n", Services[i].Name, i);
+    for (unsigned i = 0; i < ServiceCount; i++) {
+        if (Services[i].Implemented)
+            fprintf(f, "    %s, /* 0x%03x */\n", Services[i].Name, i);
+        else
+            fprintf(f, "    " NOT_IMPLEMENTED_ROUTINE ", /* 0x%03x %s */\n", i,
+                    Services[i].Name);
+    }
     if (ServiceCount == 0)
         fprintf(f, "    NULL, /* empty table: placeholder, Limit is 0 */\n");
     fprintf(f, "};\n\n");
@@ -270,11 +338,23 @@ static void WriteHeader(FILE *f, const char *Table, const char *Prefix, unsigned
     fprintf(f, "#ifndef NANONT_GEN_SVC_%s_H\n#define NANONT_GEN_SVC_%s_H\n\n", Upper, Upper);
     fprintf(f, "#define %s_SERVICE_COUNT %u\n", Upper, ServiceCount);
     fprintf(f, "#define %s_SERVICE_TABLE_INDEX %u\n\n", Upper, TableIndex);
+    fprintf(f, "/* Bit N of dword N / 32 is set when service index N is implemented (C only). */\n");
+    fprintf(f, "#define %s_SERVICE_IMPLEMENTED_BITMAP {", Upper);
+    for (unsigned Word = 0; Word == 0 || Word * 32 < ServiceCount; Word++) {
+        unsigned long Bits = 0;
+        for (unsigned i = Word * 32; i < Word * 32 + 32 && i < ServiceCount; i++)
+            if (Services[i].Implemented)
+                Bits |= 1ul << (i % 32);
+        fprintf(f, "%s%s0x%08lxu", Word ? "," : "", Word % 6 ? " " : " \\\n    ", Bits);
+    }
+    fprintf(f, " }\n\n");
     for (unsigned i = 0; i < ServiceCount; i++) {
         fprintf(f, "#define SERVICE_NUMBER_%s 0x%04x\n", Services[i].Name,
                 ServiceNumber(TableIndex, i));
         fprintf(f, "#define SERVICE_ARGUMENT_DWORDS_%s %u\n", Services[i].Name,
                 Services[i].ArgumentDwords);
+        fprintf(f, "#define SERVICE_IMPLEMENTED_%s %d\n", Services[i].Name,
+                Services[i].Implemented);
     }
     /* The kernel tables that --kernel defines, declared here so that their users (the component
        that registers the table, the tracer) need no extern of their own. Kernel C only: the header

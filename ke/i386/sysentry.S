@@ -251,7 +251,7 @@ KiSystemServiceProbeSlow:
         cmpl    $MM_USER_PROBE_ADDRESS, %esi
         jae     KiSystemServiceCopyFault
         pushl   %eax
-        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= 16: no wrap */
+        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= 17: no wrap */
         cmpl    $MM_USER_PROBE_ADDRESS, %eax
         popl    %eax
         ja      KiSystemServiceCopyFault

@@ -67,13 +67,13 @@ TL_TEST(table1_call_counters)
     ULONG len = 0;
     NtGdiFlush();
     TL_CHECK_EQ(STATUS_SUCCESS, NtQuerySystemInformation(SystemCallCountInformation, buf, sizeof(buf), &len));
-    /* header (3), table 0 (1 + limit), then table 1's limit and counters */
-    ULONG *t1 = buf + 3 + 1 + buf[3];
-    TL_CHECK_EQ(W32P_SERVICE_COUNT, t1[0]);
-    ULONG flushes = t1[1 + (SERVICE_NUMBER_NtGdiFlush & 0xFFF)];
+    /* NT's layout: Length, NumberOfTables, the four limits, then the counters table by table */
+    TL_CHECK_EQ(4, buf[1]);
+    TL_CHECK_EQ(W32P_SERVICE_COUNT, buf[2 + 1]);
+    ULONG flushes = NanoCallCount(buf, 1, SERVICE_NUMBER_NtGdiFlush & 0xFFF);
     NtGdiFlush();
     NtQuerySystemInformation(SystemCallCountInformation, buf, sizeof(buf), &len);
-    TL_CHECK_EQ(flushes + 1, t1[1 + (SERVICE_NUMBER_NtGdiFlush & 0xFFF)]);
+    TL_CHECK_EQ(flushes + 1, NanoCallCount(buf, 1, SERVICE_NUMBER_NtGdiFlush & 0xFFF));
 }
 
 /* ---------------------------------------------------------------- drawing */

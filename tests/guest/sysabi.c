@@ -55,6 +55,58 @@ TL_TEST(service_numbers)
     }
 }
 
+/* ------------------------------------------------------------------ WRK's numbering */
+/* Table 0 is WRK's table (Windows Server 2003 SP1); NanoNT's own services follow its last index. */
+_Static_assert(SERVICE_NUMBER_NtClose == 0x1B, "NtClose at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtContinue == 0x22, "NtContinue at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtTerminateProcess == 0x10A, "NtTerminateProcess at WRK's index");
+_Static_assert(SERVICE_NUMBER_NtEchoArguments > 0x126, "NanoNT's services after WRK's");
+
+/* Two of WRK's services NanoNT does not implement, called through their generated stubs. */
+NTSTATUS NTAPI NtAcceptConnectPort(PHANDLE, PVOID, PVOID, BOOLEAN, PVOID, PVOID);
+NTSTATUS NTAPI ZwGetCurrentProcessorNumber(VOID);
+
+TL_TEST(not_implemented_services)
+{
+    static const struct { ULONG Number, Dwords; const char *Name; } slots[] = {
+        { SERVICE_NUMBER_NtAcceptConnectPort, 6, "NtAcceptConnectPort (0x000)" },
+        { SERVICE_NUMBER_NtAccessCheckByTypeResultListAndAuditAlarmByHandle, 17,
+          "NtAccessCheckByTypeResultListAndAuditAlarmByHandle (17 dwords)" },
+        { SERVICE_NUMBER_NtCreateProcess, 8, "NtCreateProcess" },
+        { SERVICE_NUMBER_NtGetCurrentProcessorNumber, 0, "NtGetCurrentProcessorNumber (0x126)" },
+    };
+    ULONG args[17] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
+    EXPECT(0, "SERVICE_ARGUMENT_DWORDS of the 17-dword service", 17,
+           SERVICE_ARGUMENT_DWORDS_NtAccessCheckByTypeResultListAndAuditAlarmByHandle);
+    EXPECT(0, "NtAcceptConnectPort is a `-' slot", 0, SERVICE_IMPLEMENTED_NtAcceptConnectPort);
+    EXPECT(0, "NtClose is implemented", 1, SERVICE_IMPLEMENTED_NtClose);
+    for (ULONG p = 0; p < 2; p++) {
+        for (ULONG i = 0; i < ARRAYSIZE(slots); i++) {
+            EXPECT(p, slots[i].Name, STATUS_NOT_IMPLEMENTED, Call(p, slots[i].Number, slots[i].Dwords, args));
+            CheckAbi(p, slots[i].Name);
+        }
+        /* the arguments are still copied first: a bad pointer is refused as for any service
+           (through int 2Eh, where EDX is not the stack as well) */
+        if (p == PATH_INT2E) {
+            Setup(p, SERVICE_NUMBER_NtAcceptConnectPort, 6, args);
+            SysabiIn.Edx = 0x80000000;
+            EXPECT(p, "NtAcceptConnectPort, kernel argument pointer", STATUS_ACCESS_VIOLATION, Invoke());
+        }
+    }
+    /* the generated stubs (and their Zw aliases) pop WRK's argument bytes and return the status */
+    EXPECT(0, "NtAcceptConnectPort stub", STATUS_NOT_IMPLEMENTED, NtAcceptConnectPort(NULL, NULL, NULL, FALSE, NULL, NULL));
+    EXPECT(0, "ZwGetCurrentProcessorNumber stub", STATUS_NOT_IMPLEMENTED, ZwGetCurrentProcessorNumber());
+    /* each slot has its own counter, though they share the routine */
+    static ULONG before[1024], after[1024];
+    NtQuerySystemInformation(SystemCallCountInformation, before, sizeof(before), NULL);
+    NtAcceptConnectPort(NULL, NULL, NULL, FALSE, NULL, NULL);
+    NtQuerySystemInformation(SystemCallCountInformation, after, sizeof(after), NULL);
+    EXPECT(0, "NtAcceptConnectPort counted", 1,
+           NanoCallCount(after, 0, SERVICE_NUMBER_NtAcceptConnectPort) - NanoCallCount(before, 0, SERVICE_NUMBER_NtAcceptConnectPort));
+    EXPECT(0, "NtAccessCheck not counted", 0,
+           NanoCallCount(after, 0, SERVICE_NUMBER_NtAccessCheck) - NanoCallCount(before, 0, SERVICE_NUMBER_NtAccessCheck));
+}
+
 /* ------------------------------------------------------------------ argument pointers */
 /* int 2Eh takes EDX as the argument pointer whatever ESP is, so every bad pointer can be tried
    with a good stack; sysenter only where the stack itself stays usable (its end). */
@@ -371,22 +423,30 @@ TL_TEST(garbage_segments)
 }
 
 /* ------------------------------------------------------------------ counters */
-static ULONG CountBuffer[2][512];
+static ULONG CountBuffer[2][1024];
 
-/* Table's Limit in a SystemCallCountInformation buffer (layout: ex/sysinfo.c, docs/services.md):
-   ULONG Length, NumberOfTables, TotalSystemCalls; per table: ULONG Limit, ULONG Count[Limit]. */
-static const ULONG *TableEntry(const ULONG *Buffer, ULONG Table)
+/* A SystemCallCountInformation buffer (NT's layout, ex/sysinfo.c, docs/services.md): ULONG
+   Length, NumberOfTables, NumberOfEntries[NumberOfTables] (the limits), then every table's
+   counters, table after table. */
+static ULONG TableLimit(const ULONG *Buffer, ULONG Table)
 {
-    const ULONG *p = Buffer + 3;
-    for (ULONG t = 0; t < Table; t++)
-        p += 1 + p[0];
-    return p;
+    return Buffer[2 + Table];
 }
 
 static ULONG Counter(const ULONG *Buffer, ULONG Table, ULONG Index)
 {
-    const ULONG *p = TableEntry(Buffer, Table);
-    return Index < p[0] ? p[1 + Index] : 0xFFFFFFFF;
+    return NanoCallCount(Buffer, Table, Index);
+}
+
+/* Every call counted in the buffer: the sum of all counters of all tables. */
+static ULONG TotalCalls(const ULONG *Buffer)
+{
+    ULONG total = 0, n = 0;
+    for (ULONG t = 0; t < Buffer[1]; t++)
+        n += TableLimit(Buffer, t);
+    for (ULONG i = 0; i < n; i++)
+        total += Buffer[2 + Buffer[1] + i];
+    return total;
 }
 
 TL_TEST(call_counters)
@@ -420,12 +480,12 @@ TL_TEST(call_counters)
         EXPECT(p, "query 2", STATUS_SUCCESS, s2);
         EXPECT(p, "Length = ReturnLength", len, a[0]);
         EXPECT(p, "NumberOfTables", 4, a[1]);
-        EXPECT(p, "table 0 limit", KI_SERVICE_COUNT, TableEntry(a, 0)[0]);
-        EXPECT(p, "table 1 limit", GuiLimit, TableEntry(a, 1)[0]);
-        EXPECT(p, "table 2 limit (the sample)", EXS_SERVICE_COUNT, TableEntry(a, 2)[0]);
-        EXPECT(p, "table 3 limit", 0, TableEntry(a, 3)[0]);
-        EXPECT(p, "Length", (ULONG)((const UCHAR *)(TableEntry(a, 3) + 1) - (const UCHAR *)a), a[0]);
-        EXPECT(p, "total calls (5 + 3 + 2 + 1 + the second query)", 12, b[2] - a[2]);
+        EXPECT(p, "table 0 limit", KI_SERVICE_COUNT, TableLimit(a, 0));
+        EXPECT(p, "table 1 limit", GuiLimit, TableLimit(a, 1));
+        EXPECT(p, "table 2 limit (the sample)", EXS_SERVICE_COUNT, TableLimit(a, 2));
+        EXPECT(p, "table 3 limit", 0, TableLimit(a, 3));
+        EXPECT(p, "Length", (ULONG)sizeof(ULONG) * (2 + 4 + KI_SERVICE_COUNT + GuiLimit + EXS_SERVICE_COUNT), a[0]);
+        EXPECT(p, "total calls (5 + 3 + 2 + 1 + the second query)", 12, TotalCalls(b) - TotalCalls(a));
         EXPECT(p, "NtTestAlert calls", 5, Counter(b, 0, SERVICE_NUMBER_NtTestAlert) - Counter(a, 0, SERVICE_NUMBER_NtTestAlert));
         EXPECT(p, "NtEchoArguments calls", 4, Counter(b, 0, SERVICE_NUMBER_NtEchoArguments) - Counter(a, 0, SERVICE_NUMBER_NtEchoArguments));
         EXPECT(p, "NtQuerySystemInformation calls", 1,
@@ -555,10 +615,11 @@ int main(int argc, char **argv)
     RtlAddVectoredExceptionHandler(TRUE, SysabiHandler);
     if (NT_SUCCESS(NtQuerySystemInformation(SystemCallCountInformation, CountBuffer[0],
                                             sizeof(CountBuffer[0]), NULL)))
-        GuiLimit = TableEntry(CountBuffer[0], 1)[0];
+        GuiLimit = TableLimit(CountBuffer[0], 1);
     printf("sysabi: the default entry is %s\n", (USER_SHARED_DATA[0x300 / 4] == (ULONG)KiIntSystemCall) ?
            "int 2Eh" : "sysenter");
     TL_RUN(service_numbers);
+    TL_RUN(not_implemented_services);
     TL_RUN(bad_argument_pointers);
     TL_RUN(bad_output_pointers);
     TL_RUN(ntcontinue_sanitized);

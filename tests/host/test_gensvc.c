@@ -324,7 +324,8 @@ HT_TEST(BadLinesRefused)
 
 HT_TEST(BadArgumentCountsRefused)
 {
-    ExpectRefused("NtFoo 17\n", 1, "17 dwords");
+    ExpectRefused("NtFoo 18\n", 1, "18 dwords");
+    ExpectRefused("NtFoo 18 -\n", 1, "18 dwords, not implemented");
     ExpectRefused("NtOk 16\nNtFoo 100\n", 2, "100 dwords");
     ExpectRefused("NtFoo x\n", 1, "not a number");
     ExpectRefused("NtFoo -1\n", 1, "negative");
@@ -376,6 +377,117 @@ HT_TEST(UsageErrors)
     HT_CHECK_EQ(2, Run("%s --table %s --prefix Ki --index 4 2>/dev/null", GENSVC,
                        TmpPath("ok.tab")));
     HT_CHECK_EQ(0, Run("%s --table %s --prefix Ki --index 3", GENSVC, TmpPath("ok.tab")));
+}
+
+/* A `-' line: numbered, stub and name generated, the kernel slot is the shared routine. */
+static const char GapTable[] =
+    "NtAlpha 0\n"
+    "NtBeta 3 -   # not implemented\n"
+    "NtGamma\t17\t-\n"
+    "@ 0x3\n"
+    "NtDelta 1\n"
+    "@ 4 ; decimal too\n";
+
+HT_TEST(NotImplementedText)
+{
+    char *Kernel, *Stubs, *Header;
+
+    HT_CHECK_EQ(0, Generate(GapTable, "Ki", 0));
+    Kernel = ReadAll(TmpPath("k.c"), NULL);
+    Stubs = ReadAll(TmpPath("s.S"), NULL);
+    Header = ReadAll(TmpPath("h.h"), NULL);
+    CHECK_CONTAINS(Kernel, "extern char NtAlpha[];");
+    CHECK_CONTAINS(Kernel, "extern char KiServiceNotImplemented[];");
+    HT_CHECK(Kernel == NULL || strstr(Kernel, "extern char NtBeta[]") == NULL);
+    HT_CHECK(Kernel == NULL || strstr(strstr(Kernel, "KiServiceNotImplemented[];") + 1,
+                                      "extern char KiServiceNotImplemented") == NULL);
+    CHECK_CONTAINS(Kernel, "    KiServiceNotImplemented, /* 0x001 NtBeta */\n");
+    CHECK_CONTAINS(Kernel, "    KiServiceNotImplemented, /* 0x002 NtGamma */\n");
+    CHECK_CONTAINS(Kernel, "    NtDelta, /* 0x003 */\n");
+    CHECK_CONTAINS(Kernel, "    12, /* NtBeta */\n");
+    CHECK_CONTAINS(Kernel, "    68, /* NtGamma */\n");
+    CHECK_CONTAINS(Kernel, "\"NtBeta\",");
+    CHECK_CONTAINS(Kernel, "ULONG KiServiceLimit = 4;");
+    CHECK_CONTAINS(Stubs, ".globl NtBeta");
+    CHECK_CONTAINS(Stubs, ".set ZwGamma, NtGamma");
+    CHECK_CONTAINS(Stubs, "ret $68\n");
+    CHECK_CONTAINS(Header, "#define SERVICE_NUMBER_NtBeta 0x0001\n");
+    CHECK_CONTAINS(Header, "#define SERVICE_ARGUMENT_DWORDS_NtGamma 17\n");
+    CHECK_CONTAINS(Header, "#define SERVICE_IMPLEMENTED_NtBeta 0\n");
+    CHECK_CONTAINS(Header, "#define SERVICE_IMPLEMENTED_NtDelta 1\n");
+    CHECK_CONTAINS(Header, "#define KI_SERVICE_IMPLEMENTED_BITMAP { \\\n    0x00000009u }\n");
+    free(Kernel); free(Stubs); free(Header);
+}
+
+/* The `-' slots link to the one shared routine; the bitmap compiles as an initializer. */
+HT_TEST(NotImplementedLinks)
+{
+    static const char Checker[] =
+        "#include \"ntdef.h\"\n"
+        "#include \"h.h\"\n"
+        "#include <string.h>\n"
+        "char NtAlpha[1], NtDelta[1], KiServiceNotImplemented[1];\n"
+        "extern PVOID KiServiceTable[]; extern UCHAR KiArgumentTable[];\n"
+        "extern ULONG KiServiceLimit; extern PCSTR KiServiceNames[];\n"
+        "static const ULONG Map[] = KI_SERVICE_IMPLEMENTED_BITMAP;\n"
+        "int main(void) {\n"
+        "  PVOID r[] = { NtAlpha, KiServiceNotImplemented, KiServiceNotImplemented, NtDelta };\n"
+        "  UCHAR a[] = { 0, 12, 68, 4 };\n"
+        "  if (KiServiceLimit != 4 || sizeof(Map) != 4 || Map[0] != 9) return 10;\n"
+        "  if (SERVICE_NUMBER_NtGamma != 2 || SERVICE_IMPLEMENTED_NtGamma != 0) return 11;\n"
+        "  for (int i = 0; i < 4; i++) {\n"
+        "    if (KiServiceTable[i] != r[i]) return 20 + i;\n"
+        "    if (KiArgumentTable[i] != a[i]) return 30 + i;\n"
+        "  }\n"
+        "  return strcmp(KiServiceNames[2], \"NtGamma\") != 0 ? 40 : 0;\n"
+        "}\n";
+
+    HT_CHECK_EQ(0, Generate(GapTable, "Ki", 0));
+    HT_CHECK_EQ(0, Run("gcc -m32 -march=i686 -ffreestanding -fno-builtin -fno-pic -O2 -Wall "
+                       "-Wextra -Werror -std=gnu11 -Iinc -c -o %s %s", TmpPath("k.o"),
+                       TmpPath("k.c")));
+    WriteText(TmpPath("checker.c"), Checker);
+    HT_CHECK_EQ(0, Run("gcc -Wall -Wextra -Werror -std=gnu11 -Iinc -I%s -o %s %s %s",
+                       TmpDir, TmpPath("checker"), TmpPath("checker.c"), TmpPath("k.c")));
+    HT_CHECK_EQ(0, Run("%s", TmpPath("checker")));
+}
+
+/* A bitmap of more than one dword: bit N of dword N / 32. */
+HT_TEST(ImplementedBitmapWords)
+{
+    char Table[4096], *p = Table;
+    char *Header;
+
+    for (int i = 0; i < 40; i++)
+        p += sprintf(p, "NtS%d 0%s\n", i, (i == 0 || i == 33 || i == 39) ? "" : " -");
+    HT_CHECK_EQ(0, Generate(Table, "Ki", 0));
+    Header = ReadAll(TmpPath("h.h"), NULL);
+    CHECK_CONTAINS(Header, "    0x00000001u, 0x00000082u }\n");
+    free(Header);
+}
+
+HT_TEST(BadNotImplementedLinesRefused)
+{
+    ExpectRefused("NtOk 1\nNtFoo 1 +\n", 2, "third column not `-'");
+    ExpectRefused("NtFoo 1 - x\n", 1, "token after `-'");
+    ExpectRefused("NtFoo -\n", 1, "`-' without a count");
+    ExpectRefused("NtFoo 1 --\n", 1, "`--'");
+    ExpectRefused("NtA 1 -\nNtA 1\n", 2, "duplicate of a `-' service");
+    ExpectRefused("KiServiceNotImplemented 0\n", 1, "the shared routine as a service");
+    ExpectRefused("NtOk 0\nKiServiceNotImplemented 0 -\n", 2, "the shared routine, `-'");
+}
+
+HT_TEST(IndexLines)
+{
+    HT_CHECK_EQ(0, Generate("@ 0\nNtA 1\n@ 1\n@ 0x1\nNtB 0 -\n@ 0X2\n", "Ki", 0));
+    ExpectRefused("NtA 1\nNtB 1\n@ 0x3\n", 3, "index ahead of the services");
+    ExpectRefused("NtA 1\nNtB 1\n@ 1\n", 3, "index behind the services");
+    ExpectRefused("NtA 1\n@\n", 2, "`@' without an index");
+    ExpectRefused("@ x\n", 1, "index not a number");
+    ExpectRefused("@ 0x\n", 1, "bare 0x");
+    ExpectRefused("@ 0 0\n", 1, "two indexes");
+    ExpectRefused("@ -1\n", 1, "negative index");
+    ExpectRefused("@ 0x10000\n", 1, "index too long");
 }
 
 static void Cleanup(void)

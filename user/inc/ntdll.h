@@ -152,6 +152,28 @@ NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, 
 #define SystemNanoNtThreadInformation 0x1001
 #define SystemNanoNtPoolTagInformation 0x1002   /* ULONG Count, then Count (Tag, Bytes) pairs */
 
+/* SystemCallCountInformation as NT lays it out (ntexapi.h): this header, then
+   ULONG NumberOfEntries[NumberOfTables] (each table's limit, 0 for an empty slot), then the
+   tables' call counters one table after the other (NumberOfEntries[t] ULONGs for table t). */
+typedef struct _SYSTEM_CALL_COUNT_INFORMATION {
+    ULONG Length;
+    ULONG NumberOfTables;
+} SYSTEM_CALL_COUNT_INFORMATION, *PSYSTEM_CALL_COUNT_INFORMATION;
+
+/* The counter of service Index of table Table in a SystemCallCountInformation buffer, or
+   0xFFFFFFFF if the buffer has no such counter. */
+static inline ULONG NanoCallCount(const VOID *Buffer, ULONG Table, ULONG Index)
+{
+    const SYSTEM_CALL_COUNT_INFORMATION *info = Buffer;
+    const ULONG *entries = (const ULONG *)(info + 1);
+    const ULONG *counts = entries + info->NumberOfTables;
+    if (Table >= info->NumberOfTables || Index >= entries[Table])
+        return 0xFFFFFFFF;
+    for (ULONG t = 0; t < Table; t++)
+        counts += entries[t];
+    return counts[Index];
+}
+
 /* ntdll entry points (user/ntdll) */
 VOID KiFastSystemCall(VOID);
 VOID KiFastSystemCallRet(VOID);

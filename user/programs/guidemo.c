@@ -31,8 +31,18 @@ static VOID DrawBars(ULONG Frame)
     ULONG len = 0;
     if (!NT_SUCCESS(NtQuerySystemInformation(SystemCallCountInformation, Counts, sizeof(Counts), &len)))
         return;
-    ULONG *t0 = Counts + 3, *t1 = t0 + 1 + t0[0];
-    ULONG n0 = t0[0], n1 = t1[0], bars = n0 + n1;
+    /* NT's layout: Length, NumberOfTables, the limits, then each table's counters in turn;
+       table 0 keeps WRK's numbering, so only its implemented services get a bar */
+    static const ULONG implemented[] = KI_SERVICE_IMPLEMENTED_BITMAP;
+    ULONG n0 = Counts[2], n1 = Counts[3];
+    const ULONG *t0 = Counts + 2 + Counts[1], *t1 = t0 + n0;
+    ULONG index[KI_SERVICE_COUNT], bars0 = 0, total = 0;
+    for (ULONG i = 0; i < n0 + n1; i++)
+        total += t0[i];
+    for (ULONG i = 0; i < n0 && i < KI_SERVICE_COUNT; i++)
+        if ((implemented[i / 32] >> (i % 32)) & 1)
+            index[bars0++] = i;
+    ULONG bars = bars0 + n1;
     if (bars == 0)
         return;
     LONG width = 700 / (LONG)bars;
@@ -40,16 +50,16 @@ static VOID DrawBars(ULONG Frame)
         width = 2;
     GdiFillRect(50, 130, 700, 420, PANEL);
     for (ULONG i = 0; i < bars; i++) {
-        ULONG count = i < n0 ? t0[1 + i] : t1[1 + i - n0];
+        ULONG count = i < bars0 ? t0[index[i]] : t1[i - bars0];
         LONG h = 0;
         for (ULONG c = count; c; c >>= 1)
             h += 20;                        /* 20 pixels per doubling */
         if (h > 400)
             h = 400;
-        GdiFillRect(50 + (LONG)i * width, 540 - h, width - 1, h, i < n0 ? BAR0 : BAR1);
+        GdiFillRect(50 + (LONG)i * width, 540 - h, width - 1, h, i < bars0 ? BAR0 : BAR1);
     }
     char line[48];
-    RtlFormatString(line, sizeof(line), "frame %lu, %lu calls", (unsigned long)Frame, (unsigned long)Counts[2]);
+    RtlFormatString(line, sizeof(line), "frame %lu, %lu calls", (unsigned long)Frame, (unsigned long)total);
     GdiFillRect(50, 548, 400, 8, PANEL);
     GdiTextOut(50, 548, line, TEXT, PANEL, 1);
     GdiFlush();
