@@ -17,6 +17,7 @@
  * Usage: fuzzleak.exe [calls [seed]]   (default 5000 calls and a fixed seed; the seed is printed)
  */
 #include "testlib.h"
+#include "svcpick.h"
 #include "ntpath.h"
 #include "w32svcnum.h"
 #include "svcsample.h"
@@ -246,21 +247,6 @@ static LONG ScanScratch(VOID)
     return -1;
 }
 
-static ULONG TableLimit(ULONG Table)
-{
-    static ULONG info[4096];
-    ULONG len = 0;
-    if (NtQuerySystemInformation(SystemCallCountInformation, info, sizeof(info), &len) != STATUS_SUCCESS)
-        return 0;
-    ULONG *p = &info[3];
-    for (ULONG t = 0; t < 4; t++) {
-        if (t == Table)
-            return p[0];
-        p += 1 + p[0];
-    }
-    return 0;
-}
-
 static ULONG Calls = 5000;
 
 /* Open what the calls work on: a directory of short names (padded entries), a file, an event. */
@@ -309,16 +295,20 @@ TL_TEST(fuzz_two_processes_no_leak)
     LARGE_INTEGER timeout = { .QuadPart = -100000000LL };
     TL_CHECK_EQ(STATUS_WAIT_0, NtWaitForSingleObject(Protected[1], FALSE, &timeout));
 
-    ULONG limits[3] = { TableLimit(0), TableLimit(1), TableLimit(2) }, total = limits[0] + limits[1] + limits[2];
+    ULONG limits[3] = { SvcTableLimit(0), SvcTableLimit(1), SvcTableLimit(2) }, total = limits[0] + limits[1] + limits[2];
     ULONG done = 0, leaks = 0, successes = 0;
     for (ULONG i = 0; i < Calls; i++) {
         if (i % 64 == 0)
             Rerandomise();
-        ULONG pick = Random() % total, table = 0;
-        while (pick >= limits[table]) {
-            pick -= limits[table];
-            table++;
-        }
+        ULONG pick, table;
+        do {
+            pick = Random() % total;
+            table = 0;
+            while (pick >= limits[table]) {
+                pick -= limits[table];
+                table++;
+            }
+        } while (!SvcImplemented(table, pick) && Random() % 16 != 0);
         ULONG number = (table << 12) | pick, args[16];
         if (Excluded(number))
             continue;

@@ -25,6 +25,7 @@
  * started (everything a dead child held was freed).
  */
 #include "testlib.h"
+#include "svcpick.h"
 
 /* The scratch area is its own allocation, so "runs off the end" reaches an unmapped page rather
    than this program's variables. */
@@ -91,16 +92,6 @@ static int Excluded(ULONG Number)
     return 0;
 }
 
-static ULONG TableLimit(ULONG Table)
-{
-    static ULONG info[4096];
-    ULONG len = 0;
-    if (NtQuerySystemInformation(SystemCallCountInformation, info, sizeof(info), &len) != STATUS_SUCCESS)
-        return 0;
-    /* NT's layout: Length, NumberOfTables, then the tables' limits */
-    return Table < info[1] ? info[2 + Table] : 0;
-}
-
 static ULONG Calls;
 
 /* ------------------------------------------------------------------ dr mode */
@@ -153,19 +144,9 @@ static VOID ArmRandomBreakpoints(const ULONG *Args)
     (void)here;
 }
 
-/* Table 0 keeps WRK's numbering, so most of its slots are services NanoNT does not implement
-   (one shared routine returning STATUS_NOT_IMPLEMENTED): those are picked only now and then. */
-static int Implemented(ULONG Table, ULONG Index)
-{
-    static const ULONG map[] = KI_SERVICE_IMPLEMENTED_BITMAP;
-    if (Table != 0)
-        return 1;
-    return Index / 32 < ARRAYSIZE(map) && (map[Index / 32] >> (Index % 32)) & 1;
-}
-
 TL_TEST(fuzz_all_services)
 {
-    ULONG limits[3] = { TableLimit(0), TableLimit(1), TableLimit(2) };
+    ULONG limits[3] = { SvcTableLimit(0), SvcTableLimit(1), SvcTableLimit(2) };
     TL_CHECK(limits[0] > 40);
     ULONG total = 0;
     for (ULONG t = 0; t < 3; t++)
@@ -182,7 +163,7 @@ TL_TEST(fuzz_all_services)
                 pick -= limits[table];
                 table++;
             }
-        } while (!Implemented(table, pick) && Random() % 16 != 0);
+        } while (!SvcImplemented(table, pick) && Random() % 16 != 0);
         ULONG number = (table << 12) | pick;
         if (Excluded(number))
             continue;
