@@ -13,7 +13,7 @@ HOSTCC := gcc
 # The goals that install missing Debian packages do so now, while the Makefile is read, so that
 # everything below that asks an installed tool (LIBGCC, the compilers' own checks) asks the tool
 # that is there after the install, not the one that was there before it.
-SETUP_GOALS := setup run test bench gdb shell iso
+SETUP_GOALS := setup run test bench profile gdb shell iso
 ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
 ifneq ($(shell tools/setup.sh >&2 && echo ok),ok)
 $(error tools/setup.sh failed: the packages above are missing)
@@ -180,12 +180,17 @@ test: setup all $(HOST_TESTS)
 bench: setup all
 	NANONT_BUILD=$(B) tools/bench.sh
 
+# the routines a boot's instructions go to: make profile PROFILE_ARGS='--baseline -- --init "benchps.exe instructions" --append bench'
+PROFILE_ARGS ?= --baseline -- --init "benchsys.exe instructions" --append bench
+profile: setup all
+	NANONT_BUILD=$(B) tools/profile.sh $(PROFILE_ARGS)
+
 gdb: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --gdb --init hello.exe $(RUN_ARGS)
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench gdb clean check
+.PHONY: all setup run test bench profile gdb clean check
 .DEFAULT_GOAL := all
 .SECONDARY:
