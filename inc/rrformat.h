@@ -28,14 +28,14 @@
 #define RR_TRAP_USER_PROBE_ADDRESS  0x7FFF0000UL
 
 /* Which program image a record belongs to (32 bytes in the file). */
-typedef struct _KI_TRAP_IMAGE_IDENTITY {
+typedef struct _RR_TRAP_IMAGE_IDENTITY {
     ULONG ImageSize;                           /* 0x00 image file size in bytes */
     ULONG ImageCrc32;                          /* 0x04 RtlComputeCrc32(0, file bytes, size) */
     CHAR ImageName[RR_TRAP_IMAGE_NAME_LENGTH]; /* 0x08 base name, ASCII upper case, NUL padded */
     ULONG Reserved[2];                         /* 0x18 zero */
-} RR_TRAP_IMAGE_IDENTITY, *PKI_TRAP_IMAGE_IDENTITY;
+} RR_TRAP_IMAGE_IDENTITY, *PRR_TRAP_IMAGE_IDENTITY;
 
-typedef struct _KI_TRAP_RECORD_HEADER {
+typedef struct _RR_TRAP_RECORD_HEADER {
     CHAR Magic[RR_TRAP_RECORD_MAGIC_LENGTH];   /* 0x00 "NNTTRAP1" */
     ULONG Version;                             /* 0x08 RR_TRAP_RECORD_VERSION */
     ULONG HeaderSize;                          /* 0x0C sizeof(RR_TRAP_RECORD_HEADER) = 0x48 */
@@ -45,7 +45,7 @@ typedef struct _KI_TRAP_RECORD_HEADER {
     RR_TRAP_IMAGE_IDENTITY Identity;           /* 0x20 the recording image */
     ULONG Checksum;                            /* 0x40 CRC32 of header (this field 0) + payload */
     ULONG Reserved;                            /* 0x44 zero */
-} RR_TRAP_RECORD_HEADER, *PKI_TRAP_RECORD_HEADER;
+} RR_TRAP_RECORD_HEADER, *PRR_TRAP_RECORD_HEADER;
 
 #define RR_TRAP_RECORD_HEADER_SIZE  0x48
 #define RR_TRAP_RECORD_SIZE         (RR_TRAP_RECORD_HEADER_SIZE + KTRAP_FRAME_LENGTH) /* 0xD4 */
@@ -70,7 +70,7 @@ ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length);
 
 /* Fills Identity from the image file's bytes and its (base or full) name. */
 VOID RrComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseName,
-                            PKI_TRAP_IMAGE_IDENTITY Identity);
+                            PRR_TRAP_IMAGE_IDENTITY Identity);
 
 /* Writes a record of Frame's user-visible registers into Buffer; kernel-only fields become 0. */
 NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTITY *Identity,
@@ -81,12 +81,12 @@ NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTIT
    the identity check. */
 NTSTATUS RrValidateTrapRecord(const VOID *Buffer, ULONG Size,
                               const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
-                              PKI_TRAP_RECORD_HEADER HeaderOut);
+                              PRR_TRAP_RECORD_HEADER HeaderOut);
 
 /* The same, and *Reason (optional) names the first rule the record broke. */
 NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
                                 const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
-                                PKI_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason);
+                                PRR_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason);
 
 /* Checks that Frame's user-visible registers are a state ring-3 code could reach itself. */
 NTSTATUS RrCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason);

@@ -47,7 +47,7 @@ ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length)
  * padded, so the kernel and the host tool compute the same identity for any name length.
  */
 VOID RrComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseName,
-                            PKI_TRAP_IMAGE_IDENTITY Identity)
+                            PRR_TRAP_IMAGE_IDENTITY Identity)
 {
     PCSTR Name = BaseName;
 
@@ -205,7 +205,7 @@ NTSTATUS RrCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason)
  * STATUS_REVISION_MISMATCH or STATUS_FILE_CORRUPT_ERROR.
  */
 static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
-                                           PKI_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
+                                           PRR_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
                                            PCSTR *Reason)
 {
     KTRAP_FRAME UserOnly;
@@ -254,7 +254,7 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
  */
 NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
                                 const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
-                                PKI_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason)
+                                PRR_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason)
 {
     RR_TRAP_RECORD_HEADER Header;
     KTRAP_FRAME Frame;
@@ -282,7 +282,7 @@ NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
 /* RrValidateTrapRecord - RrValidateTrapRecordEx without the reason. */
 NTSTATUS RrValidateTrapRecord(const VOID *Buffer, ULONG Size,
                               const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
-                              PKI_TRAP_RECORD_HEADER HeaderOut)
+                              PRR_TRAP_RECORD_HEADER HeaderOut)
 {
     return RrValidateTrapRecordEx(Buffer, Size, Expected, UserFrameOut, HeaderOut, NULL);
 }

@@ -92,10 +92,10 @@ static NTSTATUS RrpCaptureTrapFileName(PUNICODE_STRING FileName, CHAR *Path)
 }
 
 /* RrpCurrentImageIdentity - the identity of the caller's image, computed once per process. */
-static NTSTATUS RrpCurrentImageIdentity(PKI_TRAP_IMAGE_IDENTITY *Identity)
+static NTSTATUS RrpCurrentImageIdentity(PRR_TRAP_IMAGE_IDENTITY *Identity)
 {
     PEPROCESS process = PsGetCurrentProcess();
-    PKI_TRAP_IMAGE_IDENTITY id = (PKI_TRAP_IMAGE_IDENTITY)process->ImageIdentity;
+    PRR_TRAP_IMAGE_IDENTITY id = (PRR_TRAP_IMAGE_IDENTITY)process->ImageIdentity;
     if (id->ImageSize == 0) {
         if (process->ImageBytes == NULL || process->ImageSize == 0)
             return STATUS_INSUFFICIENT_RESOURCES;     /* ps could not keep a copy of the image */
@@ -188,7 +188,7 @@ static NTSTATUS RrpReadTrapRecord(PCSTR Path, PULONG Size)
  */
 static NTSTATUS RrpRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
 {
-    PKI_TRAP_IMAGE_IDENTITY identity;
+    PRR_TRAP_IMAGE_IDENTITY identity;
     UCHAR record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME frame;
     ULONG flags, size = 0, recordSize;
@@ -221,7 +221,7 @@ static NTSTATUS RrpRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
  */
 static NTSTATUS RrpRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
 {
-    PKI_TRAP_IMAGE_IDENTITY identity;
+    PRR_TRAP_IMAGE_IDENTITY identity;
     KTRAP_FRAME frame;
     PCSTR reason = NULL;
 

@@ -163,7 +163,7 @@ static void PrintHeader(const unsigned char *Data, ULONG Size)
         return;
     }
     memcpy(&Header, Data, sizeof(Header));
-    printf("_KI_TRAP_RECORD_HEADER\n");
+    printf("_RR_TRAP_RECORD_HEADER\n");
     printf("   +0x000 Magic            : ");
     PrintChars(Header.Magic, sizeof(Header.Magic));
     printf("\n   +0x008 Version          : 0x%lx\n", (unsigned long)Header.Version);
@@ -172,7 +172,7 @@ static void PrintHeader(const unsigned char *Data, ULONG Size)
     printf("   +0x014 Flags            : 0x%lx (%s)\n", (unsigned long)Header.Flags,
            FlagsText(Header.Flags));
     printf("   +0x018 Generation       : 0x%llx\n", (unsigned long long)Header.Generation);
-    printf("   +0x020 Identity         : _KI_TRAP_IMAGE_IDENTITY\n");
+    printf("   +0x020 Identity         : _RR_TRAP_IMAGE_IDENTITY\n");
     printf("      +0x000 ImageSize        : 0x%lx\n", (unsigned long)Id->ImageSize);
     printf("      +0x004 ImageCrc32       : 0x%08lx\n", (unsigned long)Id->ImageCrc32);
     printf("      +0x008 ImageName        : ");

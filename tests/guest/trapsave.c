@@ -154,7 +154,7 @@ TL_TEST(record_format_as_written)
 /* Re-seal a forged record: the checksum over the header (Checksum 0) and the payload. */
 static void Reseal(PUCHAR Record)
 {
-    PKI_TRAP_RECORD_HEADER h = (PKI_TRAP_RECORD_HEADER)Record;
+    PRR_TRAP_RECORD_HEADER h = (PRR_TRAP_RECORD_HEADER)Record;
     h->Checksum = 0;
     h->Checksum = RtlComputeCrc32(0, Record, RR_TRAP_RECORD_SIZE);
 }
@@ -173,7 +173,7 @@ static void ExpectRefused(PCSTR What, const UCHAR *Record, ULONG Length, NTSTATU
     CHECK_REGS(0x0D000001, 0);
 }
 
-#define HDR(r) ((PKI_TRAP_RECORD_HEADER)(r))
+#define HDR(r) ((PRR_TRAP_RECORD_HEADER)(r))
 #define FRM(r) ((PKTRAP_FRAME)((r) + RR_TRAP_RECORD_HEADER_SIZE))
 
 /* One tampered copy of Good: Edit changes it, Seal recomputes the checksum. */

@@ -78,7 +78,7 @@ static void SampleFrame(PKTRAP_FRAME Frame)
 
 static const UCHAR SampleImage[] = "\x7F" "ELF pretend program image bytes";
 
-static void SampleIdentity(PKI_TRAP_IMAGE_IDENTITY Id)
+static void SampleIdentity(PRR_TRAP_IMAGE_IDENTITY Id)
 {
     RrComputeImageIdentity(SampleImage, sizeof(SampleImage), "/boot/user/hello.exe", Id);
 }
