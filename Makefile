@@ -180,6 +180,8 @@ test: setup all $(HOST_TESTS)
 bench: setup all
 	NANONT_BUILD=$(B) tools/bench.sh
 
+# halted, waiting for gdb on :1234; run.sh prints the gdb line, which loads tools/gdb/nanont.py
+# (the kx-* commands, docs/debugging.md)
 gdb: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --gdb --init hello.exe $(RUN_ARGS)
 

@@ -428,6 +428,8 @@ class KxTrap(KxCommand):
             if address == 0:
                 raise gdb.GdbError("kx-trap: the current thread has no trap frame (a system thread?)")
         tf = ptr("KTRAP_FRAME", address).dereference()
+        if frame_from_user(tf):
+            load_user_symbols()
         gdb.write("_KTRAP_FRAME at 0x%08x (%s mode)\n" % (address, "user" if frame_from_user(tf) else "kernel"))
         dt("KTRAP_FRAME", tf)
         gdb.write("interrupted at %s\n" % symbolize(tf["Eip"]))
