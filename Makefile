@@ -4,6 +4,7 @@
 #   make test     host unit tests (the header check among them) + in-guest tests
 #   make check    the header-discipline check alone (tools/checkheaders.sh)
 #   make bench    instruction counts of the system-service path (and more)
+#   make iso      build/nanont.iso: a bootable CD image (GRUB, the kernel, the programs, the disk)
 
 B      := build
 CC     := gcc
@@ -162,6 +163,13 @@ $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 # ---------------------------------------------------------------- disk image
 -include tools/disk.mk
 
+# ---------------------------------------------------------------- bootable ISO (tools/mkiso.sh)
+# GRUB with the kernel, every user program as a Multiboot module and the FAT image as a file;
+# boots from a CD (qemu -cdrom, tools/run.sh --cdrom) and on other hypervisors (docs/runner.md).
+ISO_IMAGE := $(B)/nanont.iso
+$(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.elf $(USER_PROGS) $(DISK_IMAGE)
+	tools/mkiso.sh $@ $(B)/nanont.elf $(DISK_IMAGE) $(USER_PROGS)
+
 # header dependencies recorded by -MMD
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -185,12 +193,16 @@ PROFILE_ARGS ?= --baseline -- --init "benchsys.exe instructions" --append bench
 profile: setup all
 	NANONT_BUILD=$(B) tools/profile.sh $(PROFILE_ARGS)
 
+# halted, waiting for gdb on :1234; run.sh prints the gdb line, which loads tools/gdb/nanont.py
+# (the kx-* commands, docs/debugging.md)
 gdb: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --gdb --init hello.exe $(RUN_ARGS)
+
+iso: setup all $(ISO_IMAGE)
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench profile gdb clean check
+.PHONY: all setup run test bench profile gdb iso clean check
 .DEFAULT_GOAL := all
 .SECONDARY:

@@ -86,12 +86,14 @@ static PEXP_PAGE_ENTRY ExpPageTable = ExpStaticPageTable;
 static ULONG ExpPageTableCapacity = EXP_STATIC_ENTRIES; /* a power of two */
 static ULONG ExpPageTableCount;
 
-/* Per-tag bytes in use: a small open-addressing table; tags beyond it are counted together. */
+/* Per-tag bytes and allocations in use: a small open-addressing table; tags beyond it are
+   counted together. The debugger's kx-pool reads it (tools/gdb/nanont.py). */
 #define EXP_TAG_ENTRIES 128
 typedef struct _EXP_TAG_ENTRY {
     ULONG Tag;
     BOOLEAN InUse;
     SIZE_T Bytes;
+    ULONG Allocations;
 } EXP_TAG_ENTRY;
 static EXP_TAG_ENTRY ExpTagTable[EXP_TAG_ENTRIES];
 static SIZE_T ExpTagOverflowBytes;
@@ -211,8 +213,9 @@ static VOID ExpRemovePage(PEXP_PAGE_ENTRY Entry)
 
 /* ------------------------------------------------------------------ accounting */
 
-/* ExpChargeTag - add Delta (may be negative) to Tag's bytes in use. */
-static VOID ExpChargeTag(ULONG Tag, LONG_PTR Delta)
+/* ExpChargeTag - add Delta (may be negative) to Tag's bytes in use, Sign (+1/-1) to its
+   allocations in use. */
+static VOID ExpChargeTag(ULONG Tag, LONG_PTR Delta, LONG Sign)
 {
     ULONG Slot = (Tag * 0x9E3779B1u) >> 25; /* 7 bits: EXP_TAG_ENTRIES */
 
@@ -224,6 +227,7 @@ static VOID ExpChargeTag(ULONG Tag, LONG_PTR Delta)
         }
         if (Entry->Tag == Tag) {
             Entry->Bytes += Delta;
+            Entry->Allocations += Sign;
             return;
         }
     }
@@ -242,7 +246,7 @@ static VOID ExpCharge(ULONG Tag, SIZE_T Bytes, LONG Sign)
         ExpPoolUsage.AllocationsInUse--;
         ExpPoolUsage.TotalFrees++;
     }
-    ExpChargeTag(Tag, Sign * (LONG_PTR)Bytes);
+    ExpChargeTag(Tag, Sign * (LONG_PTR)Bytes, Sign);
 }
 
 /* ------------------------------------------------------------------ small blocks */

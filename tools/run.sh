@@ -42,6 +42,10 @@ usage: tools/run.sh [options]
   --timeout SECONDS      stop the guest after this long (default 60; 0 = never)
   --log FILE             also save the serial output in FILE
   --gdb                  start halted with a gdb stub on :1234 and print the gdb command
+  --gdb-port PORT        start halted with a gdb stub on 127.0.0.1:PORT; without --gdb the run
+                         stays non-interactive, with its timeout (scripts drive gdb -batch)
+  --cdrom ISO            boot from ISO (-cdrom, -boot d) instead of -kernel: the ISO's GRUB
+                         loads the kernel; --init/--append/--module do not apply
   --interactive          serial (and QEMU monitor, Ctrl-A c) on the terminal, no timeout
   --icount               -icount shift=0: one TSC tick is one instruction (implies TCG)
   --kvm | --no-kvm       force KVM / force software emulation (default: probe, see docs)
@@ -70,6 +74,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $(( us / 1000 )); }
 # ---------------------------------------------------------------- options
 kernel=$BUILD/nanont.elf
 init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
+gdb_port='' cdrom=''
 quit_expected=0
 kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
 modules=() extra_qemu=()
@@ -87,6 +92,8 @@ while [[ $# -gt 0 ]]; do
     --log)             need "$@"; log=$2; shift 2 ;;
     --quit-expected)   quit_expected=1; shift ;;
     --gdb)             gdb=1; shift ;;
+    --gdb-port)        need "$@"; gdb_port=$2; shift 2 ;;
+    --cdrom)           need "$@"; cdrom=$2; shift 2 ;;
     --interactive)     interactive=1; shift ;;
     --icount)          icount=1; shift ;;
     --kvm)             kvm=yes; shift ;;
@@ -109,7 +116,14 @@ if [[ -n $kill_min ]]; then
     [[ $kill_min =~ ^[0-9]+$ && $kill_max =~ ^[0-9]+$ && $kill_min -le $kill_max ]] ||
         die "--kill-at-random wants MIN_MS <= MAX_MS, got '$kill_min' '$kill_max'"
 fi
-[[ -f $kernel ]] || die "no kernel image at $kernel (build it with make)"
+[[ -z $gdb_port || $gdb_port =~ ^[0-9]+$ ]] || die "--gdb-port wants a port number, got '$gdb_port'"
+if [[ -n $cdrom ]]; then
+    [[ -f $cdrom ]] || die "no ISO image at $cdrom (build it with make iso)"
+    [[ -z $init && -z $append && ${#modules[@]} -eq 0 ]] ||
+        die "--cdrom boots what the ISO's GRUB menu says: no --init, --append or --module"
+else
+    [[ -f $kernel ]] || die "no kernel image at $kernel (build it with make)"
+fi
 [[ $icount == 1 && $kvm == yes ]] && die "--icount needs software emulation; drop --kvm"
 # A person is at the keyboard in these modes: no timeout.
 [[ $gdb == 1 || $interactive == 1 ]] && timeout_s=0
@@ -285,13 +299,17 @@ fi
 accel=tcg
 case $kvm in
 yes) accel=kvm ;;
-auto) if [[ $icount == 0 && $gdb == 0 ]] && kvm_probe; then accel=kvm; fi ;;
+auto) if [[ $icount == 0 && $gdb == 0 && -z $gdb_port ]] && kvm_probe; then accel=kvm; fi ;;
 esac
 
 # ---------------------------------------------------------------- the run
 capture=${log:-$tmp/serial.log}
 [[ -n $log ]] && mkdir -p "$(dirname "$log")"
-args=("$QEMU" "${base_args[@]}" -accel "$accel" -kernel "$kernel" -append "$cmdline")
+if [[ -n $cdrom ]]; then
+    args=("$QEMU" "${base_args[@]}" -accel "$accel" -cdrom "$cdrom" -boot d)
+else
+    args=("$QEMU" "${base_args[@]}" -accel "$accel" -kernel "$kernel" -append "$cmdline")
+fi
 if [[ ${#modules[@]} -gt 0 ]]; then
     initrd=''
     for m in "${modules[@]}"; do initrd=${initrd:+$initrd,}$(qemu_escape "$m"); done
@@ -308,7 +326,11 @@ else
     args+=(-chardev "stdio,id=com1,logfile=$(qemu_escape "$capture")" -serial chardev:com1
            -display none -monitor none)
 fi
-[[ $gdb == 1 ]] && args+=(-s -S)
+if [[ -n $gdb_port ]]; then
+    args+=(-gdb "tcp:127.0.0.1:$gdb_port" -S)
+elif [[ $gdb == 1 ]]; then
+    args+=(-s -S)
+fi
 if [[ -n $monitor_pipe ]]; then
     for f in "$monitor_pipe.in" "$monitor_pipe.out"; do [[ -p $f ]] || mkfifo "$f" || die "cannot make FIFO $f"; done
     args+=(-monitor "pipe:$(qemu_escape "$monitor_pipe")")
@@ -324,9 +346,11 @@ show_cmd() {
     echo "${out% }"
 }
 if [[ $verbose == 1 ]]; then say "$(show_cmd "${args[@]}")"; fi
-if [[ $gdb == 1 ]]; then
-    say "QEMU waits for gdb on :1234; in another terminal run:"
-    echo "gdb -ex 'target remote :1234' -ex 'symbol-file $kernel'" >&2
+if [[ $gdb == 1 || -n $gdb_port ]]; then
+    port=${gdb_port:-1234}
+    say "QEMU waits for gdb on :$port; in another terminal run:"
+    # tools/gdb/nanont.py adds the kx-* commands (docs/debugging.md)
+    echo "gdb -ex 'file $kernel' -x $ROOT/tools/gdb/nanont.py -ex 'target remote :$port'" >&2
 fi
 
 if [[ $interactive == 1 || $gdb == 1 ]]; then

@@ -15,6 +15,9 @@ readonly PACKAGES=(
     dosfstools        # mkfs.fat: format the disk image
     gdb               # make gdb
     netpbm            # pnmtopng: QEMU screendumps (PPM) to PNG
+    grub-common       # grub-mkrescue: make iso
+    grub-pc-bin       # GRUB's BIOS (i386-pc) modules that grub-mkrescue puts on the ISO
+    xorriso           # writes the ISO for grub-mkrescue
 )
 
 # missing_packages - print the packages of PACKAGES that dpkg does not list as installed.
