@@ -39,6 +39,9 @@ usage: tools/run.sh [options]
   --module "FILE [ARGS]" Multiboot module, repeatable (default: build/user/PROG for --init PROG)
   --disk IMG             attach IMG as raw IDE disk 0 (cache=writethrough)
   --disk-if-present      attach build/disk.img when it exists
+  --write-log FILE       with --disk: record every write and flush the guest sends to the disk
+                         in FILE (QEMU's blklogwrites driver, dm-log-writes format, 512-byte log
+                         sectors); tests/host/crashreplay.c replays it
   --timeout SECONDS      stop the guest after this long (default 60; 0 = never)
   --log FILE             also save the serial output in FILE
   --gdb                  start halted with a gdb stub on :1234 and print the gdb command
@@ -69,7 +72,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $(( us / 1000 )); }
 
 # ---------------------------------------------------------------- options
 kernel=$BUILD/nanont.elf
-init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
+write_log='' init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
 quit_expected=0
 kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
 modules=() extra_qemu=()
@@ -83,6 +86,7 @@ while [[ $# -gt 0 ]]; do
     --module)          need "$@"; modules+=("$2"); shift 2 ;;
     --disk)            need "$@"; disk=$2; shift 2 ;;
     --disk-if-present) disk_if_present=1; shift ;;
+    --write-log)       need "$@"; write_log=$2; shift 2 ;;
     --timeout)         need "$@"; timeout_s=$2; shift 2 ;;
     --log)             need "$@"; log=$2; shift 2 ;;
     --quit-expected)   quit_expected=1; shift ;;
@@ -124,6 +128,7 @@ for m in "${modules[@]}"; do
 done
 [[ -z $disk && $disk_if_present == 1 && -f $BUILD/disk.img ]] && disk=$BUILD/disk.img
 [[ -z $disk || -f $disk ]] || die "no disk image $disk"
+[[ -z $write_log || -n $disk ]] || die "--write-log needs --disk"
 
 cmdline=$append
 [[ -n $init ]] && cmdline=${cmdline:+$cmdline }init=$init
@@ -297,7 +302,13 @@ if [[ ${#modules[@]} -gt 0 ]]; then
     for m in "${modules[@]}"; do initrd=${initrd:+$initrd,}$(qemu_escape "$m"); done
     args+=(-initrd "$initrd")
 fi
-[[ -n $disk ]] && args+=(-drive "file=$(qemu_escape "$disk"),format=raw,if=ide,index=0,cache=writethrough")
+if [[ -n $write_log ]]; then
+    # the same raw disk under blklogwrites: each guest write and flush is appended to the log
+    : > "$write_log" || die "cannot create $write_log"
+    args+=(-drive "driver=blklogwrites,file.driver=file,file.filename=$(qemu_escape "$disk"),log.driver=file,log.filename=$(qemu_escape "$write_log"),log-sector-size=512,log-append=off,if=ide,index=0,cache=writethrough")
+elif [[ -n $disk ]]; then
+    args+=(-drive "file=$(qemu_escape "$disk"),format=raw,if=ide,index=0,cache=writethrough")
+fi
 [[ $icount == 1 ]] && args+=(-icount shift=0)
 if [[ $interactive == 1 || $gdb == 1 ]]; then
     # serial and monitor share the terminal (Ctrl-A c switches, Ctrl-A x quits)
