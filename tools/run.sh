@@ -41,7 +41,8 @@ usage: tools/run.sh [options]
   --disk-if-present      attach build/disk.img when it exists
   --write-log FILE       with --disk: record every write and flush the guest sends to the disk
                          in FILE (QEMU's blklogwrites driver, dm-log-writes format, 512-byte log
-                         sectors); tests/host/crashreplay.c replays it
+                         sectors; the drive then has a volatile write cache, cache=writeback);
+                         tests/host/crashreplay.c replays it
   --timeout SECONDS      stop the guest after this long (default 60; 0 = never)
   --log FILE             also save the serial output in FILE
   --gdb                  start halted with a gdb stub on :1234 and print the gdb command
@@ -303,9 +304,11 @@ if [[ ${#modules[@]} -gt 0 ]]; then
     args+=(-initrd "$initrd")
 fi
 if [[ -n $write_log ]]; then
-    # the same raw disk under blklogwrites: each guest write and flush is appended to the log
+    # the same raw disk under blklogwrites: each guest write and flush is appended to the log.
+    # cache=writeback: the guest sees a volatile write cache, so only its own flushes are
+    # logged as flushes (writethrough would add one after every write)
     : > "$write_log" || die "cannot create $write_log"
-    args+=(-drive "driver=blklogwrites,file.driver=file,file.filename=$(qemu_escape "$disk"),log.driver=file,log.filename=$(qemu_escape "$write_log"),log-sector-size=512,log-append=off,if=ide,index=0,cache=writethrough")
+    args+=(-drive "driver=blklogwrites,file.driver=file,file.filename=$(qemu_escape "$disk"),log.driver=file,log.filename=$(qemu_escape "$write_log"),log-sector-size=512,log-append=off,if=ide,index=0,cache=writeback")
 elif [[ -n $disk ]]; then
     args+=(-drive "file=$(qemu_escape "$disk"),format=raw,if=ide,index=0,cache=writethrough")
 fi
