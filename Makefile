@@ -3,6 +3,7 @@
 #   make run      boot NanoNT in QEMU (installs missing Debian packages first when root)
 #   make test     host unit tests (the header check among them) + in-guest tests
 #   make check    the header-discipline check alone (tools/checkheaders.sh)
+#   make crashtest  every crash state of a recorded run (docs/fat.md)
 #   make bench    instruction counts of the system-service path (and more)
 #   make iso      build/nanont.iso: a bootable CD image (GRUB, the kernel, the programs, the disk)
 
@@ -14,7 +15,7 @@ HOSTCC := gcc
 # The goals that install missing Debian packages do so now, while the Makefile is read, so that
 # everything below that asks an installed tool (LIBGCC, the compilers' own checks) asks the tool
 # that is there after the install, not the one that was there before it.
-SETUP_GOALS := setup run test bench profile gdb shell iso
+SETUP_GOALS := setup run test crashtest bench profile gdb shell iso
 ifneq ($(filter $(SETUP_GOALS),$(MAKECMDGOALS)),)
 ifneq ($(shell tools/setup.sh >&2 && echo ok),ok)
 $(error tools/setup.sh failed: the packages above are missing)
@@ -185,6 +186,10 @@ run: setup all
 test: setup all $(HOST_TESTS)
 	NANONT_BUILD=$(B) tools/test.sh $(HOST_TESTS)
 
+# crashtest: the crash replay with every crash state (tests/guest/crashreplay.sh, docs/fat.md)
+crashtest: setup all
+	NANONT_CRASH_ALL=1 NANONT_TESTS=crash_replay NANONT_BUILD=$(B) tools/test.sh
+
 bench: setup all
 	NANONT_BUILD=$(B) tools/bench.sh
 
@@ -203,6 +208,6 @@ iso: setup all $(ISO_IMAGE)
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench profile gdb iso clean check
+.PHONY: all setup run test crashtest bench profile gdb iso clean check
 .DEFAULT_GOAL := all
 .SECONDARY:

@@ -5,7 +5,10 @@
  * whole data sectors go straight to the device (FatpTransfer) with the cache kept coherent.
  * Dirty sectors are written in kind order DATA < FAT < DIR < INFO, also on eviction: before a
  * dirty sector of one kind leaves, every dirty sector of an earlier kind leaves first. So an
- * allocation (FAT) is never on disk after the entry (DIR) that refers to it.
+ * allocation (FAT) is never on disk after the entry (DIR) that refers to it. Issue order alone
+ * does not bind a drive with a volatile write cache, so a directory sector written after data
+ * or FAT sectors is preceded by a device flush (DataUnflushed): the cost is one flush per
+ * write-back that carries both, not one per sector.
  */
 #include "fatp.h"
 
@@ -35,6 +38,17 @@ static NTSTATUS FatpCacheWriteEntry(PFAT_VOLUME Vol, ULONG Index)
     PUCHAR Data = Vol->CacheData + Index * Vol->BytesPerSector;
     NTSTATUS Status;
 
+    if (Entry->Kind == FAT_KIND_DIR && Vol->DataUnflushed && Vol->Device.Flush != NULL) {
+        /* The entry may point at what those writes hold: make them durable first. */
+        Status = Vol->Device.Flush(Vol->Device.Context);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        Vol->DataUnflushed = FALSE;
+    }
+    if (Entry->Kind <= FAT_KIND_FAT) {
+        Vol->DataUnflushed = TRUE;
+    }
     if (Entry->Kind == FAT_KIND_FAT) {
         ULONG Relative = Entry->Lba - (Vol->ReservedSectors + Vol->ActiveFat * Vol->FatSectors);
         for (ULONG Copy = 0; Copy < Vol->NumberOfFats; Copy++) {
@@ -88,6 +102,20 @@ NTSTATUS FatpCacheMap(PFAT_VOLUME Vol, ULONG Lba, ULONG Kind, BOOLEAN Overwrite,
     Vol->CacheClock++;
     for (ULONG i = 0; i < FAT_CACHE_SIZE; i++) {
         if (Vol->Cache[i].Valid && Vol->Cache[i].Lba == Lba) {
+            if (Kind > Vol->Cache[i].Kind) {
+                /* Now used as a later kind (a new directory's first sector, written as data):
+                   what it holds so far leaves in its old kind's place in the order. */
+                if (Vol->Cache[i].Dirty) {
+                    Status = FatpCacheWriteBack(Vol, Vol->Cache[i].Kind);
+                    if (NT_SUCCESS(Status)) {
+                        Status = FatpCacheWriteEntry(Vol, i);
+                    }
+                    if (!NT_SUCCESS(Status)) {
+                        return Status;
+                    }
+                }
+                Vol->Cache[i].Kind = (UCHAR)Kind;
+            }
             Vol->Cache[i].LastUse = Vol->CacheClock;
             *Sector = Vol->CacheData + i * Vol->BytesPerSector;
             return STATUS_SUCCESS;
@@ -189,7 +217,9 @@ static NTSTATUS FatpUpdateFsInfo(PFAT_VOLUME Vol)
 
 /* FatpBarrier - make everything done so far durable: FSInfo updated, all dirty sectors written
    in kind order, then the device's write cache flushed. Operations that must reach the disk in
-   a given order (rename, freeing clusters) put a barrier between their steps. */
+   a given order (rename, freeing clusters) put a barrier between their steps. After the flush,
+   the chains handed to FatpFreeChainAfterBarrier are freed (in the cache: their free marks
+   reach the disk with the next write-back). */
 NTSTATUS FatpBarrier(PFAT_VOLUME Vol)
 {
     NTSTATUS Status = FatpUpdateFsInfo(Vol);
@@ -199,6 +229,24 @@ NTSTATUS FatpBarrier(PFAT_VOLUME Vol)
     }
     if (NT_SUCCESS(Status) && Vol->Device.Flush != NULL) {
         Status = Vol->Device.Flush(Vol->Device.Context);
+        Vol->DataUnflushed = FALSE;
+    }
+    if (NT_SUCCESS(Status) && Vol->DeferredCount != 0) {
+        Status = FatpFreeDeferred(Vol);
+    }
+    return Status;
+}
+
+/* FatpFlushVolume - a barrier that also leaves the free marks of deferred chains on the disk
+   (a second barrier when the first one freed some), so the disk is complete: FatFlush and
+   FatUnmount. */
+NTSTATUS FatpFlushVolume(PFAT_VOLUME Vol)
+{
+    BOOLEAN Deferred = Vol->DeferredCount != 0;
+    NTSTATUS Status = FatpBarrier(Vol);
+
+    if (NT_SUCCESS(Status) && Deferred) {
+        Status = FatpBarrier(Vol);
     }
     return Status;
 }
@@ -210,6 +258,7 @@ NTSTATUS FatpZeroCluster(PFAT_VOLUME Vol, ULONG Cluster)
     ULONG Lba = FatpClusterToLba(Vol, Cluster);
 
     FatpCacheDiscard(Vol, Lba, Vol->SectorsPerCluster);
+    Vol->DataUnflushed = TRUE;
     for (ULONG i = 0; i < Vol->SectorsPerCluster; i++) {
         NTSTATUS Status = FatpDeviceWrite(Vol, Lba + i, 1, Vol->ZeroSector);
         if (!NT_SUCCESS(Status)) {

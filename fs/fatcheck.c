@@ -72,23 +72,31 @@ static NTSTATUS FatpSyncFatCopies(PFAT_VOLUME Vol, PFAT_REPAIR_INFORMATION Info)
 
 /* FatpMarkChain - mark the chain from First reached. A link to a free, bad or out-of-range
    cluster, or to a cluster already reached (a cross link or a loop), is damage:
-   STATUS_FILE_CORRUPT_ERROR. */
-static NTSTATUS FatpMarkChain(PFAT_CHECK C, ULONG First)
+   STATUS_FILE_CORRUPT_ERROR. Limit (0: none) is the length a file's size asks for: a longer
+   chain is what a cut between the FAT write of an extension (or the directory write of a
+   truncation) and the other leaves; it is ended after Limit clusters (the rest is unreached
+   and freed with the leaks, after the barrier that makes the new end durable). */
+static NTSTATUS FatpMarkChain(PFAT_CHECK C, ULONG First, ULONG Limit)
 {
-    ULONG Cluster = First;
+    ULONG Cluster = First, Next;
 
     for (ULONG Steps = 0; Steps <= C->Vol->ClusterCount; Steps++) {
         if (!FatpIsValidCluster(C->Vol, Cluster) || FatpIsReached(C, Cluster)) {
             return STATUS_FILE_CORRUPT_ERROR;
         }
         C->Reached[(Cluster - 2) / 32] |= 1u << ((Cluster - 2) % 32);
-        NTSTATUS Status = FatpNextCluster(C->Vol, Cluster, &Cluster);
+        NTSTATUS Status = FatpNextCluster(C->Vol, Cluster, &Next);
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
-        if (Cluster == FAT_CHAIN_END) {
+        if (Next == FAT_CHAIN_END) {
             return STATUS_SUCCESS;
         }
+        if (Steps + 1 == Limit) {
+            C->Info->ChainsTrimmed++;
+            return FatpSetFatEntry(C->Vol, Cluster, FAT_CHAIN_END);
+        }
+        Cluster = Next;
     }
     return STATUS_FILE_CORRUPT_ERROR;
 }
@@ -117,7 +125,7 @@ static NTSTATUS FatpMarkTree(PFAT_CHECK C)
     NTSTATUS Status;
 
     if (Vol->FatType == 32) {
-        Status = FatpMarkChain(C, Vol->RootCluster);
+        Status = FatpMarkChain(C, Vol->RootCluster, 0);
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
@@ -151,7 +159,9 @@ static NTSTATUS FatpMarkTree(PFAT_CHECK C)
         if (First == 0) {
             continue;
         }
-        Status = FatpMarkChain(C, First);
+        ULONG Size = FatpRead32(C->Entry.Raw + DIRENT_SIZE);
+        ULONG Limit = Directory ? 0 : Size / Vol->BytesPerCluster + (Size % Vol->BytesPerCluster != 0);
+        Status = FatpMarkChain(C, First, Directory || Limit == 0 ? 0 : Limit);
         if (!NT_SUCCESS(Status)) {
             return Status;
         }

@@ -24,6 +24,7 @@ static NTSTATUS FatpTransferSectors(PFAT_VOLUME Vol, ULONG Lba, ULONG Count, PUC
         return Status;
     }
     FatpCacheDiscard(Vol, Lba, Count);
+    Vol->DataUnflushed = TRUE;
     if (!Zero) {
         return FatpDeviceWrite(Vol, Lba, Count, Buffer);
     }

@@ -177,8 +177,9 @@ NTSTATUS FatpFcbOpenRoot(PFAT_VOLUME Vol, PFAT_FCB *Fcb)
     return FatpFcbInsert(Vol, New, Fcb);
 }
 
-/* FatpFcbRelease - drop one reference; the last one frees the FCB, and the clusters of an
-   entry that was deleted while open. */
+/* FatpFcbRelease - drop one reference; the last one frees the FCB, and hands the clusters of
+   an entry that was deleted while open to FatpFreeChainAfterBarrier: the deletion of the entry
+   may still be only in the cache, so they must not be reused before the next barrier. */
 NTSTATUS FatpFcbRelease(PFAT_VOLUME Vol, PFAT_FCB Fcb)
 {
     NTSTATUS Status = STATUS_SUCCESS;
@@ -193,7 +194,7 @@ NTSTATUS FatpFcbRelease(PFAT_VOLUME Vol, PFAT_FCB Fcb)
         }
     }
     if (Fcb->Unlinked && Fcb->FirstCluster != 0) {
-        Status = FatpFreeChain(Vol, Fcb->FirstCluster);
+        Status = FatpFreeChainAfterBarrier(Vol, Fcb->FirstCluster);
     }
     ExFreePoolWithTag(Fcb, FAT_POOL_TAG);
     return Status;

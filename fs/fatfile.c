@@ -43,7 +43,8 @@ static NTSTATUS FatpMakeDirectory(PFAT_VOLUME Vol, ULONG Parent, PCWSTR Name, UL
     }
     Status = FatpZeroCluster(Vol, Cluster);
     if (NT_SUCCESS(Status)) {
-        Status = FatpCacheMap(Vol, FatpClusterToLba(Vol, Cluster), FAT_KIND_DIR, FALSE, &Sector);
+        /* Written as data: it must be durable before the parent's entry names the cluster. */
+        Status = FatpCacheMap(Vol, FatpClusterToLba(Vol, Cluster), FAT_KIND_DATA, TRUE, &Sector);
     }
     if (NT_SUCCESS(Status)) {
         FatpNewEntryTemplate(Vol, Raw, FAT_ATTR_DIRECTORY, Cluster);

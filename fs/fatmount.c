@@ -210,7 +210,7 @@ NTSTATUS FatFlush(PFAT_VOLUME Volume)
     if (Volume == NULL) {
         return STATUS_INVALID_PARAMETER;
     }
-    return FatpBarrier(Volume);
+    return FatpFlushVolume(Volume);
 }
 
 /* FatUnmount - flush and release the volume. Every FAT_FILE must be closed first
@@ -226,7 +226,7 @@ NTSTATUS FatUnmount(PFAT_VOLUME Volume)
     if (Volume->OpenFiles != 0) {
         return STATUS_INVALID_DEVICE_STATE;
     }
-    Status = FatpBarrier(Volume);
+    Status = FatpFlushVolume(Volume);
     FatpFreeVolume(Volume);
     return Status;
 }
@@ -248,7 +248,7 @@ NTSTATUS FatQueryVolumeInformation(PFAT_VOLUME Volume, PFAT_VOLUME_INFORMATION I
     Information->BytesPerSector = Volume->BytesPerSector;
     Information->BytesPerCluster = Volume->BytesPerCluster;
     Information->TotalClusters = Volume->ClusterCount;
-    Information->FreeClusters = Volume->FreeCount;
+    Information->FreeClusters = Volume->FreeCount + Volume->DeferredClusters;
     Information->SerialNumber = Volume->SerialNumber;
     memcpy(Information->Label, Volume->Label, 11);
     Information->Label[11] = 0;

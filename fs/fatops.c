@@ -75,8 +75,9 @@ NTSTATUS FatQueryDirectory(PFAT_FILE Directory, BOOLEAN RestartScan,
     return Status;
 }
 
-/* FatDelete - delete a file or an empty directory. The entry is marked deleted and pushed to
-   disk before the clusters are freed (a crash leaks clusters at worst). A file that is still
+/* FatDelete - delete a file or an empty directory. The entry is marked deleted; its clusters
+   are freed after the next barrier has made that durable (FatpFreeChainAfterBarrier), so a
+   crash leaks clusters at worst and no new data lands in them while the old entry is on disk. A file that is still
    open loses its name now and its clusters at its last close. Result: STATUS_CANNOT_DELETE for
    the root or a read-only entry, STATUS_DIRECTORY_NOT_EMPTY, STATUS_OBJECT_NAME_NOT_FOUND. */
 NTSTATUS FatDelete(PFAT_VOLUME Volume, PCWSTR Path, ULONG PathLength)
@@ -129,10 +130,7 @@ NTSTATUS FatDelete(PFAT_VOLUME Volume, PCWSTR Path, ULONG PathLength)
         Fcb->Unlinked = TRUE;                /* FatpFcbRelease frees the chain */
         goto Out;
     }
-    Status = FatpBarrier(Volume);
-    if (NT_SUCCESS(Status) && Cluster != 0) {
-        Status = FatpFreeChain(Volume, Cluster);
-    }
+    Status = FatpFreeChainAfterBarrier(Volume, Cluster);
 Out:
     ExFreePoolWithTag(Work, FAT_POOL_TAG);
     return Status;

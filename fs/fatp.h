@@ -7,8 +7,13 @@
  *   and every chain walk is bounded, so a damaged image gives STATUS_FILE_CORRUPT_ERROR, never a
  *   wild read or an endless loop.
  * - Write-back order: dirty sectors reach the disk in kind order DATA, FAT, DIR, INFO (also when
- *   the cache evicts one), so an entry never points at clusters the FAT does not hold yet.
- *   Releasing clusters goes the other way: the entry change is pushed out by a barrier first.
+ *   the cache evicts one), and a device flush separates the data and FAT writes from the next
+ *   directory write (DataUnflushed), so even a drive that reorders its volatile cache never makes
+ *   an entry durable before the clusters and data it points at.
+ * - Releasing clusters goes the other way: the entry change is made durable by a barrier before
+ *   the FAT marks the clusters free, so a freed cluster is never reused (written with new data)
+ *   while a durable entry still names it. Paths that do not run that barrier themselves hand the
+ *   chain to FatpFreeChainAfterBarrier, which frees it right after the next barrier's flush.
  * - An open file has one FCB per directory entry, shared by all its FAT_FILE objects; the FCB's
  *   size and first cluster are the truth and are copied to the entry on every change.
  */
@@ -24,6 +29,7 @@
 #define FAT_CACHE_SIZE 32                   /* sectors held by the metadata cache */
 #define FAT_MAX_DIR_SLOTS 65536             /* 32-byte entries in one directory (2 MiB) */
 #define FAT_MAX_DEPTH 64                    /* path components after '.'/'..' folding */
+#define FAT_DEFERRED_FREES 16               /* chains waiting for the next barrier */
 
 /* Normalised FAT entry values (FatpGetFatEntry). */
 #define FAT_CLUSTER_FREE 0u
@@ -129,6 +135,10 @@ struct _FAT_VOLUME {
     ULONG FreeCount;                /* exact, counted at mount */
     ULONG NextFree;
     BOOLEAN FsInfoDirty;
+    BOOLEAN DataUnflushed;          /* data or FAT written since the last device flush */
+    ULONG DeferredCount;            /* chains freed after the next barrier's flush */
+    ULONG DeferredClusters;         /* clusters in them (counted as free in reports) */
+    ULONG DeferredFree[FAT_DEFERRED_FREES];
     ULONG SerialNumber;
     UCHAR Label[11];
     PFAT_GET_TIME GetTime;
@@ -176,6 +186,7 @@ NTSTATUS FatpCacheWriteBack(PFAT_VOLUME Vol, ULONG BelowKind);
 VOID FatpCacheDiscard(PFAT_VOLUME Vol, ULONG Lba, ULONG Count);
 VOID FatpCacheOverlay(PFAT_VOLUME Vol, ULONG Lba, ULONG Count, PUCHAR Buffer);
 NTSTATUS FatpBarrier(PFAT_VOLUME Vol);
+NTSTATUS FatpFlushVolume(PFAT_VOLUME Vol);
 NTSTATUS FatpDeviceRead(PFAT_VOLUME Vol, ULONG Lba, ULONG Count, PVOID Buffer);
 NTSTATUS FatpDeviceWrite(PFAT_VOLUME Vol, ULONG Lba, ULONG Count, const VOID *Buffer);
 NTSTATUS FatpZeroCluster(PFAT_VOLUME Vol, ULONG Cluster);
@@ -186,6 +197,8 @@ NTSTATUS FatpSetFatEntry(PFAT_VOLUME Vol, ULONG Cluster, ULONG Value);
 NTSTATUS FatpNextCluster(PFAT_VOLUME Vol, ULONG Cluster, PULONG Next);
 NTSTATUS FatpAllocateClusters(PFAT_VOLUME Vol, ULONG Count, PULONG First, PULONG Last);
 NTSTATUS FatpFreeChain(PFAT_VOLUME Vol, ULONG First);
+NTSTATUS FatpFreeChainAfterBarrier(PFAT_VOLUME Vol, ULONG First);
+NTSTATUS FatpFreeDeferred(PFAT_VOLUME Vol);
 NTSTATUS FatpCountFreeClusters(PFAT_VOLUME Vol);
 NTSTATUS FatpChainTail(PFAT_VOLUME Vol, ULONG First, ULONG MaxLength, PULONG Tail,
                        PULONG Length);

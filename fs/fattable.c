@@ -174,6 +174,14 @@ NTSTATUS FatpAllocateClusters(PFAT_VOLUME Vol, ULONG Count, PULONG First, PULONG
     if (Count == 0) {
         return STATUS_INVALID_PARAMETER;
     }
+    if (Count > Vol->FreeCount && Vol->DeferredCount != 0) {
+        /* Chains waiting for a barrier would make room: free them now. */
+        Status = FatpBarrier(Vol);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+        Cluster = Vol->NextFree;
+    }
     if (Count > Vol->FreeCount) {
         return STATUS_DISK_FULL;
     }
@@ -254,6 +262,56 @@ NTSTATUS FatpFreeChain(PFAT_VOLUME Vol, ULONG First)
         }
         Cluster = Value;
     }
+}
+
+/* FatpFreeChainAfterBarrier - free the chain from First once the change that unlinked it (an
+   entry marked deleted, maybe only in the cache) is durable: the chain stays allocated until
+   the next barrier has flushed the device, and is freed right after that flush. Until then
+   none of its clusters can be reused, so no new data lands in a cluster that a durable entry
+   still names. The clusters count as free in volume reports meanwhile; an allocation that
+   needs them runs the barrier itself. */
+NTSTATUS FatpFreeChainAfterBarrier(PFAT_VOLUME Vol, ULONG First)
+{
+    ULONG Tail, Length = 0;
+    NTSTATUS Status;
+
+    if (First == 0) {
+        return STATUS_SUCCESS;
+    }
+    if (Vol->DeferredCount == FAT_DEFERRED_FREES) {
+        Status = FatpBarrier(Vol);           /* frees the waiting chains */
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    /* A damaged chain is reported now and still handed on: FatpFreeChain frees what it can
+       reach (a device error is not: nothing is queued). */
+    Status = FatpChainTail(Vol, First, Vol->ClusterCount, &Tail, &Length);
+    if (Status != STATUS_FILE_CORRUPT_ERROR && !NT_SUCCESS(Status)) {
+        return Status;
+    }
+    Vol->DeferredFree[Vol->DeferredCount++] = First;
+    Vol->DeferredClusters += NT_SUCCESS(Status) ? Length : 0;
+    return Status;
+}
+
+/* FatpFreeDeferred - free the chains waiting for a barrier (FatpBarrier calls it after its
+   flush). Result: the first device error; every chain is tried. A damaged chain was reported
+   when it was queued and is not reported again. */
+NTSTATUS FatpFreeDeferred(PFAT_VOLUME Vol)
+{
+    NTSTATUS Result = STATUS_SUCCESS;
+    ULONG Count = Vol->DeferredCount;
+
+    Vol->DeferredCount = 0;
+    Vol->DeferredClusters = 0;
+    for (ULONG i = 0; i < Count; i++) {
+        NTSTATUS Status = FatpFreeChain(Vol, Vol->DeferredFree[i]);
+        if (NT_SUCCESS(Result) && !NT_SUCCESS(Status) && Status != STATUS_FILE_CORRUPT_ERROR) {
+            Result = Status;
+        }
+    }
+    return Result;
 }
 
 /* FatpCountFreeClusters - count free entries over the whole FAT (at mount) and set the

@@ -138,6 +138,7 @@ typedef struct _FAT_REPAIR_INFORMATION {
     ULONG FatSectorsRewritten;   /* FAT sectors copied from the active FAT over a differing copy */
     ULONG StaleFilesRemoved;     /* files whose long name ends with the stale suffix */
     ULONG LeakedClustersFreed;   /* allocated clusters no directory entry reached */
+    ULONG ChainsTrimmed;         /* file chains longer than the size asks, ended there */
     BOOLEAN TreeDamaged;         /* a chain or directory was damaged: nothing was freed */
 } FAT_REPAIR_INFORMATION, *PFAT_REPAIR_INFORMATION;
 NTSTATUS FatRepairVolume(PFAT_VOLUME Volume, PCWSTR StaleSuffix,

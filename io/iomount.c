@@ -68,11 +68,13 @@ static VOID IopRepairVolume(VOID)
 {
     FAT_REPAIR_INFORMATION r;
     NTSTATUS status = FatRepairVolume(IopVolume, TRAP_FRAME_TEMP_SUFFIX_W, &r);
-    if (!NT_SUCCESS(status) || r.FatSectorsRewritten || r.StaleFilesRemoved || r.LeakedClustersFreed)
+    if (!NT_SUCCESS(status) || r.FatSectorsRewritten || r.StaleFilesRemoved || r.LeakedClustersFreed ||
+        r.ChainsTrimmed)
         DbgPrint("NanoNT: disk: repair after an unclean stop: %u FAT sector(s) copied, %u stale "
-                 "temporary file(s) removed, %u leaked cluster(s) freed (status 0x%08X)\n",
+                 "temporary file(s) removed, %u chain(s) cut to their file's size, %u leaked "
+                 "cluster(s) freed (status 0x%08X)\n",
                  (unsigned)r.FatSectorsRewritten, (unsigned)r.StaleFilesRemoved,
-                 (unsigned)r.LeakedClustersFreed, (unsigned)status);
+                 (unsigned)r.ChainsTrimmed, (unsigned)r.LeakedClustersFreed, (unsigned)status);
 }
 
 VOID IoInitSystem(VOID)

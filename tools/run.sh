@@ -39,6 +39,10 @@ usage: tools/run.sh [options]
   --module "FILE [ARGS]" Multiboot module, repeatable (default: build/user/PROG for --init PROG)
   --disk IMG             attach IMG as raw IDE disk 0 (cache=writethrough)
   --disk-if-present      attach build/disk.img when it exists
+  --write-log FILE       with --disk: record every write and flush the guest sends to the disk
+                         in FILE (QEMU's blklogwrites driver, dm-log-writes format, 512-byte log
+                         sectors; the drive then has a volatile write cache, cache=writeback);
+                         tests/host/crashreplay.c replays it
   --timeout SECONDS      stop the guest after this long (default 60; 0 = never)
   --log FILE             also save the serial output in FILE
   --gdb                  start halted with a gdb stub on :1234 and print the gdb command
@@ -73,7 +77,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $(( us / 1000 )); }
 
 # ---------------------------------------------------------------- options
 kernel=$BUILD/nanont.elf
-init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
+write_log='' init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
 gdb_port='' cdrom=''
 quit_expected=0
 kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
@@ -88,6 +92,7 @@ while [[ $# -gt 0 ]]; do
     --module)          need "$@"; modules+=("$2"); shift 2 ;;
     --disk)            need "$@"; disk=$2; shift 2 ;;
     --disk-if-present) disk_if_present=1; shift ;;
+    --write-log)       need "$@"; write_log=$2; shift 2 ;;
     --timeout)         need "$@"; timeout_s=$2; shift 2 ;;
     --log)             need "$@"; log=$2; shift 2 ;;
     --quit-expected)   quit_expected=1; shift ;;
@@ -138,6 +143,7 @@ for m in "${modules[@]}"; do
 done
 [[ -z $disk && $disk_if_present == 1 && -f $BUILD/disk.img ]] && disk=$BUILD/disk.img
 [[ -z $disk || -f $disk ]] || die "no disk image $disk"
+[[ -z $write_log || -n $disk ]] || die "--write-log needs --disk"
 
 cmdline=$append
 [[ -n $init ]] && cmdline=${cmdline:+$cmdline }init=$init
@@ -315,7 +321,15 @@ if [[ ${#modules[@]} -gt 0 ]]; then
     for m in "${modules[@]}"; do initrd=${initrd:+$initrd,}$(qemu_escape "$m"); done
     args+=(-initrd "$initrd")
 fi
-[[ -n $disk ]] && args+=(-drive "file=$(qemu_escape "$disk"),format=raw,if=ide,index=0,cache=writethrough")
+if [[ -n $write_log ]]; then
+    # the same raw disk under blklogwrites: each guest write and flush is appended to the log.
+    # cache=writeback: the guest sees a volatile write cache, so only its own flushes are
+    # logged as flushes (writethrough would add one after every write)
+    : > "$write_log" || die "cannot create $write_log"
+    args+=(-drive "driver=blklogwrites,file.driver=file,file.filename=$(qemu_escape "$disk"),log.driver=file,log.filename=$(qemu_escape "$write_log"),log-sector-size=512,log-append=off,if=ide,index=0,cache=writeback")
+elif [[ -n $disk ]]; then
+    args+=(-drive "file=$(qemu_escape "$disk"),format=raw,if=ide,index=0,cache=writethrough")
+fi
 [[ $icount == 1 ]] && args+=(-icount shift=0)
 if [[ $interactive == 1 || $gdb == 1 ]]; then
     # serial and monitor share the terminal (Ctrl-A c switches, Ctrl-A x quits)
