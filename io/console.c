@@ -5,10 +5,12 @@
  *
  * The line discipline runs at interrupt time: printable characters are echoed and collected,
  * backspace (BS or DEL) erases one, CR or LF (a CR LF pair counts once) ends the line, which
- * goes to the queue of complete lines with a '\n' and wakes the readers. While a complete line
- * waits in the queue the COM1 receive interrupt is off, so the UART (and QEMU behind it) holds
- * what follows: scripted input is echoed line by line as it is consumed, and the transcript
- * reads like a typed session. A read returns at most one line (truncated to the caller's
+ * goes to the queue of complete lines with a '\n' and wakes the readers. The COM1 receive
+ * interrupt is on only while a reader waits and no complete line is queued, so the UART (and
+ * QEMU behind it) holds what follows: scripted input is echoed line by line as the program asks
+ * for it, and the transcript reads like a typed session. (QEMU clears the UART's receiver when
+ * the boot turns its FIFO on, so a byte that arrived before that is lost: scripts start with an
+ * empty line.) A read returns at most one line (truncated to the caller's
  * length; the rest of the line is returned by the next read).
  *
  * The receiver is started by the first open, so a boot that never opens the console keeps COM1
@@ -112,10 +114,10 @@ static VOID IopStartConsole(VOID)
         return;
     IopConsoleStarted = TRUE;
     KeInitializeEvent(&IopConsoleLineReady, EventSynchronizationObject, FALSE);
+    HalSerialEnableReceiveInterrupt(FALSE);    /* until the first read */
     KeConnectInterruptRoutine(4, IopConsoleSerialInterrupt, NULL);
     if (HalDisplayStringRoutine)               /* a screen: a keyboard beside it */
         KeConnectInterruptRoutine(1, IopConsoleKeyboardInterrupt, NULL);
-    HalSerialEnableReceiveInterrupt(TRUE);
 }
 
 /* IopIsConsoleName - does the user OBJECT_ATTRIBUTES name the console (no root directory)? */
@@ -187,12 +189,11 @@ NTSTATUS IopConsoleRead(PVOID Buffer, ULONG Length, PULONG Done)
             memcpy(line, IopConsoleQueue, n);
             IopConsoleQueueLength -= n;
             memmove(IopConsoleQueue, IopConsoleQueue + n, IopConsoleQueueLength);
-            if (!IopConsoleLineQueued())
-                HalSerialEnableReceiveInterrupt(TRUE);   /* the next line may come in */
             KeRestoreInterrupts(flags);
             *Done = n;
             return MmCopyToUser(Buffer, line, n);
         }
+        HalSerialEnableReceiveInterrupt(TRUE);  /* a reader waits: the next line may come in */
         KeRestoreInterrupts(flags);
         NTSTATUS status = KeWaitForSingleObject(&IopConsoleLineReady, UserRequest, UserMode, FALSE, NULL);
         if (status != STATUS_WAIT_0)
