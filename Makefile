@@ -4,6 +4,7 @@
 #   make test     host unit tests (the header check among them) + in-guest tests
 #   make check    the header-discipline check alone (tools/checkheaders.sh)
 #   make bench    instruction counts of the system-service path (and more)
+#   make shell    boot into the native shell, nsh.exe
 
 B      := build
 CC     := gcc
@@ -180,12 +181,16 @@ test: setup all $(HOST_TESTS)
 bench: setup all
 	NANONT_BUILD=$(B) tools/bench.sh
 
+# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md)
+shell: setup all
+	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init nsh.exe $(RUN_ARGS)
+
 gdb: setup all
 	tools/run.sh --kernel $(B)/nanont.elf --gdb --init hello.exe $(RUN_ARGS)
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench gdb clean check
+.PHONY: all setup run test bench gdb shell clean check
 .DEFAULT_GOAL := all
 .SECONDARY:
