@@ -6,6 +6,7 @@
 #   make crashtest  every crash state of a recorded run (docs/fat.md)
 #   make bench    instruction counts of the system-service path (and more)
 #   make iso      build/nanont.iso: a bootable CD image (GRUB, the kernel, the programs, the disk)
+#   make shell    boot into the native shell, nsh.exe
 
 B      := build
 CC     := gcc
@@ -198,6 +199,10 @@ PROFILE_ARGS ?= --baseline -- --init "benchsys.exe instructions" --append bench
 profile: setup all
 	NANONT_BUILD=$(B) tools/profile.sh $(PROFILE_ARGS)
 
+# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md)
+shell: setup all
+	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init nsh.exe $(RUN_ARGS)
+
 # halted, waiting for gdb on :1234; run.sh prints the gdb line, which loads tools/gdb/nanont.py
 # (the kx-* commands, docs/debugging.md)
 gdb: setup all
@@ -208,6 +213,6 @@ iso: setup all $(ISO_IMAGE)
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test crashtest bench profile gdb iso clean check
+.PHONY: all setup run test crashtest bench profile gdb shell iso clean check
 .DEFAULT_GOAL := all
 .SECONDARY:

@@ -1,5 +1,6 @@
 /*
- * sysinfo.c - NtQuerySystemInformation. Classes: SystemBasicInformation (0) and
+ * sysinfo.c - NtQuerySystemInformation. Classes: SystemBasicInformation (0),
+ * SystemProcessInformation (5, ps/psquery.c, inc/ntpsapi.h) and
  * SystemCallCountInformation (6, the per-service call counters of every registered table), in
  * NT's layouts, plus NanoNT's diagnostic classes from 0x1000. Class 6 is NT's
  * SYSTEM_CALL_COUNT_INFORMATION (ntexapi.h) followed by its two arrays (docs/services.md):
@@ -13,6 +14,8 @@
 #include "pfn.h"
 #include "pool.h"
 #include "rtl.h"
+#include "ps.h"
+#include "ntpsapi.h"
 
 #define SystemBasicInformation 0
 #define SystemCallCountInformation 6
@@ -108,6 +111,8 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
     switch (SystemInformationClass) {
     case SystemCallCountInformation:
         return ExpQueryCallCounts(SystemInformation, SystemInformationLength, ReturnLength);
+    case SystemProcessInformation:
+        return PsQuerySystemProcessInformation(SystemInformation, SystemInformationLength, ReturnLength);
     case SystemBasicInformation:
         basic.TimerResolution = 10000000 / 100;
         basic.PageSize = PAGE_SIZE;

@@ -11,9 +11,15 @@ VOID HalInitializeClock(VOID)
     HalEnableIrq(CLOCK_IRQ);
 }
 
+PHAL_POWER_OFF_NOTIFY HalPowerOffNotify;
+
 VOID HalPowerOff(ULONG ExitCode)
 {
     _disable();
+    PHAL_POWER_OFF_NOTIFY notify = HalPowerOffNotify;
+    HalPowerOffNotify = NULL;                               /* once, even if it faults */
+    if (notify)
+        notify();
     WRITE_PORT_ULONG(0xF4, ExitCode);                       /* QEMU exits with (code << 1) | 1 */
     WRITE_PORT_USHORT(0x604, 0x2000);                       /* ACPI power-off where there is no debug-exit */
     for (;;)

@@ -10,6 +10,10 @@
 
 VOID HalInitializeSerial(VOID);
 VOID HalSerialWrite(const CHAR *Buffer, ULONG Length);
+VOID HalSerialEnableReceiveInterrupt(BOOLEAN Enable);   /* COM1 receive -> IRQ 4 */
+BOOLEAN HalSerialReadChar(PUCHAR Char);
+VOID HalInitializeSerialPort2(VOID);                    /* COM2: the timeline's raw byte sink */
+VOID HalSerialPort2Write(const UCHAR *Buffer, ULONG Length);
 VOID HalInitializePic(VOID);
 VOID HalEnableIrq(ULONG Irq);
 VOID HalEndOfInterrupt(ULONG Irq);
@@ -24,5 +28,8 @@ ULONG HalGetBusDataByOffset(BUS_DATA_TYPE BusDataType, ULONG BusNumber, ULONG Sl
 extern VOID (*HalDisplayStringRoutine)(const CHAR *Text, ULONG Length);
 
 DECLSPEC_NORETURN VOID HalPowerOff(ULONG ExitCode);   /* isa-debug-exit: 0 pass, 1 fail, 2 bugcheck */
+/* called once by HalPowerOff before the machine stops (the timeline drains its buffer) */
+typedef VOID (*PHAL_POWER_OFF_NOTIFY)(VOID);
+extern PHAL_POWER_OFF_NOTIFY HalPowerOffNotify;
 
 #endif

@@ -10,6 +10,7 @@
 #include "ntstatus.h"
 #include "ktrap.h"
 #include "nti386.h"
+#include "timeline.h"
 
 /* ------------------------------------------------------------------ address space (docs/spec.md §2) */
 #define MM_HIGHEST_USER_ADDRESS   0x7FFEFFFFUL

@@ -119,4 +119,48 @@ _Static_assert(sizeof(THREAD_BASIC_INFORMATION) == 28, "THREAD_BASIC_INFORMATION
 #define PAGE_EXECUTE_READ      0x20
 #define PAGE_EXECUTE_READWRITE 0x40
 
+/* SystemProcessInformation (NtQuerySystemInformation class 5), NT's x86 layout: one
+   SYSTEM_PROCESS_INFORMATION per process, each followed by its threads' SYSTEM_THREAD_INFORMATION,
+   chained by NextEntryOffset (0 ends the list); the image names are stored after the records and
+   ImageName.Buffer points at them in the caller's buffer. NanoNT fills the identities, counts,
+   priorities, states and page counts; the times and I/O counters stay zero. */
+#define SystemProcessInformation 5
+typedef struct _SYSTEM_THREAD_INFORMATION {
+    LARGE_INTEGER KernelTime;
+    LARGE_INTEGER UserTime;
+    LARGE_INTEGER CreateTime;
+    ULONG WaitTime;
+    PVOID StartAddress;
+    CLIENT_ID ClientId;
+    LONG Priority;
+    LONG BasePriority;
+    ULONG ContextSwitches;
+    ULONG ThreadState;                 /* KTHREAD_STATE: 1 ready, 2 running, 5 waiting, 4 terminated */
+    ULONG WaitReason;
+    ULONG Reserved;
+} SYSTEM_THREAD_INFORMATION, *PSYSTEM_THREAD_INFORMATION;
+
+typedef struct _SYSTEM_PROCESS_INFORMATION {
+    ULONG NextEntryOffset;
+    ULONG NumberOfThreads;
+    LARGE_INTEGER SpareLi1, SpareLi2, SpareLi3;
+    LARGE_INTEGER CreateTime, UserTime, KernelTime;
+    UNICODE_STRING ImageName;
+    LONG BasePriority;
+    HANDLE UniqueProcessId;
+    HANDLE InheritedFromUniqueProcessId;
+    ULONG HandleCount;
+    ULONG SessionId;
+    ULONG PageDirectoryBase;
+    SIZE_T PeakVirtualSize, VirtualSize;
+    ULONG PageFaultCount;
+    SIZE_T PeakWorkingSetSize, WorkingSetSize;
+    SIZE_T QuotaPeakPagedPoolUsage, QuotaPagedPoolUsage, QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage;
+    SIZE_T PagefileUsage, PeakPagefileUsage, PrivatePageCount;
+    LARGE_INTEGER ReadOperationCount, WriteOperationCount, OtherOperationCount;
+    LARGE_INTEGER ReadTransferCount, WriteTransferCount, OtherTransferCount;
+} SYSTEM_PROCESS_INFORMATION, *PSYSTEM_PROCESS_INFORMATION;
+_Static_assert(sizeof(SYSTEM_THREAD_INFORMATION) == 0x40, "NT x86 SYSTEM_THREAD_INFORMATION");
+_Static_assert(sizeof(SYSTEM_PROCESS_INFORMATION) == 0xB8, "NT x86 SYSTEM_PROCESS_INFORMATION");
+
 #endif

@@ -114,6 +114,8 @@ extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);
 
 /* ps/psinit.c: the process structure at boot, phase 0 and 1 (ex/exinit.c) */
 VOID PsInitSystem(ULONG Phase);
+/* ps/psquery.c: NtQuerySystemInformation(SystemProcessInformation) */
+NTSTATUS PsQuerySystemProcessInformation(PVOID Buffer, ULONG Length, PULONG ReturnLength);
 /* ps/psgui.c: a thread's first GUI service makes it a GUI thread (through KeProcessCallouts) */
 NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame);
 

@@ -38,15 +38,23 @@ NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJE
     PWSTR path = ExAllocatePoolWithTag(NonPagedPool, (IOP_MAX_PATH + 1) * sizeof(WCHAR), IO_POOL_TAG);
     if (!path)
         return STATUS_INSUFFICIENT_RESOURCES;
-    status = IopCaptureObjectName(ObjectAttributes, path, &length);
     PFILE_OBJECT file = NULL;
-    if (NT_SUCCESS(status)) {
+    BOOLEAN console = IopIsConsoleName(ObjectAttributes);
+    KeTimelineEvent(KTL_IO_REQUEST, IRP_MJ_CREATE, 0);
+    if (console) {
+        status = IopCreateConsoleFile(access, &file);
+        action = FILE_OPENED;
+    } else {
+        status = IopCaptureObjectName(ObjectAttributes, path, &length);
+    }
+    if (NT_SUCCESS(status) && !console) {
         IopAcquireFsLock();
         status = IopCreateFileLocked(path, length, access, ShareAccess, CreateDisposition, CreateOptions,
                                      &file, &action);
         IopReleaseFsLock();
     }
     ExFreePoolWithTag(path, IO_POOL_TAG);
+    KeTimelineEvent(KTL_IO_COMPLETE, IRP_MJ_CREATE, status);
     if (NT_SUCCESS(status)) {
         status = ObInsertObject(file, access, &handle);
         ObDereferenceObject(file);              /* the handle holds it now (or it is gone) */

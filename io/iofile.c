@@ -75,7 +75,7 @@ static NTSTATUS IopDeleteStreamName(PIOP_STREAM S)
 static VOID IopCleanupFile(PFILE_OBJECT F)
 {
     PIOP_STREAM s = F->FsContext;
-    if (F->Flags & FO_CLEANUP_COMPLETE)
+    if ((F->Flags & FO_CLEANUP_COMPLETE) || !s)
         return;
     F->Flags |= FO_CLEANUP_COMPLETE;
     s->OpenCount--;
@@ -259,9 +259,19 @@ NTSTATUS IopCreateFileLocked(PCWSTR VolumePath, ULONG PathLength, ACCESS_MASK Ac
 /* IopReferenceFile - a File object from a handle of the current process, with Access. */
 NTSTATUS IopReferenceFile(HANDLE Handle, ACCESS_MASK Access, PFILE_OBJECT *File)
 {
+    NTSTATUS status = IopReferenceFileOrConsole(Handle, Access, File, NULL);
+    if (NT_SUCCESS(status) && ((*File)->Flags & FO_CONSOLE)) {
+        ObDereferenceObject(*File);        /* no file-system request applies to the console */
+        status = STATUS_INVALID_DEVICE_REQUEST;
+    }
+    return status;
+}
+
+NTSTATUS IopReferenceFileOrConsole(HANDLE Handle, ACCESS_MASK Access, PFILE_OBJECT *File, PACCESS_MASK Granted)
+{
     if (!IoFileObjectType)
         return STATUS_INVALID_HANDLE;
-    return ObReferenceObjectByHandle(Handle, Access, IoFileObjectType, KeGetPreviousMode(), (PVOID *)File, NULL);
+    return ObReferenceObjectByHandle(Handle, Access, IoFileObjectType, KeGetPreviousMode(), (PVOID *)File, Granted);
 }
 
 /* IopDirectoryIsEmpty - STATUS_SUCCESS if the directory at Path holds no entry but '.'/'..'. */

@@ -91,6 +91,10 @@ NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStat
     NTSTATUS status = ObReferenceObjectByHandle(FileHandle, 0, IoFileObjectType, UserMode, (PVOID *)&file, &granted);
     if (!NT_SUCCESS(status))
         return status;
+    if (file->Flags & FO_CONSOLE) {
+        ObDereferenceObject(file);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
     status = IopStartIoStatus(IoStatusBlock);
     if (NT_SUCCESS(status)) {
         ULONG size = Length < IOP_TRANSFER_CHUNK ? Length : IOP_TRANSFER_CHUNK;
@@ -220,6 +224,10 @@ NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatus
     NTSTATUS status = ObReferenceObjectByHandle(FileHandle, 0, IoFileObjectType, UserMode, (PVOID *)&file, &granted);
     if (!NT_SUCCESS(status))
         return status;
+    if (file->Flags & FO_CONSOLE) {
+        ObDereferenceObject(file);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
     PUCHAR in = ExAllocatePoolWithTag(NonPagedPool, size + sizeof(WCHAR), IO_POOL_TAG);
     if (!in)
         status = STATUS_INSUFFICIENT_RESOURCES;

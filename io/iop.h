@@ -73,6 +73,7 @@ typedef struct _IOP_STREAM {
 #define FO_CLEANUP_COMPLETE    0x00004000
 #define FO_DELETE_ON_CLOSE     0x00010000
 #define FO_DIRECTORY_FILE      0x80000000  /* NanoNT */
+#define FO_CONSOLE             0x40000000  /* NanoNT: the console device (io/console.c) */
 
 struct _FILE_OBJECT {
     PIOP_STREAM FsContext;             /* the per-file record (sharing, path, delete pending) */
@@ -99,6 +100,14 @@ NTSTATUS IopSetDisposition(PFILE_OBJECT File, BOOLEAN Delete);
 NTSTATUS IopRenameLocked(PFILE_OBJECT File, PCWSTR NewPath, ULONG NewLength, BOOLEAN ReplaceIfExists);
 NTSTATUS IopDeleteByPathLocked(PCWSTR VolumePath, ULONG PathLength);
 PIOP_STREAM IopFindStream(PVOID FileId);
+
+/* ------------------------------------------------------------------ the console device (io/console.c) */
+BOOLEAN IopIsConsoleName(POBJECT_ATTRIBUTES ObjectAttributes);
+NTSTATUS IopCreateConsoleFile(ACCESS_MASK Access, PFILE_OBJECT *File);
+NTSTATUS IopConsoleRead(PVOID Buffer, ULONG Length, PULONG Done);
+NTSTATUS IopConsoleWrite(const VOID *Buffer, ULONG Length, PULONG Done);
+/* a File object from a handle, console ones included (IopReferenceFile refuses those) */
+NTSTATUS IopReferenceFileOrConsole(HANDLE Handle, ACCESS_MASK Access, PFILE_OBJECT *File, PACCESS_MASK Granted);
 
 /* ------------------------------------------------------------------ user-call helpers (io/iouser.c) */
 NTSTATUS IopCaptureObjectName(POBJECT_ATTRIBUTES ObjectAttributes, PWSTR VolumePath, PULONG PathLength);

@@ -73,7 +73,7 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
     PKEVENT event;
     ULONG offset, done = 0;
     FAT_FILE_INFORMATION info;
-    NTSTATUS status = IopReferenceFile(FileHandle, FILE_READ_DATA, &file);
+    NTSTATUS status = IopReferenceFileOrConsole(FileHandle, FILE_READ_DATA, &file, NULL);
     if (!NT_SUCCESS(status))
         return status;
     status = IopStartIoStatus(IoStatusBlock);
@@ -84,6 +84,12 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(file);
         return status;
+    }
+    KeTimelineEvent(KTL_IO_REQUEST, IRP_MJ_READ, Length);
+    if (file->Flags & FO_CONSOLE) {         /* waits for a line (io/console.c) */
+        status = IopConsoleRead(Buffer, Length, &done);
+        ObDereferenceObject(file);
+        goto complete;
     }
     IopAcquireFsLock();
     FatQueryInformation(file->FsContext2, &info);
@@ -110,6 +116,8 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
         file->CurrentByteOffset.QuadPart = (LONGLONG)offset + done;
     IopReleaseFsLock();
     ObDereferenceObject(file);
+complete:
+    KeTimelineEvent(KTL_IO_COMPLETE, IRP_MJ_READ, status);
     status = IopFinishIoStatus(IoStatusBlock, status, done);
     IopCompleteUserRequest(event, ApcRoutine, ApcContext, IoStatusBlock, status);
     return status;
@@ -156,6 +164,12 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
         ObDereferenceObject(file);
         return status;
     }
+    KeTimelineEvent(KTL_IO_REQUEST, IRP_MJ_WRITE, Length);
+    if (file->Flags & FO_CONSOLE) {
+        status = IopConsoleWrite(Buffer, Length, &done);
+        ObDereferenceObject(file);
+        goto complete;
+    }
     IopAcquireFsLock();
     FatQueryInformation(file->FsContext2, &info);
     status = IopResolveOffset(file, ByteOffset, TRUE, info.FileSize, &offset);
@@ -179,6 +193,8 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
         file->CurrentByteOffset.QuadPart = (LONGLONG)offset + done;
     IopReleaseFsLock();
     ObDereferenceObject(file);
+complete:
+    KeTimelineEvent(KTL_IO_COMPLETE, IRP_MJ_WRITE, status);
     status = IopFinishIoStatus(IoStatusBlock, status, done);
     IopCompleteUserRequest(event, ApcRoutine, ApcContext, IoStatusBlock, status);
     return status;
@@ -193,6 +209,10 @@ NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBl
     NTSTATUS status = ObReferenceObjectByHandle(FileHandle, 0, IoFileObjectType, UserMode, (PVOID *)&file, &granted);
     if (!NT_SUCCESS(status))
         return status;
+    if (file->Flags & FO_CONSOLE) {
+        ObDereferenceObject(file);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
     if (!(granted & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
         status = STATUS_ACCESS_DENIED;
     if (NT_SUCCESS(status))

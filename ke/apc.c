@@ -139,6 +139,7 @@ VOID KiDeliverKernelApcs(VOID)
         PKNORMAL_ROUTINE normal = apc->NormalRoutine;
         PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
         _enable();
+        KeTimelineEvent(KTL_APC, KernelMode, normal ? (PVOID)normal : (PVOID)apc->KernelRoutine);
         apc->KernelRoutine(apc, &normal, &ctx, &a1, &a2);
         if (normal) {
             t->ApcState.KernelApcInProgress = TRUE;
@@ -189,6 +190,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
     PKNORMAL_ROUTINE normal = apc->NormalRoutine;
     PVOID ctx = apc->NormalContext, a1 = apc->SystemArgument1, a2 = apc->SystemArgument2;
     _enable();
+    KeTimelineEvent(KTL_APC, UserMode, normal ? (PVOID)normal : (PVOID)apc->KernelRoutine);
     apc->KernelRoutine(apc, &normal, &ctx, &a1, &a2);
     if (!normal) {
         KeTestAlertThread(UserMode);

@@ -47,6 +47,7 @@ VOID KiDispatchUserException(PKTRAP_FRAME Tf, NTSTATUS Code, ULONG NumberParamet
                              ULONG Info1)
 {
     EXCEPTION_RECORD er;
+    KeTimelineEvent(KTL_EXCEPTION, Code, Tf->Eip);
     memset(&er, 0, sizeof(er));
     er.ExceptionCode = Code;
     er.ExceptionAddress = (PVOID)Tf->Eip;

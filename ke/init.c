@@ -84,6 +84,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
     KiInitializeSystemTrace();            /* after every table is registered */
+    KeInitializeTimeline();               /* after trace=: its thunks wrap the tracer's */
     ExInitializeExecutive(1);             /* self-tests, I/O, the process structure and init= */
     KiIdleLoop();
 }

@@ -40,6 +40,7 @@ VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
         return;
     }
     HalEndOfInterrupt(irq);
+    KeTimelineEvent(KTL_INTERRUPT, irq, Tf->Eip);
     if (irq == CLOCK_IRQ)
         KiClockTick();
     else if (KiIrqRoutine[irq])

@@ -72,6 +72,13 @@ extern volatile ULONG KiEntryDebugTrapsDismissed, KiKernelDebugTrapsDismissed;
 extern VOID KiTrap08(VOID);
 extern VOID KiTraceServiceThunk(VOID);
 extern NTSTATUS KiTraceCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes);
+/* the event timeline's service thunk (ke/i386/timeline.S) and its C half (ke/timeline.c) */
+extern VOID KiTimelineServiceThunk(VOID);
+extern NTSTATUS KiTimelineCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes,
+                                      ULONG Index, PULONG_PTR TableBase);
+NTSTATUS KiTimelineServiceCall(ULONG Index, PULONG_PTR TableBase, const ULONG *Arguments);
+BOOLEAN KiTimelineIdle(VOID);
+VOID KiTimelineContextSwitch(PKTHREAD Old, PKTHREAD New);
 extern VOID KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
 
 /* the exception-fixup table, bounded by ke/i386/kernel.ld */

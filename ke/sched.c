@@ -95,6 +95,8 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
     if (New->Process && Old->Process != New->Process)
         KeSetCr3(New->Process->DirectoryTableBase);
     KiSetThreadContextForSwitch(New);
+    if (KeTimelineEnabled)
+        KiTimelineContextSwitch(Old, New);
     KiSwapContext(Old, New);
     /* back on Old's stack: free whatever died while we were away */
     KeProcessCallouts.ReapDeadThreads();
@@ -154,6 +156,8 @@ VOID KiIdleLoop(VOID)
             KiYieldThread();
             continue;
         }
+        if (KeTimelineEnabled && KiTimelineIdle())
+            continue;                      /* drain the timeline one record at a time */
         __asm__ volatile("sti; hlt" ::: "memory");
     }
 }

@@ -61,6 +61,9 @@ usage: tools/run.sh [options]
   --quit-expected        the caller will quit QEMU (e.g. through --monitor-pipe): a stop without
                          a guest verdict is reported as asked for (exit 5), not as an error
   --memory MB            guest memory (default 128)
+  --com2 FILE            COM2 into FILE, raw (the event timeline, timeline=1; tools/nttrace reads it)
+  --serial-input FILE    COM1 reads FILE as if typed (non-interactive runs; the guest's console
+                         device takes it line by line, e.g. nsh.exe's commands)
   -v | --verbose         print the QEMU command line
 exit: 0 pass, 1 fail, 2 bugcheck, 3 timeout, 4 error, 5 stopped as asked, 6 killed at random
 EOF
@@ -81,6 +84,7 @@ write_log='' init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb
 gdb_port='' cdrom=''
 quit_expected=0
 kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
+com2='' serial_input=''
 modules=() extra_qemu=()
 
 need() { [[ $# -ge 2 ]] || die "option $1 needs a value"; }
@@ -108,6 +112,8 @@ while [[ $# -gt 0 ]]; do
                        kill_min=$2; kill_max=$3; shift 3 ;;
     --qemu-arg)        need "$@"; extra_qemu+=("$2"); shift 2 ;;
     --memory)          need "$@"; memory=$2; shift 2 ;;
+    --com2)            need "$@"; com2=$2; shift 2 ;;
+    --serial-input)    need "$@"; serial_input=$2; shift 2 ;;
     --monitor-pipe)    need "$@"; monitor_pipe=$2; shift 2 ;;
     -v|--verbose)      verbose=1; shift ;;
     -h|--help)         usage; exit 0 ;;
@@ -144,6 +150,8 @@ done
 [[ -z $disk && $disk_if_present == 1 && -f $BUILD/disk.img ]] && disk=$BUILD/disk.img
 [[ -z $disk || -f $disk ]] || die "no disk image $disk"
 [[ -z $write_log || -n $disk ]] || die "--write-log needs --disk"
+[[ -z $serial_input || -r $serial_input ]] || die "cannot read --serial-input $serial_input"
+[[ -n $serial_input && ( $interactive == 1 || $gdb == 1 ) ]] && die "--serial-input is for non-interactive runs"
 
 cmdline=$append
 [[ -n $init ]] && cmdline=${cmdline:+$cmdline }init=$init
@@ -172,7 +180,7 @@ command -v setpriv >/dev/null && deathsig=(setpriv --pdeathsig KILL)
 QEMU_RC=0 TIMED_OUT=0 KILLED=0 KILLED_AT_MS=0 SAW_AT_MS=-1 WATCH_STOPPED=0
 
 # run_qemu CAPTURE TIMEOUT_S KILL_MS WATCH_RE -- QEMU-ARGS...
-# Runs QEMU in the background (stdin /dev/null, stdout = our stdout, stderr into $tmp/qemu.err)
+# Runs QEMU in the background (stdin /dev/null or the --serial-input file, stdout = our stdout, stderr into $tmp/qemu.err)
 # and watches it every POLL_S: SIGTERM at TIMEOUT_S (0 = never) then SIGKILL KILL_GRACE_S later;
 # SIGKILL at KILL_MS (empty = never); SIGTERM STOP_GRACE_S after a "*** STOP:" line when the
 # kernel fails to power off by itself; with WATCH_RE, stops QEMU one second after CAPTURE first
@@ -188,7 +196,7 @@ run_qemu() {
     tr -d '\r' <"$tmp/console" &
     local trpid=$!
     # setpriv --pdeathsig: should this script itself be SIGKILLed, QEMU dies with it
-    "${deathsig[@]}" "$@" </dev/null 2>"$tmp/qemu.err" >"$tmp/console" &
+    "${deathsig[@]}" "$@" <"${serial_input:-/dev/null}" 2>"$tmp/qemu.err" >"$tmp/console" &
     qpid=$!
     while kill -0 "$qpid" 2>/dev/null; do
         now=$(now_ms); el=$(( now - start ))
@@ -348,6 +356,10 @@ fi
 if [[ -n $monitor_pipe ]]; then
     for f in "$monitor_pipe.in" "$monitor_pipe.out"; do [[ -p $f ]] || mkfifo "$f" || die "cannot make FIFO $f"; done
     args+=(-monitor "pipe:$(qemu_escape "$monitor_pipe")")
+fi
+if [[ -n $com2 ]]; then
+    mkdir -p "$(dirname "$com2")"
+    args+=(-chardev "file,id=com2,path=$(qemu_escape "$com2")" -serial chardev:com2)
 fi
 args+=("${extra_qemu[@]}")
 

@@ -126,6 +126,7 @@ NTSTATUS W32pFlushBatchOf(PTEB Teb)
         status = MmCopyToUser(&Teb->GdiTebBatch.Offset, &zero, sizeof(zero));
     if (!NT_SUCCESS(status))
         return status;
+    KeTimelineEvent(KTL_GUI_FLUSH, count, valid ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER);
     if (!valid) {
         W32pStatistics.BatchesRejected++;
         return STATUS_INVALID_PARAMETER;

@@ -102,6 +102,8 @@ BOOLEAN KiDismissKernelDebugTrap(PKTRAP_FRAME Tf)
 VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
     ULONG cr2 = (Vector == 0x0E) ? KeGetCr2() : 0;
+    if (Vector == 0x0E)
+        KeTimelineEvent(KTL_PAGE_FAULT, cr2, Tf->ErrCode | (ULONG)!(Tf->SegCs & RPL_MASK) << 31);
 
     /* from user mode with the thread's breakpoints armed: disarm them before anything else */
     if ((Tf->SegCs & RPL_MASK) && KeGetCurrentThread()->DebugActive)
