@@ -13,6 +13,8 @@ $(B)/host/pe_sample_a.exe: tests/host/pe_sample.c | $(B)/host
 	$(MINGW_CC) $(PE_SAMPLE_FLAGS) -Wl,--image-base,0x10000000 -o $@ $<
 $(B)/host/pe_sample_b.exe: tests/host/pe_sample.c | $(B)/host
 	$(MINGW_CC) $(PE_SAMPLE_FLAGS) -Wl,--image-base,0x20000000 -o $@ $<
+# on the disk too, for tests/guest/sections.c
+$(DISK_IMAGE): $(PE_SAMPLES)
 endif
 $(B)/host/test_pe: tests/host/test_pe.c mm/peimage.c inc/peimage.h $(PE_SAMPLES) | $(B)/host
 	$(HOSTCC) $(HOSTCFLAGS) $(PE_SAMPLE_DEFS) -o $@ $(filter %.c,$^)
