@@ -57,5 +57,8 @@ NTSTATUS IoDeleteFile(PCSTR NtPath);
    larger than 64 MiB are refused (STATUS_INSUFFICIENT_RESOURCES). */
 NTSTATUS IoReadWholeFile(PCSTR NtPath, PVOID *Buffer, PULONG Size);
 VOID IoFreeWholeFile(PVOID Buffer);
+/* Read the whole file behind a handle of the current process that grants Access, for a section
+   (the handle's access is checked, not FILE_READ_DATA); free with IoFreeWholeFile. */
+NTSTATUS IoReadFileForSection(HANDLE FileHandle, ACCESS_MASK Access, PVOID *Buffer, PULONG Size);
 
 #endif

@@ -55,6 +55,9 @@ NTSTATUS MmAllocateVirtualMemory(struct _EPROCESS *Process, PULONG Base, PULONG 
 NTSTATUS MmFreeVirtualMemory(struct _EPROCESS *Process, PULONG Base, PULONG Size, ULONG FreeType);
 VOID MmDeleteVads(struct _EPROCESS *Process);
 
+/* sections (mm/section.c): remove the view of Process containing Base */
+NTSTATUS MmUnmapViewOfSection(struct _EPROCESS *Process, ULONG Base);
+
 /* shared pages */
 extern ULONG MmSharedUserDataPfn;
 

@@ -118,6 +118,63 @@ _Static_assert(sizeof(THREAD_BASIC_INFORMATION) == 28, "THREAD_BASIC_INFORMATION
 #define PAGE_EXECUTE           0x10
 #define PAGE_EXECUTE_READ      0x20
 #define PAGE_EXECUTE_READWRITE 0x40
+#define PAGE_WRITECOPY         0x08
+#define PAGE_EXECUTE_WRITECOPY 0x80
+
+/* ------------------------------------------------------------------ sections (docs/sections.md) */
+#define SECTION_QUERY        0x0001
+#define SECTION_MAP_WRITE    0x0002
+#define SECTION_MAP_READ     0x0004
+#define SECTION_MAP_EXECUTE  0x0008
+#define SECTION_EXTEND_SIZE  0x0010
+#define SECTION_ALL_ACCESS   (STANDARD_RIGHTS_REQUIRED | 0x001F)
+
+/* NtCreateSection AllocationAttributes */
+#define SEC_BASED    0x00200000
+#define SEC_NO_CHANGE 0x00400000
+#define SEC_FILE     0x00800000
+#define SEC_IMAGE    0x01000000
+#define SEC_RESERVE  0x04000000
+#define SEC_COMMIT   0x08000000
+#define SEC_NOCACHE  0x10000000
+
+typedef enum _SECTION_INHERIT { ViewShare = 1, ViewUnmap = 2 } SECTION_INHERIT;
+
+typedef enum _SECTION_INFORMATION_CLASS {
+    SectionBasicInformation = 0,
+    SectionImageInformation = 1
+} SECTION_INFORMATION_CLASS;
+
+/* NT's x86 layouts: 0x10 and 0x30 bytes */
+typedef struct _SECTION_BASIC_INFORMATION {
+    PVOID BaseAddress;                 /* SEC_BASED only: 0 in NanoNT */
+    ULONG AllocationAttributes;        /* SEC_IMAGE or SEC_COMMIT, with SEC_FILE when file-backed */
+    LARGE_INTEGER MaximumSize;         /* bytes (an image: its SizeOfImage) */
+} SECTION_BASIC_INFORMATION, *PSECTION_BASIC_INFORMATION;
+
+typedef struct _SECTION_IMAGE_INFORMATION {
+    PVOID TransferAddress;             /* entry point at the preferred base (0: none) */
+    ULONG ZeroBits;
+    SIZE_T MaximumStackSize;           /* SizeOfStackReserve */
+    SIZE_T CommittedStackSize;         /* SizeOfStackCommit */
+    ULONG SubSystemType;
+    union {
+        struct {
+            USHORT SubSystemMinorVersion;
+            USHORT SubSystemMajorVersion;
+        };
+        ULONG SubSystemVersion;
+    };
+    ULONG GpValue;
+    USHORT ImageCharacteristics;
+    USHORT DllCharacteristics;
+    USHORT Machine;
+    BOOLEAN ImageContainsCode;
+    BOOLEAN Spare1;
+    ULONG LoaderFlags;
+    ULONG ImageFileSize;
+    ULONG Reserved[1];
+} SECTION_IMAGE_INFORMATION, *PSECTION_IMAGE_INFORMATION;
 
 /* SystemProcessInformation (NtQuerySystemInformation class 5), NT's x86 layout: one
    SYSTEM_PROCESS_INFORMATION per process, each followed by its threads' SYSTEM_THREAD_INFORMATION,

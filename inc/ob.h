@@ -58,6 +58,7 @@ ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);
 
 extern POBJECT_TYPE PsProcessType, PsThreadType;   /* set by PsInitSystem (ps/psinit.c) */
 extern POBJECT_TYPE ExEventObjectType, ExSemaphoreObjectType, ExMutantObjectType, ExTimerType;
+extern POBJECT_TYPE MmSectionObjectType;                 /* mm/section.c */
 
 /* helpers for the object services (ob/obattr.c, ob/obhandle.c) */
 NTSTATUS ObCheckObjectAttributes(POBJECT_ATTRIBUTES ObjectAttributes);   /* unnamed objects only */

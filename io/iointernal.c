@@ -180,3 +180,50 @@ VOID IoFreeWholeFile(PVOID Buffer)
     if (Buffer)
         ExFreePoolWithTag(Buffer, IO_POOL_TAG);
 }
+
+/*
+ * IoReadFileForSection - the whole file behind FileHandle (a file handle of the caller granting
+ * Access), read into a new pool buffer (free with IoFreeWholeFile) for a section
+ * (mm/section.c). The handle's Access is what is checked, not FILE_READ_DATA: an image section
+ * needs only FILE_EXECUTE, as NT's paging reads need no read right of the handle. Result:
+ * STATUS_SUCCESS, handle errors, STATUS_INVALID_FILE_FOR_SECTION (a directory),
+ * STATUS_INSUFFICIENT_RESOURCES (over 64 MiB), or the disk's error.
+ */
+NTSTATUS IoReadFileForSection(HANDLE FileHandle, ACCESS_MASK Access, PVOID *Buffer, PULONG Size)
+{
+    PFILE_OBJECT file;
+    ULONG size = 0, got = 0;
+    *Buffer = NULL;
+    *Size = 0;
+    NTSTATUS status = IopReferenceFile(FileHandle, Access, &file);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (file->Flags & FO_DIRECTORY_FILE)
+        status = STATUS_INVALID_FILE_FOR_SECTION;
+    if (NT_SUCCESS(status))
+        status = IoQueryFileSize(file, &size);
+    if (NT_SUCCESS(status) && size > IOP_WHOLE_FILE_MAXIMUM)
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    PVOID buffer = NULL;
+    if (NT_SUCCESS(status)) {
+        buffer = ExAllocatePoolWithTag(NonPagedPool, size ? size : 1, IO_POOL_TAG);
+        if (!buffer)
+            status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (NT_SUCCESS(status) && size) {
+        IopAcquireFsLock();
+        status = FatRead(file->FsContext2, 0, buffer, size, &got);
+        IopReleaseFsLock();
+        if (NT_SUCCESS(status) && got != size)
+            status = STATUS_FILE_CORRUPT_ERROR;
+    }
+    ObDereferenceObject(file);
+    if (!NT_SUCCESS(status)) {
+        if (buffer)
+            ExFreePoolWithTag(buffer, IO_POOL_TAG);
+        return status;
+    }
+    *Buffer = buffer;
+    *Size = size;
+    return STATUS_SUCCESS;
+}

@@ -5,7 +5,8 @@
  * Each reservation is an MMVAD in a list sorted by address (EPROCESS.VadRoot). Reservations are
  * 64 KiB aligned; committed pages are zeroed, owned pages of the address space, mapped at once
  * (there is no demand paging yet). Image, PEB, TEBs, parameters and ntdll are not VADs, but a new
- * reservation never covers a page that is already mapped. All VADs go when the process ends.
+ * reservation never covers a page that is already mapped. A mapped view of a section is a VAD
+ * too (mm/section.c), with its section referenced. All VADs go when the process ends.
  */
 #include "mm.h"
 #include "ps.h"
@@ -13,21 +14,9 @@
 #include "ob.h"
 #include "ntpsapi.h"
 
-typedef struct _MMVAD {
-    struct _MMVAD *Next;
-    ULONG StartingAddress;
-    ULONG EndingAddress;               /* exclusive */
-    ULONG Protect;
-} MMVAD, *PMMVAD;
+#include "mi.h"
 
-#define MI_ALLOCATION_GRANULARITY 0x10000UL
-#define MI_VAD_SEARCH_START       0x01000000UL   /* automatic placement: above the image */
-#define MI_VAD_SEARCH_END         0x77F00000UL   /* and below ntdll */
-#define MI_USER_LOWEST            0x00010000UL
-#define MI_USER_LIMIT             0x7FFE0000UL   /* SharedUserData and above are never allocated */
-#define MI_VAD_TAG                'daV '
-
-static PMMVAD MiFindVad(PEPROCESS Process, ULONG Va)
+PMMVAD MiFindVad(PEPROCESS Process, ULONG Va)
 {
     for (PMMVAD v = Process->VadRoot; v && v->StartingAddress <= Va; v = v->Next)
         if (Va < v->EndingAddress)
@@ -36,7 +25,7 @@ static PMMVAD MiFindVad(PEPROCESS Process, ULONG Va)
 }
 
 /* Is [Start, End) free of VADs and of mapped pages? */
-static BOOLEAN MiRangeFree(PEPROCESS Process, ULONG Start, ULONG End)
+BOOLEAN MiRangeFree(PEPROCESS Process, ULONG Start, ULONG End)
 {
     for (PMMVAD v = Process->VadRoot; v; v = v->Next)
         if (v->StartingAddress < End && Start < v->EndingAddress)
@@ -47,7 +36,7 @@ static BOOLEAN MiRangeFree(PEPROCESS Process, ULONG Start, ULONG End)
     return TRUE;
 }
 
-static VOID MiInsertVad(PEPROCESS Process, PMMVAD Vad)
+VOID MiInsertVad(PEPROCESS Process, PMMVAD Vad)
 {
     PMMVAD *link = &Process->VadRoot;
     while (*link && (*link)->StartingAddress < Vad->StartingAddress)
@@ -56,12 +45,26 @@ static VOID MiInsertVad(PEPROCESS Process, PMMVAD Vad)
     *link = Vad;
 }
 
-static VOID MiRemoveVad(PEPROCESS Process, PMMVAD Vad)
+VOID MiRemoveVad(PEPROCESS Process, PMMVAD Vad)
 {
     PMMVAD *link = &Process->VadRoot;
     while (*link != Vad)
         link = &(*link)->Next;
     *link = Vad->Next;
+}
+
+/* MiFindFreeRange - the lowest 64 KiB-aligned free range of Length bytes between the image
+   area and ntdll (automatic placement). FALSE when there is none. */
+BOOLEAN MiFindFreeRange(PEPROCESS Process, ULONG Length, PULONG Start)
+{
+    for (ULONG start = MI_VAD_SEARCH_START; start + Length <= MI_VAD_SEARCH_END && start + Length > start;
+         start += MI_ALLOCATION_GRANULARITY) {
+        if (MiRangeFree(Process, start, start + Length)) {
+            *Start = start;
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 /* Commit every page of [Start, End) that is not committed yet. */
@@ -104,7 +107,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
     if (!(AllocationType & MEM_RESERVE)) {
         ULONG start = PAGE_ALIGN(base), end = ROUND_TO_PAGES(base + size);
         PMMVAD vad = MiFindVad(Process, start);
-        if (!vad || end > vad->EndingAddress || end <= start)
+        if (!vad || vad->Section || end > vad->EndingAddress || end <= start)
             return STATUS_CONFLICTING_ADDRESSES;
         NTSTATUS status = MiCommitRange(Process, start, end, writable);
         if (NT_SUCCESS(status)) {
@@ -124,11 +127,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
             return STATUS_CONFLICTING_ADDRESSES;
     } else {
         ULONG length = ROUND_TO_PAGES(size);
-        for (start = MI_VAD_SEARCH_START; start + length <= MI_VAD_SEARCH_END && start + length > start;
-             start += MI_ALLOCATION_GRANULARITY)
-            if (MiRangeFree(Process, start, start + length))
-                break;
-        if (start + length > MI_VAD_SEARCH_END || start + length <= start)
+        if (!MiFindFreeRange(Process, length, &start))
             return STATUS_NO_MEMORY;
         end = start + length;
     }
@@ -138,6 +137,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
     vad->StartingAddress = start;
     vad->EndingAddress = end;
     vad->Protect = Protect;
+    vad->Section = NULL;
     MiInsertVad(Process, vad);
     if (AllocationType & MEM_COMMIT) {
         NTSTATUS status = MiCommitRange(Process, start, end, writable);
@@ -167,6 +167,8 @@ NTSTATUS MmFreeVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG 
     PMMVAD vad = MiFindVad(Process, start);
     if (!vad)
         return STATUS_MEMORY_NOT_ALLOCATED;
+    if (vad->Section)
+        return STATUS_UNABLE_TO_DELETE_SECTION;   /* a view goes only by NtUnmapViewOfSection */
     ULONG end = *Size ? ROUND_TO_PAGES(*Base + *Size) : vad->EndingAddress;
     if (end > vad->EndingAddress || end <= start)
         return STATUS_UNABLE_TO_FREE_VM;
@@ -184,12 +186,15 @@ NTSTATUS MmFreeVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG 
     return STATUS_SUCCESS;
 }
 
-/* MmDeleteVads - the process is ending: drop its VAD list (the pages go with the address space). */
+/* MmDeleteVads - the process is ending: drop its VAD list (the pages went with the address
+   space) and the references its views hold on their sections. */
 VOID MmDeleteVads(PEPROCESS Process)
 {
     while (Process->VadRoot) {
         PMMVAD v = Process->VadRoot;
         Process->VadRoot = v->Next;
+        if (v->Section)
+            ObDereferenceObject(v->Section);
         ExFreePoolWithTag(v, MI_VAD_TAG);
     }
 }
