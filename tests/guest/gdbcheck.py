@@ -58,8 +58,8 @@ check("service: kx-thread", "kx-thread",
 check("service: kx-ps lists the idle process and the program", "kx-ps",
       r"^ +[0-9a-f]{8} 0 +Idle ", r"^\* [0-9a-f]{8} [0-9a-f]+ +gdbtarget\.exe +[0-9a-f]{8} 1 ")
 check("service: kx-ssdt counts the call in progress", "kx-ssdt",
-      r"^service table 0: \d+ services", r"0x001 NtDisplayString +4 +[1-9]\d* +[0-9a-f]{8}",
-      r"0x028 NtWaitForSingleObject +12 +0 ")
+      r"^service table 0: \d+ services", r"0x[0-9a-f]{3} NtDisplayString +4 +[1-9]\d* +[0-9a-f]{8}",
+      r"0x[0-9a-f]{3} NtWaitForSingleObject +12 +0 ")
 check("service: kx-ssdt 1 (the GUI table)", "kx-ssdt 1", r"^service table 1: \d+ services", r"0x1000 NtGdi")
 check("service: kx-pool", "kx-pool", r"^ +PImg +\d+ +[1-9]", r"^ +Proc +\d+ +1$", r"^total: BytesInUse \d+")
 check("service: kx-bt crosses into ntdll and the program", "kx-bt",
