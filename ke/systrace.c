@@ -115,6 +115,17 @@ static VOID KiTracePutArguments(PKI_TRACE_TEXT Line, PKI_TRACE_CALL Call, PKI_TR
     KiTracePut(Line, ")");
 }
 
+/* A pool block for one call (the service runs on top of this frame, and the kernel stack is
+   12 KiB) with the inputs decoded; NULL when the pool is out. */
+static PKI_TRACE_CALL KiTraceBegin(PKI_TRACE_SIGNATURE Signature, const ULONG *Arguments, ULONG Bytes,
+                                   PULONG Count)
+{
+    PKI_TRACE_CALL call = ExAllocatePoolWithTag(NonPagedPool, sizeof(*call), 'carT');
+    if (call)
+        *Count = KiTraceDecodeInputs(call, Signature, Arguments, Bytes);
+    return call;
+}
+
 /* Does the current process pass the pid: terms? */
 static BOOLEAN KiTracePidWanted(VOID)
 {
@@ -144,34 +155,42 @@ NTSTATUS KiTraceServiceCall(ULONG Index, PULONG_PTR TableBase, const ULONG *Argu
     PCSTR name = KiTraceNames[t] ? KiTraceNames[t][Index] : NULL;
     PKI_TRACE_SIGNATURE sig = KiTraceSignatures[t] && KiTraceSignatures[t][Index].Count != 0xFF
                             ? &KiTraceSignatures[t][Index] : NULL;
-    /* from pool: the call runs on top of this frame, and the kernel stack is 12 KiB */
-    PKI_TRACE_CALL call = ExAllocatePoolWithTag(NonPagedPool, sizeof(*call), 'carT');
-    if (!call) {
-        DbgPrint("trace: %s: no memory to trace this call\n", name ? name : "(service)");
-        return KiTraceCallService((PVOID)d->Base[Index], Arguments, bytes);
-    }
-    ULONG count = KiTraceDecodeInputs(call, sig, Arguments, bytes);
-    ULONGLONG stamp = KeRdtsc();
-    KI_TRACE_TEXT line = { call->Line, sizeof(call->Line), 0 };
-    if (sig && sig->Blocks && !KiTraceFailOnly) {
-        KiTracePutPrefix(&line, t, Index, name, stamp);
-        KiTracePutArguments(&line, call, sig, Arguments, count, FALSE, 0);
-        DbgPrint("%s ...\n", call->Line);
-    }
+    PKI_TRACE_CALL call = NULL;
+    ULONG count = 0;
+    ULONGLONG stamp;
+    KI_TRACE_TEXT line;
+    /* A call that may block holds nothing across the call (the text of the enter line is freed
+       before it): a thread that ends inside NtTerminateThread never comes back to free it. */
+    if (sig && sig->Blocks) {
+        if (!KiTraceFailOnly && (call = KiTraceBegin(sig, Arguments, bytes, &count)) != NULL) {
+            line = (KI_TRACE_TEXT){ call->Line, sizeof(call->Line), 0 };
+            KiTracePutPrefix(&line, t, Index, name, KeRdtsc());
+            KiTracePutArguments(&line, call, sig, Arguments, count, FALSE, 0);
+            DbgPrint("%s ...\n", call->Line);
+            ExFreePoolWithTag(call, 'carT');
+            call = NULL;
+        }
+    } else
+        call = KiTraceBegin(sig, Arguments, bytes, &count);
+    stamp = KeRdtsc();
 
     NTSTATUS status = KiTraceCallService((PVOID)d->Base[Index], Arguments, bytes);
 
-    if (!KiTraceFailOnly || !NT_SUCCESS(status)) {
-        ULONGLONG took = KeRdtsc() - stamp;
-        line.Length = 0;
+    ULONGLONG took = KeRdtsc() - stamp;
+    if (KiTraceFailOnly && NT_SUCCESS(status)) {
+        /* not printed */
+    } else if (call || (call = KiTraceBegin(sig, Arguments, bytes, &count)) != NULL) {
+        line = (KI_TRACE_TEXT){ call->Line, sizeof(call->Line), 0 };
         KiTracePutPrefix(&line, t, Index, name, stamp);
         KiTracePutArguments(&line, call, sig, Arguments, count, TRUE, status);
         KiTracePut(&line, " = ");
         KiTracePutStatus(&line, status);
         KiTracePut(&line, " +%llu", took);
         DbgPrint("%s\n", call->Line);
-    }
-    ExFreePoolWithTag(call, 'carT');
+    } else
+        DbgPrint("trace: %s: no memory to trace this call\n", name ? name : "(service)");
+    if (call)
+        ExFreePoolWithTag(call, 'carT');
     return status;
 }
 
