@@ -88,8 +88,7 @@ static ULONG KiTraceDecodeInputs(PKI_TRACE_CALL Call, PKI_TRACE_SIGNATURE Signat
             KiTraceDecodeArgument(&in, Signature, i, Arguments, FALSE);
         else
             KiTracePut(&in, "0x%x", (unsigned)Arguments[i]);
-        KiTracePut(&in, "%c", 0);               /* each argument's text NUL-terminated */
-        if (in.Length + 1 < in.Size)
+        if (in.Length + 1 < in.Size)            /* past the NUL that ends this argument's text */
             in.Length++;
     }
     Call->At[count] = (USHORT)in.Length;
