@@ -40,9 +40,22 @@ SERVICE_TABLES := ke/services.tab
 $(B)/tools/gensvc: tools/gensvc.c | $(B)/tools
 	$(HOSTCC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h $(B)/gen/svc_native_protos.c &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table ke/services.tab --prefix Ki --index 0 \
-	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h
+	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h \
+	    --protos $(B)/gen/svc_native_protos.c
+
+# The parameter types in ke/services.tab (read by the tracer's decoder) must be the C prototypes'
+# types: the generated file declares every typed service again after ntdll.h, so a disagreement
+# is a compile error ("conflicting types"). The object is built, never linked.
+$(B)/u/gen/svc_native_protos.o: $(B)/gen/svc_native_protos.c $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+# NTSTATUS names for the tracer, from the one list of values (inc/ntstatus.h): {value, "NAME"}
+$(B)/inc/ntstatusnames.h: inc/ntstatus.h | $(B)/inc
+	sed -n 's/^#define[[:space:]]*\(STATUS_[A-Z0-9_]*\)[[:space:]]*((NTSTATUS)\(0x[0-9A-Fa-f]*\)).*/    { \2, "\1" },/p' $< > $@.tmp
+	mv $@.tmp $@
 
 # assembly offsets generated from the C structures (Linux asm-offsets style)
 $(B)/inc/ksoffsets.h: tools/genoffsets.c $(wildcard inc/*.h) | $(B)/inc
@@ -50,7 +63,7 @@ $(B)/inc/ksoffsets.h: tools/genoffsets.c $(wildcard inc/*.h) | $(B)/inc
 	sed -n 's/.*@@OFF \([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' $(B)/genoffsets.s > $@.tmp
 	mv $@.tmp $@
 
-GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h
+GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h $(B)/inc/ntstatusnames.h
 
 # ---------------------------------------------------------------- example extension: service table 2
 # ex/sample/ adds a whole service table without touching the native one (KeAddSystemServiceTable, table 2): its
@@ -176,7 +189,7 @@ $(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.elf $(USER_PROGS) $(DISK
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
+all: $(B)/nanont.elf $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
 
 setup:
 	@:

@@ -368,6 +368,7 @@ VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine,
 BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2);
 BOOLEAN KeRemoveQueueApc(PKAPC Apc);
 VOID KeSetServiceTableNames(ULONG Index, PCSTR *Names);   /* for the tracer (ke/systrace.c) */
+VOID KeSetServiceTableTypes(ULONG Index, PCSTR *Types);   /* its decoder (gensvc's ...ServiceArgumentTypes) */
 extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);

@@ -46,6 +46,7 @@ typedef LONG KPRIORITY;
 #define UserMode 1
 
 #define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
+#define NT_ERROR(s) ((ULONG)(s) >> 30 == 3)    /* severity error (0xC...), not a warning */
 
 typedef union _LARGE_INTEGER {
     struct { ULONG LowPart; LONG HighPart; };

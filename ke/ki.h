@@ -81,6 +81,35 @@ BOOLEAN KiTimelineIdle(VOID);
 VOID KiTimelineContextSwitch(PKTHREAD Old, PKTHREAD New);
 extern VOID KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
 
+/* the tracer's argument decoder (ke/sysdecode.c), driven by the types in ke/services.tab */
+#define KI_TRACE_MAX_ARGUMENTS 17
+typedef struct _KI_TRACE_TEXT {                 /* a bounded line being written */
+    PCHAR Buffer;
+    ULONG Size;
+    ULONG Length;
+} KI_TRACE_TEXT, *PKI_TRACE_TEXT;
+enum {                                          /* the `:how' of a parameter */
+    KiHowNone, KiHowOut, KiHowInOut, KiHowArray, KiHowInBuffer, KiHowOutBuffer, KiHowCreate,
+    KiHowFlagsFirst                             /* and on: names of flags or access rights */
+};
+typedef struct _KI_TRACE_PARAMETER {
+    UCHAR Kind;                                 /* what the decoder does with it */
+    UCHAR How;                                  /* KiHow* */
+    UCHAR Dword;                                /* its first argument dword */
+} KI_TRACE_PARAMETER, *PKI_TRACE_PARAMETER;
+typedef struct _KI_TRACE_SIGNATURE {
+    UCHAR Count;                                /* parameters */
+    BOOLEAN Blocks;                             /* `!blocks': an enter line before the call */
+    KI_TRACE_PARAMETER Parameters[KI_TRACE_MAX_ARGUMENTS];
+} KI_TRACE_SIGNATURE, *PKI_TRACE_SIGNATURE;
+VOID KiTracePut(PKI_TRACE_TEXT Text, PCSTR Format, ...);
+VOID KiTracePutStatus(PKI_TRACE_TEXT Text, NTSTATUS Status);
+PCSTR KiTraceStatusName(NTSTATUS Status);
+VOID KiTraceParseSignature(PCSTR Name, PCSTR Types, PKI_TRACE_SIGNATURE Signature);
+BOOLEAN KiTraceIsOutput(PKI_TRACE_SIGNATURE Signature, ULONG Index);
+VOID KiTraceDecodeArgument(PKI_TRACE_TEXT Text, PKI_TRACE_SIGNATURE Signature, ULONG Index,
+                           const ULONG *Arguments, BOOLEAN After);
+
 /* the exception-fixup table, bounded by ke/i386/kernel.ld */
 extern const KI_FIXUP_ENTRY __KiFixupStart[], __KiFixupEnd[];
 

@@ -14,9 +14,17 @@
  * everything else is generated as for an implemented one, so a table can keep another kernel's
  * numbering (table 0 keeps WRK's). A line `@ INDEX` (decimal or 0x hex) states the index of the
  * next service and is refused unless exactly INDEX services precede it: it pins the start of a
- * section. Outputs:
+ * section. An implemented service may carry its parameter types after a `:`, one per parameter in
+ * C's spelling with an optional `:how` for the tracer (ke/sysdecode.c), and a last word `!blocks`
+ * for a call that may block or never return:
+ *   NtCreateFile 11 : PHANDLE:out ACCESS_MASK:file POBJECT_ATTRIBUTES PIO_STATUS_BLOCK:out ...
+ * The types must fill ArgumentDwords exactly (a LARGE_INTEGER, LONGLONG or ULONGLONG passed by
+ * value takes two dwords, anything else one). Outputs:
  *   --kernel  PREFIXServiceTable / ArgumentTable (bytes) / ServiceLimit / ServiceCounters /
- *             ServiceNames, in index order
+ *             ServiceNames, ServiceArgumentTypes (the `:` part as written, NULL if none),
+ *             in index order
+ *   --protos  a C file that includes ntdll.h and declares every typed service with the table's
+ *             types: compiling it fails when the table and the prototypes disagree
  *   --stubs   the ntdll user stubs (docs/spec.md §5), NtFoo plus the ZwFoo alias
  *   --header  PREFIX_SERVICE_COUNT, PREFIX_SERVICE_TABLE_INDEX, PREFIX_SERVICE_IMPLEMENTED_BITMAP
  *             (an initializer: bit N of dword N/32 set when index N is implemented),
@@ -40,6 +48,8 @@
 #define MAX_ARGUMENT_DWORDS 17    /* NtAccessCheckByTypeResultListAndAuditAlarmByHandle */
 #define MAX_NAME          100
 #define MAX_LINE          1024
+#define MAX_TYPES_TEXT    512   /* the `:` part of one line */
+#define BLOCKS_MARK       "!blocks" /* last word of the types: the tracer prints an enter line */
 #define MAX_TABLE_INDEX   3     /* bits 12-13 of the service number */
 #define SYSTEM_CALL_SLOT  "0x7FFE0300" /* SharedUserData->SystemCall (docs/spec.md §5) */
 #define NOT_IMPLEMENTED_ROUTINE "KiServiceNotImplemented" /* ke/syscall.c */
@@ -49,6 +59,8 @@ typedef struct {
     unsigned ArgumentDwords;
     unsigned Line;
     int Implemented;                    /* 0: declared with `-', the slot is the shared routine */
+    int Typed;                          /* the line has a `:` part */
+    char Types[MAX_TYPES_TEXT];         /* its words joined by one space, `!blocks' included */
 } SERVICE;
 
 static SERVICE Services[MAX_SERVICES];
@@ -71,7 +83,7 @@ static void Usage(const char *Message)
 {
     fprintf(stderr, "gensvc: %s\n"
             "usage: gensvc --table FILE --prefix PREFIX [--index 0-3] [--kernel OUT.c]\n"
-            "              [--stubs OUT.S] [--header OUT.h]\n", Message);
+            "              [--stubs OUT.S] [--header OUT.h] [--protos OUT.c]\n", Message);
     exit(2);
 }
 
@@ -117,20 +129,72 @@ static void ParseIndexLine(const char *File, unsigned LineNumber, char **Tokens,
                    ServiceCount);
 }
 
+/* Dwords one parameter of C type Type takes on the stack (64-bit integers by value take two). */
+static unsigned TypeDwords(const char *Type)
+{
+    return strcmp(Type, "LARGE_INTEGER") == 0 || strcmp(Type, "ULARGE_INTEGER") == 0 ||
+           strcmp(Type, "LONGLONG") == 0 || strcmp(Type, "ULONGLONG") == 0 ? 2 : 1;
+}
+
+/*
+ * The `:` part of a line: Words[0..WordCount) are `Type` or `Type:how` and possibly a last
+ * `!blocks'. Checks them against the service's ArgumentDwords and stores them joined.
+ */
+static void ParseTypes(const char *File, unsigned LineNumber, SERVICE *Service, char **Words,
+                       unsigned WordCount)
+{
+    unsigned Dwords = 0;
+    size_t Used = 0;
+
+    Service->Typed = 1;
+    Service->Types[0] = '\0';
+    for (unsigned i = 0; i < WordCount; i++) {
+        char Type[MAX_NAME + 1];
+        const char *Colon = strchr(Words[i], ':');
+        size_t Length = Colon ? (size_t)(Colon - Words[i]) : strlen(Words[i]);
+
+        if (strcmp(Words[i], BLOCKS_MARK) == 0) {
+            if (i != WordCount - 1)
+                TableError(File, LineNumber, "service `%s': `" BLOCKS_MARK "' must be the last word",
+                           Service->Name);
+        } else {
+            if (Length == 0 || Length > MAX_NAME)
+                TableError(File, LineNumber, "service `%s': bad type `%s'", Service->Name, Words[i]);
+            memcpy(Type, Words[i], Length);
+            Type[Length] = '\0';
+            /* a pointer to a typedef'd pointer (`PVOID*') is spelled with trailing stars */
+            while (Length > 1 && Type[Length - 1] == '*')
+                Type[--Length] = '\0';
+            if (!IsIdentifier(Type) || (Colon && !IsIdentifier(Colon + 1)))
+                TableError(File, LineNumber, "service `%s': type `%s' is not `Type' or `Type:how'",
+                           Service->Name, Words[i]);
+            Dwords += TypeDwords(Type);
+        }
+        if (Used + strlen(Words[i]) + 2 > sizeof(Service->Types))
+            TableError(File, LineNumber, "service `%s': types longer than %d characters",
+                       Service->Name, MAX_TYPES_TEXT - 1);
+        Used += (size_t)sprintf(Service->Types + Used, "%s%s", i ? " " : "", Words[i]);
+    }
+    if (Dwords != Service->ArgumentDwords)
+        TableError(File, LineNumber, "service `%s': the types take %u dwords, the count says %u",
+                   Service->Name, Dwords, Service->ArgumentDwords);
+}
+
 /* Parses one table line into Services[]; blank and comment-only lines add nothing. */
 static void ParseLine(const char *File, unsigned LineNumber, char *Line)
 {
-    char *Tokens[4];
+    char *Tokens[MAX_ARGUMENT_DWORDS + 8];
     unsigned TokenCount = 0;
     char *Save = NULL;
     unsigned long Count;
     int Implemented = 1;
+    unsigned TypesAt = 0;               /* index of the first type token, 0: none */
 
     Line[strcspn(Line, "#;")] = '\0';
     for (char *Token = strtok_r(Line, " \t\r\n\v\f", &Save); Token != NULL;
          Token = strtok_r(NULL, " \t\r\n\v\f", &Save)) {
-        if (TokenCount == 4)
-            break;
+        if (TokenCount == sizeof(Tokens) / sizeof(Tokens[0]))
+            TableError(File, LineNumber, "too many words");
         Tokens[TokenCount++] = Token;
     }
     if (TokenCount == 0)
@@ -139,13 +203,18 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
         ParseIndexLine(File, LineNumber, Tokens, TokenCount);
         return;
     }
-    if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
+    unsigned TypeWords = 0;
+    if (TokenCount >= 3 && strcmp(Tokens[2], ":") == 0) {
+        TypesAt = 3;
+        TypeWords = TokenCount - 3;
+        TokenCount = 2;
+    } else if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
         Implemented = 0;
         TokenCount = 2;
     }
     if (TokenCount != 2)
-        TableError(File, LineNumber, "expected `Name ArgumentDwords' or `Name ArgumentDwords -'");
-
+        TableError(File, LineNumber, "expected `Name ArgumentDwords', `Name ArgumentDwords -' "
+                   "or `Name ArgumentDwords : Types'");
     if (strlen(Tokens[0]) > MAX_NAME)
         TableError(File, LineNumber, "service name longer than %d characters", MAX_NAME);
     if (!IsIdentifier(Tokens[0]))
@@ -177,6 +246,9 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     Services[ServiceCount].ArgumentDwords = (unsigned)Count;
     Services[ServiceCount].Line = LineNumber;
     Services[ServiceCount].Implemented = Implemented;
+    Services[ServiceCount].Typed = 0;
+    if (TypesAt != 0)
+        ParseTypes(File, LineNumber, &Services[ServiceCount], &Tokens[TypesAt], TypeWords);
     ServiceCount++;
 }
 
@@ -287,7 +359,48 @@ static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
         fprintf(f, "    \"%s\",\n", Services[i].Name);
     if (ServiceCount == 0)
         fprintf(f, "    NULL,\n");
+    fprintf(f, "};\n\n");
+
+    fprintf(f, "/* Parameter types for the tracer's decoder (NULL: the line has none). */\n");
+    fprintf(f, "PCSTR %sServiceArgumentTypes[] = {\n", Prefix);
+    for (unsigned i = 0; i < ServiceCount; i++) {
+        if (Services[i].Typed)
+            fprintf(f, "    \"%s\", /* %s */\n", Services[i].Types, Services[i].Name);
+        else
+            fprintf(f, "    NULL, /* %s */\n", Services[i].Name);
+    }
+    if (ServiceCount == 0)
+        fprintf(f, "    NULL,\n");
     fprintf(f, "};\n");
+}
+
+/*
+ * The prototype check: every typed service declared again with the table's C types after
+ * ntdll.h, so that the compiler refuses the file when the two disagree ("conflicting types").
+ */
+static void WriteProtos(FILE *f, const char *Table)
+{
+    fprintf(f, "/* Generated by tools/gensvc from %s: do not edit. Compiled only to compare the\n"
+               "   table's parameter types with the prototypes in ntdll.h. */\n", Table);
+    fprintf(f, "#include \"ntdll.h\"\n\n");
+    for (unsigned i = 0; i < ServiceCount; i++) {
+        char Types[MAX_TYPES_TEXT];
+        char *Save = NULL;
+        int First = 1;
+
+        if (!Services[i].Typed)
+            continue;
+        strcpy(Types, Services[i].Types);
+        fprintf(f, "NTSTATUS NTAPI %s(", Services[i].Name);
+        for (char *Word = strtok_r(Types, " ", &Save); Word != NULL; Word = strtok_r(NULL, " ", &Save)) {
+            if (strcmp(Word, BLOCKS_MARK) == 0)
+                continue;
+            Word[strcspn(Word, ":")] = '\0';
+            fprintf(f, "%s%s", First ? "" : ", ", Word);
+            First = 0;
+        }
+        fprintf(f, "%s);\n", First ? "VOID" : "");
+    }
 }
 
 /* The user side: one ntdll stub per service (docs/spec.md §5) and its Zw alias. */
@@ -366,6 +479,7 @@ static void WriteHeader(FILE *f, const char *Table, const char *Prefix, unsigned
     fprintf(f, "extern ULONG %sServiceLimit;\n", Prefix);
     fprintf(f, "extern ULONG %sServiceCounters[];\n", Prefix);
     fprintf(f, "extern PCSTR %sServiceNames[];\n", Prefix);
+    fprintf(f, "extern PCSTR %sServiceArgumentTypes[];\n", Prefix);
     fprintf(f, "#endif\n");
     fprintf(f, "\n#endif\n");
 }
@@ -373,6 +487,7 @@ static void WriteHeader(FILE *f, const char *Table, const char *Prefix, unsigned
 int main(int argc, char **argv)
 {
     const char *Table = NULL, *Prefix = NULL, *Kernel = NULL, *Stubs = NULL, *Header = NULL;
+    const char *Protos = NULL;
     unsigned TableIndex = 0;
     char Tmp[4096];
     FILE *f;
@@ -392,6 +507,8 @@ int main(int argc, char **argv)
             Stubs = Value;
         else if (strcmp(argv[i], "--header") == 0)
             Header = Value;
+        else if (strcmp(argv[i], "--protos") == 0)
+            Protos = Value;
         else if (strcmp(argv[i], "--index") == 0) {
             if (strlen(Value) != 1 || Value[0] < '0' || Value[0] > '0' + MAX_TABLE_INDEX)
                 Usage("--index must be 0, 1, 2 or 3");
@@ -421,6 +538,11 @@ int main(int argc, char **argv)
         f = BeginOutput(Header, Tmp, sizeof(Tmp));
         WriteHeader(f, Table, Prefix, TableIndex);
         FinishOutput(f, Header, Tmp);
+    }
+    if (Protos != NULL) {
+        f = BeginOutput(Protos, Tmp, sizeof(Tmp));
+        WriteProtos(f, Table);
+        FinishOutput(f, Protos, Tmp);
     }
     return 0;
 }

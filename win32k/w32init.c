@@ -34,6 +34,7 @@ VOID Win32kInitialize(VOID)
                                  W32pArgumentTable, 1))
         KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0x5733, W32pServiceLimit, 0, 0);
     KeSetServiceTableNames(1, W32pServiceNames);
+    KeSetServiceTableTypes(1, W32pServiceArgumentTypes);
     PsW32ThreadCallout = W32pThreadCallout;
     KeGdiFlushUserBatch = W32pFlushUserBatch;
 }

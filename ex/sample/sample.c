@@ -29,6 +29,7 @@ VOID ExsInitializeSampleServices(VOID)
                                                          ExsServiceLimit, ExsArgumentTable,
                                                          EXS_SERVICE_TABLE_INDEX);
     KeSetServiceTableNames(EXS_SERVICE_TABLE_INDEX, ExsServiceNames);
+    KeSetServiceTableTypes(EXS_SERVICE_TABLE_INDEX, ExsServiceArgumentTypes);
     r[SAMPLE_REGISTER_TABLE_0] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, ExsServiceLimit,
                                                          ExsArgumentTable, 0);
     r[SAMPLE_REGISTER_TABLE_4] = KeAddSystemServiceTable((PULONG_PTR)ExsServiceTable, NULL, ExsServiceLimit,

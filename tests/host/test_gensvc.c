@@ -490,6 +490,50 @@ HT_TEST(IndexLines)
     ExpectRefused("@ 0x10000\n", 1, "index too long");
 }
 
+/* Parameter types after `:': kept as written for the tracer, checked against the dword count
+   (a LARGE_INTEGER by value takes two), and declared again in the --protos file. */
+HT_TEST(ParameterTypes)
+{
+    char *Kernel, *Header, *Protos;
+
+    WriteText(TmpPath("t.tab"), "NtA 3 : PHANDLE:out ACCESS_MASK:file HANDLE\n"
+                                "NtB 0 :\n"
+                                "NtC 3 : LARGE_INTEGER PVOID*:inout !blocks  # comment\n"
+                                "NtD 2\n"
+                                "NtE 1 -\n");
+    HT_CHECK_EQ(0, Run("%s --table %s --prefix Ki --kernel %s --header %s --protos %s 2>%s", GENSVC,
+                       TmpPath("t.tab"), TmpPath("k.c"), TmpPath("h.h"), TmpPath("p.c"),
+                       TmpPath("err.txt")));
+    Kernel = ReadAll(TmpPath("k.c"), NULL);
+    Header = ReadAll(TmpPath("h.h"), NULL);
+    Protos = ReadAll(TmpPath("p.c"), NULL);
+    CHECK_CONTAINS(Kernel, "PCSTR KiServiceArgumentTypes[] = {");
+    CHECK_CONTAINS(Kernel, "\"PHANDLE:out ACCESS_MASK:file HANDLE\", /* NtA */");
+    CHECK_CONTAINS(Kernel, "\"\", /* NtB */");
+    CHECK_CONTAINS(Kernel, "\"LARGE_INTEGER PVOID*:inout !blocks\", /* NtC */");
+    CHECK_CONTAINS(Kernel, "NULL, /* NtD */");
+    CHECK_CONTAINS(Header, "extern PCSTR KiServiceArgumentTypes[];\n");
+    CHECK_CONTAINS(Protos, "#include \"ntdll.h\"");
+    CHECK_CONTAINS(Protos, "NTSTATUS NTAPI NtA(PHANDLE, ACCESS_MASK, HANDLE);\n");
+    CHECK_CONTAINS(Protos, "NTSTATUS NTAPI NtB(VOID);\n");
+    CHECK_CONTAINS(Protos, "NTSTATUS NTAPI NtC(LARGE_INTEGER, PVOID*);\n");
+    HT_CHECK(Protos == NULL || strstr(Protos, "NtD(") == NULL);
+    free(Kernel); free(Header); free(Protos);
+}
+
+HT_TEST(BadParameterTypesRefused)
+{
+    ExpectRefused("NtOk 1 : HANDLE\nNtFoo 2 : HANDLE\n", 2, "fewer types than dwords");
+    ExpectRefused("NtFoo 1 : HANDLE HANDLE\n", 1, "more types than dwords");
+    ExpectRefused("NtFoo 2 : HANDLE LARGE_INTEGER\n", 1, "LARGE_INTEGER takes two dwords");
+    ExpectRefused("NtFoo 1 - : HANDLE\n", 1, "types on a `-' line");
+    ExpectRefused("NtFoo 1 : 2HANDLE\n", 1, "type not an identifier");
+    ExpectRefused("NtFoo 1 : HANDLE:\n", 1, "empty how");
+    ExpectRefused("NtFoo 1 : HANDLE:a-b\n", 1, "how not an identifier");
+    ExpectRefused("NtFoo 1 : !blocks HANDLE\n", 1, "`!blocks' not last");
+    ExpectRefused("NtFoo 1 HANDLE\n", 1, "types without `:'");
+}
+
 static void Cleanup(void)
 {
     Run("rm -rf %s", TmpDir);
