@@ -292,23 +292,94 @@ static inline PKTHREAD KeGetCurrentThread(void)
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
 
 /* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
+/* A 64-bit time written so that a reader without a lock can tell a torn read: the writer stores
+   High2Time, then LowPart, then High1Time; the reader reads in the opposite order and retries
+   while High1Time != High2Time. */
+typedef struct _KSYSTEM_TIME {
+    ULONG LowPart;
+    LONG High1Time;
+    LONG High2Time;
+} KSYSTEM_TIME, *PKSYSTEM_TIME;
+
+typedef enum _NT_PRODUCT_TYPE { NtProductWinNt = 1, NtProductLanManNt, NtProductServer } NT_PRODUCT_TYPE;
+#define PROCESSOR_FEATURE_MAX 64
+#define PF_MMX_INSTRUCTIONS_AVAILABLE       3
+#define PF_XMMI_INSTRUCTIONS_AVAILABLE      6
+#define PF_RDTSC_INSTRUCTION_AVAILABLE      8
+#define PF_XMMI64_INSTRUCTIONS_AVAILABLE    10
+#define IMAGE_FILE_MACHINE_I386             0x014C
+
+/* WRK's layout (Windows Server 2003 SP1, NT 5.2), field for field; NanoNT fills what it has a
+   value for and leaves the rest zero. NanoNT's own flags follow WRK's last field. */
 typedef struct _KUSER_SHARED_DATA {
-    ULONG TickCountLowDeprecated;      /* 0x000 */
-    ULONG TickCountMultiplier;         /* 0x004 */
-    ULONG InterruptTime[3];            /* 0x008 */
-    ULONG SystemTime[3];               /* 0x014 */
-    ULONG TimeZoneBias[3];             /* 0x020 */
-    USHORT ImageNumberLow, ImageNumberHigh; /* 0x02C */
+    ULONG TickCountLowDeprecated;      /* 0x000: low 32 bits of the tick count */
+    ULONG TickCountMultiplier;         /* 0x004: ms per tick, 8.24 fixed point */
+    volatile KSYSTEM_TIME InterruptTime;  /* 0x008: 100 ns units since boot */
+    volatile KSYSTEM_TIME SystemTime;     /* 0x014: 100 ns units since 1601-01-01 UTC */
+    volatile KSYSTEM_TIME TimeZoneBias;   /* 0x020: 0, the clock is UTC */
+    USHORT ImageNumberLow, ImageNumberHigh; /* 0x02C: IMAGE_FILE_MACHINE_I386 */
     WCHAR NtSystemRoot[260];           /* 0x030 */
-    UCHAR Reserved[0x300 - 0x238];
+    ULONG MaxStackTraceDepth;          /* 0x238 */
+    ULONG CryptoExponent;              /* 0x23C */
+    ULONG TimeZoneId;                  /* 0x240 */
+    ULONG LargePageMinimum;            /* 0x244 */
+    ULONG Reserved2[7];                /* 0x248 */
+    NT_PRODUCT_TYPE NtProductType;     /* 0x264 */
+    BOOLEAN ProductTypeIsValid;        /* 0x268 */
+    UCHAR Reserved2a[3];
+    ULONG NtMajorVersion;              /* 0x26C: 5 */
+    ULONG NtMinorVersion;              /* 0x270: 2 */
+    BOOLEAN ProcessorFeatures[PROCESSOR_FEATURE_MAX]; /* 0x274 */
+    ULONG Reserved1;                   /* 0x2B4 */
+    ULONG Reserved3;                   /* 0x2B8 */
+    volatile ULONG TimeSlip;           /* 0x2BC */
+    ULONG AlternativeArchitecture;     /* 0x2C0: StandardDesign */
+    ULONG Reserved4;
+    LARGE_INTEGER SystemExpirationDate; /* 0x2C8 */
+    ULONG SuiteMask;                   /* 0x2D0 */
+    BOOLEAN KdDebuggerEnabled;         /* 0x2D4 */
+    UCHAR NXSupportPolicy;             /* 0x2D5 */
+    UCHAR Reserved5[2];
+    volatile ULONG ActiveConsoleId;    /* 0x2D8 */
+    volatile ULONG DismountCount;      /* 0x2DC */
+    ULONG ComPlusPackage;              /* 0x2E0 */
+    ULONG LastSystemRITEventTickCount; /* 0x2E4 */
+    ULONG NumberOfPhysicalPages;       /* 0x2E8 */
+    BOOLEAN SafeBootMode;              /* 0x2EC */
+    UCHAR Reserved6[3];
+    ULONG TraceLogging;                /* 0x2F0 */
+    ULONG Reserved7;
+    ULONGLONG TestRetInstruction;      /* 0x2F8 */
     ULONG SystemCall;                  /* 0x300: KiFastSystemCall or KiIntSystemCall */
     ULONG SystemCallReturn;            /* 0x304: KiFastSystemCallRet */
-    ULONG SystemCallPad[3];
-    ULONG TickCount;                   /* 0x314 */
-    ULONG NanoNtFlags;                 /* 0x318: NanoNT: bit 0 = int 2Eh forced by the boot option */
+    ULONGLONG SystemCallPad[3];        /* 0x308 */
+    union {
+        volatile KSYSTEM_TIME TickCount;  /* 0x320: clock ticks since boot */
+        volatile ULONGLONG TickCountQuad;
+        ULONG TickCountPad[4];         /* WRK's union is 16 bytes (8-byte aligned) */
+    };
+    ULONG Cookie;                      /* 0x330 */
+    ULONG Reserved8;                   /* 0x334: WRK's size is 0x338 */
+    ULONG NanoNtFlags;                 /* 0x338: NanoNT: bit 0 = int 2Eh forced by the boot option */
 } KUSER_SHARED_DATA, *PKUSER_SHARED_DATA;
-_Static_assert(offsetof(KUSER_SHARED_DATA, SystemCall) == 0x300, "SystemCall");
-_Static_assert(offsetof(KUSER_SHARED_DATA, SystemCallReturn) == 0x304, "SystemCallReturn");
+#define KUSER_SHARED_DATA_NANONT_INT2E 0x1     /* NanoNtFlags */
+#define KUSD_ASSERT(f, o) _Static_assert(offsetof(KUSER_SHARED_DATA, f) == (o), "KUSER_SHARED_DATA." #f)
+KUSD_ASSERT(TickCountLowDeprecated, 0x000); KUSD_ASSERT(TickCountMultiplier, 0x004);
+KUSD_ASSERT(InterruptTime, 0x008);          KUSD_ASSERT(SystemTime, 0x014);
+KUSD_ASSERT(TimeZoneBias, 0x020);           KUSD_ASSERT(ImageNumberLow, 0x02C);
+KUSD_ASSERT(ImageNumberHigh, 0x02E);        KUSD_ASSERT(NtSystemRoot, 0x030);
+KUSD_ASSERT(MaxStackTraceDepth, 0x238);     KUSD_ASSERT(TimeZoneId, 0x240);
+KUSD_ASSERT(NtProductType, 0x264);          KUSD_ASSERT(ProductTypeIsValid, 0x268);
+KUSD_ASSERT(NtMajorVersion, 0x26C);         KUSD_ASSERT(NtMinorVersion, 0x270);
+KUSD_ASSERT(ProcessorFeatures, 0x274);      KUSD_ASSERT(TimeSlip, 0x2BC);
+KUSD_ASSERT(AlternativeArchitecture, 0x2C0); KUSD_ASSERT(SystemExpirationDate, 0x2C8);
+KUSD_ASSERT(SuiteMask, 0x2D0);              KUSD_ASSERT(KdDebuggerEnabled, 0x2D4);
+KUSD_ASSERT(ActiveConsoleId, 0x2D8);        KUSD_ASSERT(NumberOfPhysicalPages, 0x2E8);
+KUSD_ASSERT(SafeBootMode, 0x2EC);           KUSD_ASSERT(TestRetInstruction, 0x2F8);
+KUSD_ASSERT(SystemCall, 0x300);             KUSD_ASSERT(SystemCallReturn, 0x304);
+KUSD_ASSERT(SystemCallPad, 0x308);          KUSD_ASSERT(TickCount, 0x320);
+KUSD_ASSERT(Cookie, 0x330);                 KUSD_ASSERT(NanoNtFlags, 0x338);
+#undef KUSD_ASSERT
 #define SharedUserData ((PKUSER_SHARED_DATA)KI_USER_SHARED_DATA)
 
 /* ------------------------------------------------------------------ bugcheck codes */

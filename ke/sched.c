@@ -8,6 +8,7 @@
 #include "ki.h"
 #include "ps.h"
 #include "arch.h"
+#include "hal.h"
 #include "rtl.h"
 #include "ntlist.h"
 
@@ -130,11 +131,32 @@ VOID KiYieldThread(VOID)
     KeRestoreInterrupts(flags);
 }
 
+ULONGLONG KeBootTime;                   /* SystemTime at tick 0 (100 ns units since 1601) */
+
+/* KiWriteSystemTime - store a KSYSTEM_TIME in the order its lock-free readers expect. */
+static VOID KiWriteSystemTime(volatile KSYSTEM_TIME *Time, ULONGLONG Value)
+{
+    Time->High2Time = (LONG)(Value >> 32);
+    Time->LowPart = (ULONG)Value;
+    Time->High1Time = (LONG)(Value >> 32);
+}
+
+/* KiUpdateSharedTime - the clock fields of SharedUserData (WRK's KeUpdateSystemTime keeps the
+   same ones): the tick count, the interrupt time and the system time. */
+VOID KiUpdateSharedTime(VOID)
+{
+    ULONGLONG interruptTime = KeTickCount * (10000000ULL / HAL_CLOCK_HZ);
+    SharedUserData->TickCountLowDeprecated = (ULONG)KeTickCount;
+    KiWriteSystemTime(&SharedUserData->TickCount, KeTickCount);
+    KiWriteSystemTime(&SharedUserData->InterruptTime, interruptTime);
+    KiWriteSystemTime(&SharedUserData->SystemTime, KeBootTime + interruptTime);
+}
+
 /* Clock interrupt (interrupts disabled). */
 VOID KiClockTick(VOID)
 {
     KeTickCount++;
-    SharedUserData->TickCount = (ULONG)KeTickCount;
+    KiUpdateSharedTime();
     KiCheckTimers();
     PKTHREAD t = KeGetCurrentThread();
     if (t == KiIdleThread) {
