@@ -21,8 +21,8 @@ static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
 BOOLEAN KiForceIntSystemCall;
 
-/* KiTimeFieldsToTime - a UTC date and time as 100 ns units since 1601-01-01 (WRK's
-   RtlTimeFieldsToTime), for the Gregorian dates the RTC can hold. */
+/* KiTimeFieldsToTime - a UTC date and time as 100 ns units since 1601-01-01,
+   for the Gregorian dates the RTC can hold. */
 static ULONGLONG KiTimeFieldsToTime(const TIME_FIELDS *Tf)
 {
     LONG y = Tf->Year, m = Tf->Month;

@@ -141,8 +141,8 @@ static VOID KiWriteSystemTime(volatile KSYSTEM_TIME *Time, ULONGLONG Value)
     Time->High1Time = (LONG)(Value >> 32);
 }
 
-/* KiUpdateSharedTime - the clock fields of SharedUserData (WRK's KeUpdateSystemTime keeps the
-   same ones): the tick count, the interrupt time and the system time. */
+/* KiUpdateSharedTime - the clock fields of SharedUserData (WRK keeps the
+   same ones in its clock interrupt): the tick count, the interrupt time and the system time. */
 VOID KiUpdateSharedTime(VOID)
 {
     ULONGLONG interruptTime = KeTickCount * (10000000ULL / HAL_CLOCK_HZ);

@@ -51,7 +51,7 @@ TL_TEST(physical_pages)
     ULONG length = 0;
     TL_CHECK_EQ(STATUS_SUCCESS, NtQuerySystemInformation(SystemBasicInformation, basic, 0x2C, &length));
     TL_CHECK(U32(0x2E8) != 0);
-    TL_CHECK_EQ(basic[3], U32(0x2E8));                /* NumberOfPhysicalPages, as NtQSI says */
+    TL_CHECK_EQ(basic[3], U32(0x2E8));                /* NumberOfPhysicalPages, as NtQuerySystemInformation says */
 }
 
 TL_TEST(system_call_slots)
