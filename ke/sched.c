@@ -88,7 +88,7 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
     pcr->PrcbData.QuantumEnd = 0;
     if (New == Old)
         return;
-    pcr->PrcbData.ContextSwitches++;
+    pcr->PrcbData.KeContextSwitches++;
     pcr->PrcbData.CurrentThread = New;
     KiCpuEntryArea.Tss.Esp0 = (ULONG)New->InitialStack - KI_V86_FRAME_SKIP;
     KiSetTebDescriptor((ULONG)New->Teb);
