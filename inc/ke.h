@@ -268,15 +268,34 @@ typedef struct _KTHREAD {
     KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
 } KTHREAD, *PKTHREAD;
 
+/* WRK's x86 KPROCESS (0x78 bytes): the fields NanoNT has at WRK's offsets, reserved space for
+   the rest, NanoNT's own after WRK's last field. */
 typedef struct _KPROCESS {
-    DISPATCHER_HEADER Header;
-    LIST_ENTRY ProfileListHead;
-    ULONG DirectoryTableBase;          /* physical address of the page directory (CR3) */
-    LIST_ENTRY ThreadListHead;
-    ULONG ThreadCount;
-    CHAR BasePriority;
-    UCHAR Spare[3];
+    DISPATCHER_HEADER Header;          /* 0x00 */
+    LIST_ENTRY ProfileListHead;        /* 0x10 */
+    ULONG DirectoryTableBase;          /* 0x18: physical address of the page directory (CR3) */
+    ULONG DirectoryTableBaseHyper;     /* 0x1C: WRK's DirectoryTableBase[1] (hyperspace), unused */
+    UCHAR Reserved1[0x50 - 0x20];      /* LdtDescriptor ... VdmTrapcHandler */
+    LIST_ENTRY ThreadListHead;         /* 0x50 */
+    UCHAR Reserved2[0x64 - 0x58];      /* ProcessLock, Affinity, ProcessFlags */
+    CHAR BasePriority;                 /* 0x64 */
+    UCHAR Reserved3[0x78 - 0x65];      /* QuantumReset ... ProcessListEntry */
+    ULONG ThreadCount;                 /* 0x78, NanoNT: threads in ThreadListHead */
 } KPROCESS, *PKPROCESS;
+_Static_assert(offsetof(KPROCESS, ProfileListHead) == 0x10, "KPROCESS.ProfileListHead");
+_Static_assert(offsetof(KPROCESS, DirectoryTableBase) == 0x18, "KPROCESS.DirectoryTableBase");
+_Static_assert(offsetof(KPROCESS, ThreadListHead) == 0x50, "KPROCESS.ThreadListHead");
+_Static_assert(offsetof(KPROCESS, BasePriority) == 0x64, "KPROCESS.BasePriority");
+_Static_assert(offsetof(KPROCESS, ThreadCount) == 0x78, "KPROCESS: NanoNT's fields after WRK's");
+
+/* KTHREAD: WRK's offsets hold from Header to ApcState (0x00-0x3F, asserted here); the rest is
+   NanoNT's order (docs/structures.md says what stands in the way). */
+_Static_assert(offsetof(KTHREAD, MutantListHead) == 0x10, "KTHREAD.MutantListHead");
+_Static_assert(offsetof(KTHREAD, InitialStack) == 0x18, "KTHREAD.InitialStack");
+_Static_assert(offsetof(KTHREAD, StackLimit) == 0x1C, "KTHREAD.StackLimit");
+_Static_assert(offsetof(KTHREAD, KernelStack) == 0x20, "KTHREAD.KernelStack");
+_Static_assert(offsetof(KTHREAD, ThreadLock) == 0x24, "KTHREAD.ThreadLock");
+_Static_assert(offsetof(KTHREAD, ApcState) == 0x28, "KTHREAD.ApcState");
 
 /* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {
