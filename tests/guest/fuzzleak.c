@@ -252,13 +252,8 @@ static ULONG TableLimit(ULONG Table)
     ULONG len = 0;
     if (NtQuerySystemInformation(SystemCallCountInformation, info, sizeof(info), &len) != STATUS_SUCCESS)
         return 0;
-    ULONG *p = &info[3];
-    for (ULONG t = 0; t < 4; t++) {
-        if (t == Table)
-            return p[0];
-        p += 1 + p[0];
-    }
-    return 0;
+    /* WRK's layout: Length, NumberOfTables, then each table's NumberOfEntries (ntdll.h) */
+    return Table < info[1] ? info[2 + Table] : 0;
 }
 
 static ULONG Calls = 5000;
