@@ -1,4 +1,5 @@
-/* clock.c - the 8254 timer on IRQ 0 at HAL_CLOCK_HZ, and power-off through isa-debug-exit. */
+/* clock.c - the 8254 timer on IRQ 0 at HAL_CLOCK_HZ, the CMOS real-time clock, and power-off
+   through isa-debug-exit. */
 #include "hal.h"
 #include "arch.h"
 
@@ -12,6 +13,31 @@ VOID HalInitializeClock(VOID)
 }
 
 PHAL_POWER_OFF_NOTIFY HalPowerOffNotify;
+/* HalpReadCmos - one RTC register, converted from BCD when the RTC uses BCD. */
+static ULONG HalpReadCmos(UCHAR Register, BOOLEAN Bcd)
+{
+    WRITE_PORT_UCHAR(0x70, Register);
+    ULONG v = READ_PORT_UCHAR(0x71);
+    return Bcd ? (v & 0x0F) + (v >> 4) * 10 : v;
+}
+
+BOOLEAN HalQueryRealTimeClock(PTIME_FIELDS TimeFields)
+{
+    for (int i = 0; i < 100000 && (HalpReadCmos(0x0A, FALSE) & 0x80); i++)
+        ;                                                   /* wait out an update in progress */
+    BOOLEAN bcd = !(HalpReadCmos(0x0B, FALSE) & 0x04);
+    TimeFields->Second = (SHORT)HalpReadCmos(0, bcd);
+    TimeFields->Minute = (SHORT)HalpReadCmos(2, bcd);
+    TimeFields->Hour = (SHORT)(HalpReadCmos(4, bcd) & 0x7F);
+    TimeFields->Day = (SHORT)HalpReadCmos(7, bcd);
+    TimeFields->Month = (SHORT)HalpReadCmos(8, bcd);
+    TimeFields->Year = (SHORT)(HalpReadCmos(9, bcd) + 2000);
+    TimeFields->Milliseconds = 0;
+    TimeFields->Weekday = 0;
+    return TimeFields->Month >= 1 && TimeFields->Month <= 12 && TimeFields->Day >= 1 &&
+           TimeFields->Day <= 31 && TimeFields->Hour <= 23 && TimeFields->Minute <= 59 &&
+           TimeFields->Second <= 59;
+}
 
 VOID HalPowerOff(ULONG ExitCode)
 {

@@ -18,6 +18,11 @@ VOID HalInitializePic(VOID);
 VOID HalEnableIrq(ULONG Irq);
 VOID HalEndOfInterrupt(ULONG Irq);
 VOID HalInitializeClock(VOID);
+/* The CMOS real-time clock (UTC as QEMU gives it); FALSE when it holds no plausible date. */
+typedef struct _TIME_FIELDS {
+    SHORT Year, Month, Day, Hour, Minute, Second, Milliseconds, Weekday;
+} TIME_FIELDS, *PTIME_FIELDS;
+BOOLEAN HalQueryRealTimeClock(PTIME_FIELDS TimeFields);
 /* PCI configuration space (hal/pci.c); SlotNumber: device in bits 0-4, function in bits 5-7 */
 typedef enum _BUS_DATA_TYPE { Cmos = 0, PCIConfiguration = 4 } BUS_DATA_TYPE;
 ULONG HalGetBusDataByOffset(BUS_DATA_TYPE BusDataType, ULONG BusNumber, ULONG SlotNumber,

@@ -68,10 +68,14 @@ typedef enum _KOBJECTS {
 } KOBJECTS;
 
 typedef struct _DISPATCHER_HEADER {
-    UCHAR Type, Absolute, Size, Inserted;
+    UCHAR Type, Absolute, Size, Inserted;  /* Inserted: a timer is in the clock's list */
     LONG SignalState;
     LIST_ENTRY WaitListHead;
 } DISPATCHER_HEADER;
+_Static_assert(offsetof(DISPATCHER_HEADER, Inserted) == 0x03, "DISPATCHER_HEADER.Inserted");
+_Static_assert(offsetof(DISPATCHER_HEADER, SignalState) == 0x04, "DISPATCHER_HEADER.SignalState");
+_Static_assert(offsetof(DISPATCHER_HEADER, WaitListHead) == 0x08, "DISPATCHER_HEADER.WaitListHead");
+_Static_assert(sizeof(DISPATCHER_HEADER) == 0x10, "DISPATCHER_HEADER size");
 
 struct _KTHREAD;
 struct _KPROCESS;
@@ -80,8 +84,17 @@ typedef struct _KWAIT_BLOCK {
     LIST_ENTRY WaitListEntry;          /* in the object's WaitListHead */
     struct _KTHREAD *Thread;
     PVOID Object;
-    USHORT WaitKey, WaitType;          /* WaitAll = 0, WaitAny = 1 */
+    struct _KWAIT_BLOCK *NextWaitBlock; /* not used: NanoNT walks the thread's array */
+    USHORT WaitKey;
+    UCHAR WaitType;                    /* WaitAll = 0, WaitAny = 1 */
+    UCHAR SpareByte;
 } KWAIT_BLOCK, *PKWAIT_BLOCK;
+_Static_assert(offsetof(KWAIT_BLOCK, Thread) == 0x08, "KWAIT_BLOCK.Thread");
+_Static_assert(offsetof(KWAIT_BLOCK, Object) == 0x0C, "KWAIT_BLOCK.Object");
+_Static_assert(offsetof(KWAIT_BLOCK, NextWaitBlock) == 0x10, "KWAIT_BLOCK.NextWaitBlock");
+_Static_assert(offsetof(KWAIT_BLOCK, WaitKey) == 0x14, "KWAIT_BLOCK.WaitKey");
+_Static_assert(offsetof(KWAIT_BLOCK, WaitType) == 0x16, "KWAIT_BLOCK.WaitType");
+_Static_assert(sizeof(KWAIT_BLOCK) == 0x18, "KWAIT_BLOCK size");
 #define THREAD_WAIT_OBJECTS 4
 #define MAXIMUM_WAIT_OBJECTS 64
 
@@ -100,14 +113,20 @@ typedef struct _KDPC {
     PVOID SystemArgument1, SystemArgument2;
 } KDPC, *PKDPC;
 
+/* WRK's layout; DueTick sits where WRK keeps DueTime (an interrupt time in 100 ns units), and
+   Header.Inserted says whether the timer is in the clock's list, as in WRK. */
 typedef struct _KTIMER {
     DISPATCHER_HEADER Header;
     ULONGLONG DueTick;                 /* in KeTickCount units */
     LIST_ENTRY TimerListEntry;         /* in the clock's list, sorted by DueTick */
-    LONG Period;                       /* ms, 0 = one shot */
-    BOOLEAN Inserted;
     PKDPC Dpc;                         /* run when the timer expires (ke/timer.c) */
+    LONG Period;                       /* ms, 0 = one shot */
 } KTIMER, *PKTIMER;
+_Static_assert(offsetof(KTIMER, DueTick) == 0x10, "KTIMER.DueTime");
+_Static_assert(offsetof(KTIMER, TimerListEntry) == 0x18, "KTIMER.TimerListEntry");
+_Static_assert(offsetof(KTIMER, Dpc) == 0x20, "KTIMER.Dpc");
+_Static_assert(offsetof(KTIMER, Period) == 0x24, "KTIMER.Period");
+_Static_assert(sizeof(KTIMER) == 0x28, "KTIMER size");
 
 typedef struct _KEVENT { DISPATCHER_HEADER Header; } KEVENT, *PKEVENT;
 typedef struct _KSEMAPHORE { DISPATCHER_HEADER Header; LONG Limit; } KSEMAPHORE, *PKSEMAPHORE;
@@ -125,8 +144,13 @@ typedef struct _KAPC_STATE {
     BOOLEAN KernelApcInProgress;
     BOOLEAN KernelApcPending;
     BOOLEAN UserApcPending;            /* tested by the service exit with interrupts off */
-    UCHAR Reserved;
+    UCHAR Reserved;                    /* WRK's KTHREAD keeps ApcQueueable in this byte */
 } KAPC_STATE;
+_Static_assert(offsetof(KAPC_STATE, Process) == 0x10, "KAPC_STATE.Process");
+_Static_assert(offsetof(KAPC_STATE, KernelApcInProgress) == 0x14, "KAPC_STATE.KernelApcInProgress");
+_Static_assert(offsetof(KAPC_STATE, KernelApcPending) == 0x15, "KAPC_STATE.KernelApcPending");
+_Static_assert(offsetof(KAPC_STATE, UserApcPending) == 0x16, "KAPC_STATE.UserApcPending");
+_Static_assert(sizeof(KAPC_STATE) == 0x18, "KAPC_STATE size");
 
 struct _KAPC;
 typedef VOID (*PKNORMAL_ROUTINE)(PVOID NormalContext, PVOID SystemArgument1, PVOID SystemArgument2);
@@ -135,15 +159,34 @@ typedef VOID (*PKKERNEL_ROUTINE)(struct _KAPC *Apc, PKNORMAL_ROUTINE *NormalRout
 typedef VOID (*PKRUNDOWN_ROUTINE)(struct _KAPC *Apc);
 
 typedef struct _KAPC {
+    UCHAR Type;                        /* ApcObject (18) */
+    UCHAR SpareByte0;
+    UCHAR Size;                        /* sizeof(KAPC) */
+    UCHAR SpareByte1;
+    ULONG SpareLong0;
     struct _KTHREAD *Thread;
     LIST_ENTRY ApcListEntry;
     PKKERNEL_ROUTINE KernelRoutine;
     PKRUNDOWN_ROUTINE RundownRoutine;
     PKNORMAL_ROUTINE NormalRoutine;
     PVOID NormalContext, SystemArgument1, SystemArgument2;
+    CHAR ApcStateIndex;                /* always 0: NanoNT has no process attach */
     KPROCESSOR_MODE ApcMode;
     BOOLEAN Inserted;
 } KAPC, *PKAPC;
+#define ApcObject 18
+_Static_assert(offsetof(KAPC, Thread) == 0x08, "KAPC.Thread");
+_Static_assert(offsetof(KAPC, ApcListEntry) == 0x0C, "KAPC.ApcListEntry");
+_Static_assert(offsetof(KAPC, KernelRoutine) == 0x14, "KAPC.KernelRoutine");
+_Static_assert(offsetof(KAPC, RundownRoutine) == 0x18, "KAPC.RundownRoutine");
+_Static_assert(offsetof(KAPC, NormalRoutine) == 0x1C, "KAPC.NormalRoutine");
+_Static_assert(offsetof(KAPC, NormalContext) == 0x20, "KAPC.NormalContext");
+_Static_assert(offsetof(KAPC, SystemArgument1) == 0x24, "KAPC.SystemArgument1");
+_Static_assert(offsetof(KAPC, SystemArgument2) == 0x28, "KAPC.SystemArgument2");
+_Static_assert(offsetof(KAPC, ApcStateIndex) == 0x2C, "KAPC.ApcStateIndex");
+_Static_assert(offsetof(KAPC, ApcMode) == 0x2D, "KAPC.ApcMode");
+_Static_assert(offsetof(KAPC, Inserted) == 0x2E, "KAPC.Inserted");
+_Static_assert(sizeof(KAPC) == 0x30, "KAPC size");
 
 /* ------------------------------------------------------------------ service descriptor tables */
 typedef struct _KSERVICE_TABLE_DESCRIPTOR {
@@ -226,15 +269,34 @@ typedef struct _KTHREAD {
     KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
 } KTHREAD, *PKTHREAD;
 
+/* WRK's x86 KPROCESS (0x78 bytes): the fields NanoNT has at WRK's offsets, reserved space for
+   the rest, NanoNT's own after WRK's last field. */
 typedef struct _KPROCESS {
-    DISPATCHER_HEADER Header;
-    LIST_ENTRY ProfileListHead;
-    ULONG DirectoryTableBase;          /* physical address of the page directory (CR3) */
-    LIST_ENTRY ThreadListHead;
-    ULONG ThreadCount;
-    CHAR BasePriority;
-    UCHAR Spare[3];
+    DISPATCHER_HEADER Header;          /* 0x00 */
+    LIST_ENTRY ProfileListHead;        /* 0x10 */
+    ULONG DirectoryTableBase;          /* 0x18: physical address of the page directory (CR3) */
+    ULONG DirectoryTableBaseHyper;     /* 0x1C: WRK's DirectoryTableBase[1] (hyperspace), unused */
+    UCHAR Reserved1[0x50 - 0x20];      /* LdtDescriptor ... VdmTrapcHandler */
+    LIST_ENTRY ThreadListHead;         /* 0x50 */
+    UCHAR Reserved2[0x64 - 0x58];      /* ProcessLock, Affinity, ProcessFlags */
+    CHAR BasePriority;                 /* 0x64 */
+    UCHAR Reserved3[0x78 - 0x65];      /* QuantumReset ... ProcessListEntry */
+    ULONG ThreadCount;                 /* 0x78, NanoNT: threads in ThreadListHead */
 } KPROCESS, *PKPROCESS;
+_Static_assert(offsetof(KPROCESS, ProfileListHead) == 0x10, "KPROCESS.ProfileListHead");
+_Static_assert(offsetof(KPROCESS, DirectoryTableBase) == 0x18, "KPROCESS.DirectoryTableBase");
+_Static_assert(offsetof(KPROCESS, ThreadListHead) == 0x50, "KPROCESS.ThreadListHead");
+_Static_assert(offsetof(KPROCESS, BasePriority) == 0x64, "KPROCESS.BasePriority");
+_Static_assert(offsetof(KPROCESS, ThreadCount) == 0x78, "KPROCESS: NanoNT's fields after WRK's");
+
+/* KTHREAD: WRK's offsets hold from Header to ApcState (0x00-0x3F, asserted here); the rest is
+   NanoNT's order (docs/structures.md says what stands in the way). */
+_Static_assert(offsetof(KTHREAD, MutantListHead) == 0x10, "KTHREAD.MutantListHead");
+_Static_assert(offsetof(KTHREAD, InitialStack) == 0x18, "KTHREAD.InitialStack");
+_Static_assert(offsetof(KTHREAD, StackLimit) == 0x1C, "KTHREAD.StackLimit");
+_Static_assert(offsetof(KTHREAD, KernelStack) == 0x20, "KTHREAD.KernelStack");
+_Static_assert(offsetof(KTHREAD, ThreadLock) == 0x24, "KTHREAD.ThreadLock");
+_Static_assert(offsetof(KTHREAD, ApcState) == 0x28, "KTHREAD.ApcState");
 
 /* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {
@@ -247,17 +309,46 @@ typedef struct _NT_TIB {
     struct _NT_TIB *Self;
 } NT_TIB, *PNT_TIB;
 
+/* The x86 processor state WRK keeps in the PRCB for the debugger: NanoNT leaves it zero. */
+typedef struct _KPROCESSOR_STATE {
+    CONTEXT ContextFrame;
+    UCHAR SpecialRegisters[0x54];      /* KSPECIAL_REGISTERS: Cr0-Cr4, KernelDr0-7, Gdtr, Idtr, Tr, Ldtr */
+} KPROCESSOR_STATE;
+_Static_assert(sizeof(KPROCESSOR_STATE) == 0x320, "KPROCESSOR_STATE size");
+
+/* WRK's architectural part of the PRCB, field for field (up to HalReserved), then NanoNT's
+   counters: WRK keeps them further in, among per-processor lists NanoNT does not have. */
 typedef struct _KPRCB {
-    USHORT MinorVersion, MajorVersion;
-    PKTHREAD CurrentThread;            /* KPCR + 0x124 */
-    PKTHREAD NextThread;
-    PKTHREAD IdleThread;
+    USHORT MinorVersion, MajorVersion; /* +0x000 */
+    PKTHREAD CurrentThread;            /* +0x004 (KPCR + 0x124) */
+    PKTHREAD NextThread;               /* +0x008 */
+    PKTHREAD IdleThread;               /* +0x00C */
+    CHAR Number;                       /* +0x010 */
+    CHAR Reserved;
+    USHORT BuildType;                  /* +0x012: PRCB_BUILD_UNIPROCESSOR */
+    ULONG SetMember;                   /* +0x014 */
+    CHAR CpuType, CpuID;               /* +0x018 */
+    USHORT CpuStep;                    /* +0x01A */
+    KPROCESSOR_STATE ProcessorState;   /* +0x01C */
+    ULONG KernelReserved[16];          /* +0x33C */
+    ULONG HalReserved[16];             /* +0x37C */
+    /* NanoNT's part, +0x3BC */
     ULONG KeSystemCalls;               /* per-CPU system-call counter (docs/spec.md §6.5) */
     ULONG InterruptCount;
-    ULONG ContextSwitches;
+    ULONG KeContextSwitches;
     ULONG QuantumEnd;                  /* the clock asks for a reschedule */
 } KPRCB, *PKPRCB;
+#define PRCB_BUILD_UNIPROCESSOR 0x2
+_Static_assert(offsetof(KPRCB, CurrentThread) == 0x004, "KPRCB.CurrentThread");
+_Static_assert(offsetof(KPRCB, IdleThread) == 0x00C, "KPRCB.IdleThread");
+_Static_assert(offsetof(KPRCB, Number) == 0x010, "KPRCB.Number");
+_Static_assert(offsetof(KPRCB, SetMember) == 0x014, "KPRCB.SetMember");
+_Static_assert(offsetof(KPRCB, CpuStep) == 0x01A, "KPRCB.CpuStep");
+_Static_assert(offsetof(KPRCB, ProcessorState) == 0x01C, "KPRCB.ProcessorState");
+_Static_assert(offsetof(KPRCB, KernelReserved) == 0x33C, "KPRCB.KernelReserved");
+_Static_assert(offsetof(KPRCB, HalReserved) == 0x37C, "KPRCB.HalReserved");
 
+/* WRK's x86 KPCR, field for field. */
 typedef struct _KPCR {
     NT_TIB NtTib;                      /* +0x00: ExceptionList; +0x18: Self = current TEB */
     struct _KPCR *SelfPcr;             /* +0x1C */
@@ -270,18 +361,43 @@ typedef struct _KPCR {
     PVOID GDT;                         /* +0x3C */
     PKTSS TSS;                         /* +0x40 */
     USHORT MajorVersion, MinorVersion; /* +0x44 */
-    ULONG SetMember;
-    ULONG StallScaleFactor;
-    UCHAR DebugActive, Number, Spare1[2];
-    UCHAR Reserved[0x120 - 0x54];
+    ULONG SetMember;                   /* +0x48 */
+    ULONG StallScaleFactor;            /* +0x4C */
+    UCHAR DebugActive;                 /* +0x50 */
+    UCHAR Number;                      /* +0x51 */
+    UCHAR Spare1;
+    UCHAR SecondLevelCacheAssociativity;
+    ULONG VdmAlert;                    /* +0x54 */
+    ULONG KernelReserved[14];          /* +0x58 */
+    ULONG SecondLevelCacheSize;        /* +0x90 */
+    ULONG HalReserved[16];             /* +0x94 */
+    ULONG InterruptMode;               /* +0xD4 */
+    UCHAR Spare2;                      /* +0xD8 */
+    UCHAR Spare2Pad[3];
+    ULONG KernelReserved2[17];         /* +0xDC */
     KPRCB PrcbData;                    /* +0x120 */
 } KPCR, *PKPCR;
 _Static_assert(offsetof(KPCR, NtTib.ExceptionList) == 0x00, "KPCR.ExceptionList");
 _Static_assert(offsetof(KPCR, NtTib.Self) == 0x18, "KPCR.Teb");
 _Static_assert(offsetof(KPCR, SelfPcr) == 0x1C, "KPCR.SelfPcr");
 _Static_assert(offsetof(KPCR, Prcb) == 0x20, "KPCR.Prcb");
+_Static_assert(offsetof(KPCR, Irql) == 0x24, "KPCR.Irql");
+_Static_assert(offsetof(KPCR, IRR) == 0x28, "KPCR.IRR");
+_Static_assert(offsetof(KPCR, KdVersionBlock) == 0x34, "KPCR.KdVersionBlock");
+_Static_assert(offsetof(KPCR, IDT) == 0x38, "KPCR.IDT");
+_Static_assert(offsetof(KPCR, GDT) == 0x3C, "KPCR.GDT");
 _Static_assert(offsetof(KPCR, TSS) == 0x40, "KPCR.TSS");
+_Static_assert(offsetof(KPCR, MajorVersion) == 0x44, "KPCR.MajorVersion");
+_Static_assert(offsetof(KPCR, SetMember) == 0x48, "KPCR.SetMember");
+_Static_assert(offsetof(KPCR, DebugActive) == 0x50, "KPCR.DebugActive");
+_Static_assert(offsetof(KPCR, Number) == 0x51, "KPCR.Number");
+_Static_assert(offsetof(KPCR, VdmAlert) == 0x54, "KPCR.VdmAlert");
+_Static_assert(offsetof(KPCR, SecondLevelCacheSize) == 0x90, "KPCR.SecondLevelCacheSize");
+_Static_assert(offsetof(KPCR, InterruptMode) == 0xD4, "KPCR.InterruptMode");
+_Static_assert(offsetof(KPCR, KernelReserved2) == 0xDC, "KPCR.KernelReserved2");
+_Static_assert(offsetof(KPCR, PrcbData) == 0x120, "KPCR.PrcbData");
 _Static_assert(offsetof(KPCR, PrcbData.CurrentThread) == 0x124, "KPCR.CurrentThread");
+_Static_assert(sizeof(KPCR) <= PAGE_SIZE, "KPCR fits its page");
 
 #define KeGetPcr() ((PKPCR)KIP0PCRADDRESS)
 static inline PKTHREAD KeGetCurrentThread(void)
@@ -293,23 +409,94 @@ static inline PKTHREAD KeGetCurrentThread(void)
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
 
 /* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
+/* A 64-bit time written so that a reader without a lock can tell a torn read: the writer stores
+   High2Time, then LowPart, then High1Time; the reader reads in the opposite order and retries
+   while High1Time != High2Time. */
+typedef struct _KSYSTEM_TIME {
+    ULONG LowPart;
+    LONG High1Time;
+    LONG High2Time;
+} KSYSTEM_TIME, *PKSYSTEM_TIME;
+
+typedef enum _NT_PRODUCT_TYPE { NtProductWinNt = 1, NtProductLanManNt, NtProductServer } NT_PRODUCT_TYPE;
+#define PROCESSOR_FEATURE_MAX 64
+#define PF_MMX_INSTRUCTIONS_AVAILABLE       3
+#define PF_XMMI_INSTRUCTIONS_AVAILABLE      6
+#define PF_RDTSC_INSTRUCTION_AVAILABLE      8
+#define PF_XMMI64_INSTRUCTIONS_AVAILABLE    10
+#define IMAGE_FILE_MACHINE_I386             0x014C
+
+/* WRK's layout (Windows Server 2003 SP1, NT 5.2), field for field; NanoNT fills what it has a
+   value for and leaves the rest zero. NanoNT's own flags follow WRK's last field. */
 typedef struct _KUSER_SHARED_DATA {
-    ULONG TickCountLowDeprecated;      /* 0x000 */
-    ULONG TickCountMultiplier;         /* 0x004 */
-    ULONG InterruptTime[3];            /* 0x008 */
-    ULONG SystemTime[3];               /* 0x014 */
-    ULONG TimeZoneBias[3];             /* 0x020 */
-    USHORT ImageNumberLow, ImageNumberHigh; /* 0x02C */
+    ULONG TickCountLowDeprecated;      /* 0x000: low 32 bits of the tick count */
+    ULONG TickCountMultiplier;         /* 0x004: ms per tick, 8.24 fixed point */
+    volatile KSYSTEM_TIME InterruptTime;  /* 0x008: 100 ns units since boot */
+    volatile KSYSTEM_TIME SystemTime;     /* 0x014: 100 ns units since 1601-01-01 UTC */
+    volatile KSYSTEM_TIME TimeZoneBias;   /* 0x020: 0, the clock is UTC */
+    USHORT ImageNumberLow, ImageNumberHigh; /* 0x02C: IMAGE_FILE_MACHINE_I386 */
     WCHAR NtSystemRoot[260];           /* 0x030 */
-    UCHAR Reserved[0x300 - 0x238];
+    ULONG MaxStackTraceDepth;          /* 0x238 */
+    ULONG CryptoExponent;              /* 0x23C */
+    ULONG TimeZoneId;                  /* 0x240 */
+    ULONG LargePageMinimum;            /* 0x244 */
+    ULONG Reserved2[7];                /* 0x248 */
+    NT_PRODUCT_TYPE NtProductType;     /* 0x264 */
+    BOOLEAN ProductTypeIsValid;        /* 0x268 */
+    UCHAR Reserved2a[3];
+    ULONG NtMajorVersion;              /* 0x26C: 5 */
+    ULONG NtMinorVersion;              /* 0x270: 2 */
+    BOOLEAN ProcessorFeatures[PROCESSOR_FEATURE_MAX]; /* 0x274 */
+    ULONG Reserved1;                   /* 0x2B4 */
+    ULONG Reserved3;                   /* 0x2B8 */
+    volatile ULONG TimeSlip;           /* 0x2BC */
+    ULONG AlternativeArchitecture;     /* 0x2C0: StandardDesign */
+    ULONG Reserved4;
+    LARGE_INTEGER SystemExpirationDate; /* 0x2C8 */
+    ULONG SuiteMask;                   /* 0x2D0 */
+    BOOLEAN KdDebuggerEnabled;         /* 0x2D4 */
+    UCHAR NXSupportPolicy;             /* 0x2D5 */
+    UCHAR Reserved5[2];
+    volatile ULONG ActiveConsoleId;    /* 0x2D8 */
+    volatile ULONG DismountCount;      /* 0x2DC */
+    ULONG ComPlusPackage;              /* 0x2E0 */
+    ULONG LastSystemRITEventTickCount; /* 0x2E4 */
+    ULONG NumberOfPhysicalPages;       /* 0x2E8 */
+    BOOLEAN SafeBootMode;              /* 0x2EC */
+    UCHAR Reserved6[3];
+    ULONG TraceLogging;                /* 0x2F0 */
+    ULONG Reserved7;
+    ULONGLONG TestRetInstruction;      /* 0x2F8 */
     ULONG SystemCall;                  /* 0x300: KiFastSystemCall or KiIntSystemCall */
     ULONG SystemCallReturn;            /* 0x304: KiFastSystemCallRet */
-    ULONG SystemCallPad[3];
-    ULONG TickCount;                   /* 0x314 */
-    ULONG NanoNtFlags;                 /* 0x318: NanoNT: bit 0 = int 2Eh forced by the boot option */
+    ULONGLONG SystemCallPad[3];        /* 0x308 */
+    union {
+        volatile KSYSTEM_TIME TickCount;  /* 0x320: clock ticks since boot */
+        volatile ULONGLONG TickCountQuad;
+        ULONG TickCountPad[4];         /* WRK's union is 16 bytes (8-byte aligned) */
+    };
+    ULONG Cookie;                      /* 0x330 */
+    ULONG Reserved8;                   /* 0x334: WRK's size is 0x338 */
+    ULONG NanoNtFlags;                 /* 0x338: NanoNT: bit 0 = int 2Eh forced by the boot option */
 } KUSER_SHARED_DATA, *PKUSER_SHARED_DATA;
-_Static_assert(offsetof(KUSER_SHARED_DATA, SystemCall) == 0x300, "SystemCall");
-_Static_assert(offsetof(KUSER_SHARED_DATA, SystemCallReturn) == 0x304, "SystemCallReturn");
+#define KUSER_SHARED_DATA_NANONT_INT2E 0x1     /* NanoNtFlags */
+#define KUSD_ASSERT(f, o) _Static_assert(offsetof(KUSER_SHARED_DATA, f) == (o), "KUSER_SHARED_DATA." #f)
+KUSD_ASSERT(TickCountLowDeprecated, 0x000); KUSD_ASSERT(TickCountMultiplier, 0x004);
+KUSD_ASSERT(InterruptTime, 0x008);          KUSD_ASSERT(SystemTime, 0x014);
+KUSD_ASSERT(TimeZoneBias, 0x020);           KUSD_ASSERT(ImageNumberLow, 0x02C);
+KUSD_ASSERT(ImageNumberHigh, 0x02E);        KUSD_ASSERT(NtSystemRoot, 0x030);
+KUSD_ASSERT(MaxStackTraceDepth, 0x238);     KUSD_ASSERT(TimeZoneId, 0x240);
+KUSD_ASSERT(NtProductType, 0x264);          KUSD_ASSERT(ProductTypeIsValid, 0x268);
+KUSD_ASSERT(NtMajorVersion, 0x26C);         KUSD_ASSERT(NtMinorVersion, 0x270);
+KUSD_ASSERT(ProcessorFeatures, 0x274);      KUSD_ASSERT(TimeSlip, 0x2BC);
+KUSD_ASSERT(AlternativeArchitecture, 0x2C0); KUSD_ASSERT(SystemExpirationDate, 0x2C8);
+KUSD_ASSERT(SuiteMask, 0x2D0);              KUSD_ASSERT(KdDebuggerEnabled, 0x2D4);
+KUSD_ASSERT(ActiveConsoleId, 0x2D8);        KUSD_ASSERT(NumberOfPhysicalPages, 0x2E8);
+KUSD_ASSERT(SafeBootMode, 0x2EC);           KUSD_ASSERT(TestRetInstruction, 0x2F8);
+KUSD_ASSERT(SystemCall, 0x300);             KUSD_ASSERT(SystemCallReturn, 0x304);
+KUSD_ASSERT(SystemCallPad, 0x308);          KUSD_ASSERT(TickCount, 0x320);
+KUSD_ASSERT(Cookie, 0x330);                 KUSD_ASSERT(NanoNtFlags, 0x338);
+#undef KUSD_ASSERT
 #define SharedUserData ((PKUSER_SHARED_DATA)KI_USER_SHARED_DATA)
 
 /* ------------------------------------------------------------------ bugcheck codes */

@@ -111,8 +111,24 @@ _Static_assert(offsetof(KTRAP_FRAME, V86Gs) == 0x88, "V86Gs");
 #define EFLAGS_VIF  0x00080000
 #define EFLAGS_VIP  0x00100000
 #define EFLAGS_ID   0x00200000
-/* What user mode may hold in EFLAGS (the rest is forced to 0, IF forced to 1). */
-#define EFLAGS_USER_SANITIZE (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | \
+/* WRK's mask of the EFLAGS bits a user CONTEXT may set (SANITIZE_FLAGS forces IF on top, and
+   IOPL comes from the thread's Iopl, not from the CONTEXT): CF, PF, AF, ZF, SF, TF, DF, OF, NT,
+   RF, VM, AC, VIF, VIP, ID and the always-one bit 1. */
+#define EFLAGS_USER_SANITIZE 0x003F4DD7
+/* NanoNT's stricter rule, used by every writer of user state into a frame: only CF, PF, AF, ZF,
+   SF, TF, DF, OF, AC and ID come from user mode (IF forced on, bit 1 forced). It differs from
+   WRK's because NanoNT has no V86 mode (VM, VIF, VIP), no task switching (NT would make the
+   exit's iretd a task return) and no per-thread IOPL, and RF would let a user frame skip one
+   instruction breakpoint. */
+#define EFLAGS_USER_SETTABLE (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | \
                               EFLAGS_TF | EFLAGS_DF | EFLAGS_OF | EFLAGS_AC | EFLAGS_ID)
+_Static_assert((EFLAGS_USER_SETTABLE & ~EFLAGS_USER_SANITIZE) == 0, "NanoNT's rule is within WRK's");
+
+/* Debug registers, WRK's masks: the DR6 status bits (B0-B3, BD, BS, BT), the DR7 bits a user
+   CONTEXT may set (local enables L0-L3, LE, and the R/W and LEN fields), and the enables that
+   make a thread's debug registers active. */
+#define DR6_LEGAL  0x0000E00F
+#define DR7_LEGAL  0xFFFF0155
+#define DR7_ACTIVE 0x00000055
 
 #endif

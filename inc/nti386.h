@@ -32,9 +32,18 @@ typedef struct _CONTEXT {
     UCHAR ExtendedRegisters[MAXIMUM_SUPPORTED_EXTENSION]; /* 0xCC */
 } CONTEXT, *PCONTEXT;
 
-_Static_assert(offsetof(CONTEXT, SegGs) == 0x8C, "CONTEXT.SegGs");
-_Static_assert(offsetof(CONTEXT, Edi) == 0x9C, "CONTEXT.Edi");
-_Static_assert(offsetof(CONTEXT, Ebp) == 0xB4, "CONTEXT.Ebp");
+#define CONTEXT_ASSERT(f, o) _Static_assert(offsetof(CONTEXT, f) == (o), "CONTEXT." #f)
+CONTEXT_ASSERT(ContextFlags, 0x00); CONTEXT_ASSERT(Dr0, 0x04); CONTEXT_ASSERT(Dr1, 0x08);
+CONTEXT_ASSERT(Dr2, 0x0C); CONTEXT_ASSERT(Dr3, 0x10); CONTEXT_ASSERT(Dr6, 0x14);
+CONTEXT_ASSERT(Dr7, 0x18); CONTEXT_ASSERT(FloatSave, 0x1C); CONTEXT_ASSERT(FloatSave.RegisterArea, 0x38);
+CONTEXT_ASSERT(FloatSave.Cr0NpxState, 0x88); CONTEXT_ASSERT(SegGs, 0x8C); CONTEXT_ASSERT(SegFs, 0x90);
+CONTEXT_ASSERT(SegEs, 0x94); CONTEXT_ASSERT(SegDs, 0x98); CONTEXT_ASSERT(Edi, 0x9C);
+CONTEXT_ASSERT(Esi, 0xA0); CONTEXT_ASSERT(Ebx, 0xA4); CONTEXT_ASSERT(Edx, 0xA8);
+CONTEXT_ASSERT(Ecx, 0xAC); CONTEXT_ASSERT(Eax, 0xB0); CONTEXT_ASSERT(Ebp, 0xB4);
+CONTEXT_ASSERT(Eip, 0xB8); CONTEXT_ASSERT(SegCs, 0xBC); CONTEXT_ASSERT(EFlags, 0xC0);
+CONTEXT_ASSERT(Esp, 0xC4); CONTEXT_ASSERT(SegSs, 0xC8);
+#undef CONTEXT_ASSERT
+_Static_assert(sizeof(FLOATING_SAVE_AREA) == 0x70, "FLOATING_SAVE_AREA size");
 _Static_assert(offsetof(CONTEXT, ExtendedRegisters) == 0xCC, "CONTEXT.ExtendedRegisters");
 _Static_assert(sizeof(CONTEXT) == 0x2CC, "CONTEXT size");
 
@@ -50,6 +59,11 @@ typedef struct _EXCEPTION_RECORD {
     ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
 } EXCEPTION_RECORD, *PEXCEPTION_RECORD;
 
+_Static_assert(offsetof(EXCEPTION_RECORD, ExceptionFlags) == 0x04, "EXCEPTION_RECORD.ExceptionFlags");
+_Static_assert(offsetof(EXCEPTION_RECORD, ExceptionRecord) == 0x08, "EXCEPTION_RECORD.ExceptionRecord");
+_Static_assert(offsetof(EXCEPTION_RECORD, ExceptionAddress) == 0x0C, "EXCEPTION_RECORD.ExceptionAddress");
+_Static_assert(offsetof(EXCEPTION_RECORD, NumberParameters) == 0x10, "EXCEPTION_RECORD.NumberParameters");
+_Static_assert(offsetof(EXCEPTION_RECORD, ExceptionInformation) == 0x14, "EXCEPTION_RECORD.ExceptionInformation");
 _Static_assert(sizeof(EXCEPTION_RECORD) == 0x50, "EXCEPTION_RECORD size");
 
 typedef struct _EXCEPTION_POINTERS {

@@ -35,9 +35,37 @@ typedef struct _PEB {
     PRTL_USER_PROCESS_PARAMETERS ProcessParameters; /* 0x10 */
     PVOID SubSystemData;               /* 0x14 */
     PVOID ProcessHeap;                 /* 0x18 */
-    ULONG NanoNtNtdllBase;             /* NanoNT: where ntdll is mapped */
-    ULONG NanoNtImageSize;
+    UCHAR Reserved1[0x64 - 0x1C];      /* FastPebLock ... UnicodeCaseTableData */
+    ULONG NumberOfProcessors;          /* 0x64 */
+    ULONG NtGlobalFlag;                /* 0x68 */
+    UCHAR Reserved2[0xA4 - 0x6C];      /* CriticalSectionTimeout ... LoaderLock */
+    ULONG OSMajorVersion;              /* 0xA4: 5 */
+    ULONG OSMinorVersion;              /* 0xA8: 2 */
+    USHORT OSBuildNumber;              /* 0xAC: 3790 */
+    USHORT OSCSDVersion;               /* 0xAE */
+    ULONG OSPlatformId;                /* 0xB0: VER_PLATFORM_WIN32_NT */
+    ULONG ImageSubsystem;              /* 0xB4 */
+    ULONG ImageSubsystemMajorVersion;  /* 0xB8 */
+    ULONG ImageSubsystemMinorVersion;  /* 0xBC */
+    UCHAR Reserved3[0x1D4 - 0xC0];     /* ImageProcessAffinityMask ... TlsExpansionBitmapBits */
+    ULONG SessionId;                   /* 0x1D4 */
+    UCHAR Reserved4[0x230 - 0x1D8];    /* AppCompatFlags ... FlsHighIndex: WRK's PEB ends at 0x230 */
+    ULONG NanoNtNtdllBase;             /* 0x230, NanoNT: where ntdll is mapped */
+    ULONG NanoNtImageSize;             /* 0x234, NanoNT: the image file's size */
 } PEB, *PPEB;
+#define VER_PLATFORM_WIN32_NT 2
+_Static_assert(offsetof(PEB, Mutant) == 0x04, "PEB.Mutant");
+_Static_assert(offsetof(PEB, ImageBaseAddress) == 0x08, "PEB.ImageBaseAddress");
+_Static_assert(offsetof(PEB, Ldr) == 0x0C, "PEB.Ldr");
+_Static_assert(offsetof(PEB, ProcessParameters) == 0x10, "PEB.ProcessParameters");
+_Static_assert(offsetof(PEB, ProcessHeap) == 0x18, "PEB.ProcessHeap");
+_Static_assert(offsetof(PEB, NumberOfProcessors) == 0x64, "PEB.NumberOfProcessors");
+_Static_assert(offsetof(PEB, OSMajorVersion) == 0xA4, "PEB.OSMajorVersion");
+_Static_assert(offsetof(PEB, OSBuildNumber) == 0xAC, "PEB.OSBuildNumber");
+_Static_assert(offsetof(PEB, OSPlatformId) == 0xB0, "PEB.OSPlatformId");
+_Static_assert(offsetof(PEB, ImageSubsystem) == 0xB4, "PEB.ImageSubsystem");
+_Static_assert(offsetof(PEB, SessionId) == 0x1D4, "PEB.SessionId");
+_Static_assert(offsetof(PEB, NanoNtNtdllBase) == 0x230, "PEB: NanoNT's fields after WRK's");
 
 #define GDI_BATCH_BUFFER_SIZE 310
 typedef struct _GDI_TEB_BATCH {
@@ -54,17 +82,33 @@ typedef struct _TEB {
     PVOID ThreadLocalStoragePointer;   /* 0x02C */
     PPEB ProcessEnvironmentBlock;      /* 0x030 */
     ULONG LastErrorValue;              /* 0x034 */
-    UCHAR Reserved1[0x1FC - 0x38];
-    GDI_TEB_BATCH GdiTebBatch;         /* 0x1FC */
-    UCHAR Reserved2[0xF70 - 0x1FC - sizeof(GDI_TEB_BATCH)];
+    ULONG CountOfOwnedCriticalSections; /* 0x038 */
+    PVOID CsrClientThread;             /* 0x03C */
+    PVOID Win32ThreadInfo;             /* 0x040 */
+    UCHAR Reserved1[0x1A4 - 0x44];     /* User32Reserved ... SystemReserved1 */
+    NTSTATUS ExceptionCode;            /* 0x1A4 */
+    UCHAR Reserved1a[0x1D4 - 0x1A8];   /* ActivationContextStackPointer, SpareBytes1 */
+    GDI_TEB_BATCH GdiTebBatch;         /* 0x1D4 */
+    UCHAR Reserved2[0xF70 - 0x1D4 - sizeof(GDI_TEB_BATCH)];
     ULONG GdiBatchCount;               /* 0xF70 */
-    UCHAR Reserved3[0xFF0 - 0xF74];
-    ULONG NanoNtUserStackBase;         /* NanoNT: the stack allocation, for thread exit */
+    UCHAR Reserved3[0xFB8 - 0xF74];    /* InDbgPrint ... SafeThunkCall: WRK's TEB ends at 0xFB8 */
+    UCHAR Reserved4[0xFF0 - 0xFB8];
+    ULONG NanoNtUserStackBase;         /* 0xFF0, NanoNT: the stack allocation, for thread exit */
     ULONG NanoNtUserStackSize;
     ULONG NanoNtTestScratch[2];
 } TEB, *PTEB;
 _Static_assert(offsetof(TEB, NtTib.Self) == 0x18, "TEB.Self");
+_Static_assert(offsetof(TEB, EnvironmentPointer) == 0x1C, "TEB.EnvironmentPointer");
+_Static_assert(offsetof(TEB, ClientId) == 0x20, "TEB.ClientId");
+_Static_assert(offsetof(TEB, ActiveRpcHandle) == 0x28, "TEB.ActiveRpcHandle");
+_Static_assert(offsetof(TEB, ThreadLocalStoragePointer) == 0x2C, "TEB.ThreadLocalStoragePointer");
 _Static_assert(offsetof(TEB, ProcessEnvironmentBlock) == 0x30, "TEB.Peb");
+_Static_assert(offsetof(TEB, LastErrorValue) == 0x34, "TEB.LastErrorValue");
+_Static_assert(offsetof(TEB, Win32ThreadInfo) == 0x40, "TEB.Win32ThreadInfo");
+_Static_assert(offsetof(TEB, ExceptionCode) == 0x1A4, "TEB.ExceptionCode");
+_Static_assert(offsetof(TEB, GdiTebBatch) == 0x1D4, "TEB.GdiTebBatch");
+_Static_assert(sizeof(GDI_TEB_BATCH) == 0x4E0, "GDI_TEB_BATCH size");
+_Static_assert(offsetof(TEB, NanoNtUserStackBase) == 0xFF0, "TEB: NanoNT's fields after WRK's");
 _Static_assert(offsetof(TEB, GdiBatchCount) == 0xF70, "TEB.GdiBatchCount");
 _Static_assert(sizeof(TEB) <= 0x1000, "TEB fits a page");
 

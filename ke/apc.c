@@ -55,6 +55,8 @@ VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine,
                      PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext)
 {
     memset(Apc, 0, sizeof(*Apc));
+    Apc->Type = ApcObject;
+    Apc->Size = sizeof(KAPC);
     Apc->Thread = Thread;
     Apc->KernelRoutine = KernelRoutine;
     Apc->RundownRoutine = RundownRoutine;

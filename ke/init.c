@@ -9,6 +9,7 @@
 #include "ki.h"
 #include "ps.h"
 #include "mm.h"
+#include "pfn.h"
 #include "hal.h"
 #include "arch.h"
 #include "loader.h"
@@ -20,16 +21,58 @@ static ETHREAD KiInitialThread;
 EPROCESS KiInitialProcess;            /* the "System" process: the idle thread and system threads */
 BOOLEAN KiForceIntSystemCall;
 
+/* KiTimeFieldsToTime - a UTC date and time as 100 ns units since 1601-01-01,
+   for the Gregorian dates the RTC can hold. */
+static ULONGLONG KiTimeFieldsToTime(const TIME_FIELDS *Tf)
+{
+    LONG y = Tf->Year, m = Tf->Month;
+    if (m <= 2) {
+        y--;
+        m += 12;
+    }
+    /* days since 1601-01-01: 365 per year, the leap days, the month's days (March-based) */
+    LONG days = 365 * (y - 1600) + (y - 1600) / 4 - (y - 1600) / 100 + (y - 1600) / 400 +
+                (153 * (m - 3) + 2) / 5 + Tf->Day - 1 + 59;
+    days -= 365;                                   /* count from 1601, not 1600 */
+    ULONGLONG seconds = (ULONGLONG)days * 86400 + Tf->Hour * 3600 + Tf->Minute * 60 + Tf->Second;
+    return seconds * 10000000ULL;
+}
+
+/*
+ * KiInitializeSharedUserData - fill SharedUserData (WRK's layout, inc/ke.h) with what NanoNT
+ * has: the system root, the version WRK reports (NT 5.2), the product type, the machine, the
+ * physical page count, processor features, the system-call routines and the clock fields.
+ */
 static VOID KiInitializeSharedUserData(VOID)
 {
     PKUSER_SHARED_DATA usd = SharedUserData;
     static const char root[] = "C:\\WINDOWS";
     for (ULONG i = 0; root[i]; i++)
         usd->NtSystemRoot[i] = root[i];
-    usd->TickCountMultiplier = (1000u << 24) / HAL_CLOCK_HZ;
+    usd->TickCountMultiplier = (ULONG)((1000ULL << 24) / HAL_CLOCK_HZ);   /* 8.24 ms per tick */
+    usd->ImageNumberLow = usd->ImageNumberHigh = IMAGE_FILE_MACHINE_I386;
+    usd->NtProductType = NtProductWinNt;
+    usd->ProductTypeIsValid = TRUE;
+    usd->NtMajorVersion = 5;
+    usd->NtMinorVersion = 2;
+    usd->NumberOfPhysicalPages = MiQueryTotalPages();
+    ULONG eax, ebx, ecx, edx;
+    __asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(1));
+    usd->ProcessorFeatures[PF_RDTSC_INSTRUCTION_AVAILABLE] = (edx >> 4) & 1;
+    usd->ProcessorFeatures[PF_MMX_INSTRUCTIONS_AVAILABLE] = (edx >> 23) & 1;
+    usd->ProcessorFeatures[PF_XMMI_INSTRUCTIONS_AVAILABLE] = (edx >> 25) & 1;
+    usd->ProcessorFeatures[PF_XMMI64_INSTRUCTIONS_AVAILABLE] = (edx >> 26) & 1;
     usd->SystemCall = KiForceIntSystemCall ? KeUserIntSystemCall : KeUserFastSystemCall;
     usd->SystemCallReturn = KeUserFastSystemCallRet;
-    usd->NanoNtFlags = KiForceIntSystemCall ? 1 : 0;
+    usd->NanoNtFlags = KiForceIntSystemCall ? KUSER_SHARED_DATA_NANONT_INT2E : 0;
+
+    TIME_FIELDS now;
+    if (!HalQueryRealTimeClock(&now))
+        now = (TIME_FIELDS){ .Year = 2024, .Month = 1, .Day = 1 };
+    ULONG flags = KeDisableInterrupts();
+    KeBootTime = KiTimeFieldsToTime(&now) - KeTickCount * (10000000ULL / HAL_CLOCK_HZ);
+    KiUpdateSharedTime();
+    KeRestoreInterrupts(flags);
 }
 
 static VOID KiInitializeIdleThread(VOID)

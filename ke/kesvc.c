@@ -43,9 +43,9 @@ NTSTATUS NTAPI NtTestAlert(VOID)
 /* NtYieldExecution - let another ready thread of the same or higher priority run. */
 NTSTATUS NTAPI NtYieldExecution(VOID)
 {
-    ULONG switches = KeGetPcr()->PrcbData.ContextSwitches;
+    ULONG switches = KeGetPcr()->PrcbData.KeContextSwitches;
     KiYieldThread();
-    return KeGetPcr()->PrcbData.ContextSwitches != switches ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
+    return KeGetPcr()->PrcbData.KeContextSwitches != switches ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
 }
 
 /*

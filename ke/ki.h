@@ -49,6 +49,9 @@ VOID KiSetPriorityThread(PKTHREAD Thread, CHAR Priority);
 VOID KiSwapThread(VOID);           /* run the next ready thread; the current one must not be Running */
 VOID KiYieldThread(VOID);
 VOID KiClockTick(VOID);
+/* SharedUserData's clock fields from KeTickCount and KeBootTime (ke/sched.c) */
+VOID KiUpdateSharedTime(VOID);
+extern ULONGLONG KeBootTime;
 extern VOID KiSwapContext(PKTHREAD OldThread, PKTHREAD NewThread);
 VOID KiIdleLoop(VOID) __attribute__((noreturn));
 

@@ -8,6 +8,7 @@
 #include "ki.h"
 #include "ps.h"
 #include "arch.h"
+#include "hal.h"
 #include "rtl.h"
 #include "ntlist.h"
 
@@ -87,7 +88,7 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
     pcr->PrcbData.QuantumEnd = 0;
     if (New == Old)
         return;
-    pcr->PrcbData.ContextSwitches++;
+    pcr->PrcbData.KeContextSwitches++;
     pcr->PrcbData.CurrentThread = New;
     KiCpuEntryArea.Tss.Esp0 = (ULONG)New->InitialStack - KI_V86_FRAME_SKIP;
     KiSetTebDescriptor((ULONG)New->Teb);
@@ -132,11 +133,32 @@ VOID KiYieldThread(VOID)
     KeRestoreInterrupts(flags);
 }
 
+ULONGLONG KeBootTime;                   /* SystemTime at tick 0 (100 ns units since 1601) */
+
+/* KiWriteSystemTime - store a KSYSTEM_TIME in the order its lock-free readers expect. */
+static VOID KiWriteSystemTime(volatile KSYSTEM_TIME *Time, ULONGLONG Value)
+{
+    Time->High2Time = (LONG)(Value >> 32);
+    Time->LowPart = (ULONG)Value;
+    Time->High1Time = (LONG)(Value >> 32);
+}
+
+/* KiUpdateSharedTime - the clock fields of SharedUserData (WRK keeps the
+   same ones in its clock interrupt): the tick count, the interrupt time and the system time. */
+VOID KiUpdateSharedTime(VOID)
+{
+    ULONGLONG interruptTime = KeTickCount * (10000000ULL / HAL_CLOCK_HZ);
+    SharedUserData->TickCountLowDeprecated = (ULONG)KeTickCount;
+    KiWriteSystemTime(&SharedUserData->TickCount, KeTickCount);
+    KiWriteSystemTime(&SharedUserData->InterruptTime, interruptTime);
+    KiWriteSystemTime(&SharedUserData->SystemTime, KeBootTime + interruptTime);
+}
+
 /* Clock interrupt (interrupts disabled). */
 VOID KiClockTick(VOID)
 {
     KeTickCount++;
-    SharedUserData->TickCount = (ULONG)KeTickCount;
+    KiUpdateSharedTime();
     KiCheckTimers();
     PKTHREAD t = KeGetCurrentThread();
     if (t == KiIdleThread) {

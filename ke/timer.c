@@ -37,13 +37,13 @@ VOID KiInsertTimer(PKTIMER Timer, ULONGLONG DueTick)
     while (e != &KiTimerListHead && CONTAINING_RECORD(e, KTIMER, TimerListEntry)->DueTick <= DueTick)
         e = e->Flink;
     InsertTailList(e, &Timer->TimerListEntry);        /* i.e. just before e */
-    Timer->Inserted = TRUE;
+    Timer->Header.Inserted = TRUE;
 }
 
 VOID KiRemoveTimer(PKTIMER Timer)
 {
     RemoveEntryList(&Timer->TimerListEntry);
-    Timer->Inserted = FALSE;
+    Timer->Header.Inserted = FALSE;
 }
 
 /* A timer is due: signal it, wake its waiters, re-arm it if periodic, run its DPC. */
@@ -79,7 +79,7 @@ VOID KeInitializeTimerEx(PKTIMER Timer, KOBJECTS Type)
     Timer->Header.Type = (UCHAR)Type;
     Timer->Header.SignalState = 0;
     InitializeListHead(&Timer->Header.WaitListHead);
-    Timer->Inserted = FALSE;
+    Timer->Header.Inserted = FALSE;
     Timer->Period = 0;
     Timer->Dpc = NULL;
 }
@@ -92,7 +92,7 @@ VOID KeInitializeTimerEx(PKTIMER Timer, KOBJECTS Type)
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
     ULONG flags = KeDisableInterrupts();
-    BOOLEAN was = Timer->Inserted;
+    BOOLEAN was = Timer->Header.Inserted;
     if (was)
         KiRemoveTimer(Timer);
     Timer->Header.SignalState = 0;
@@ -111,7 +111,7 @@ BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dp
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
     ULONG flags = KeDisableInterrupts();
-    BOOLEAN was = Timer->Inserted;
+    BOOLEAN was = Timer->Header.Inserted;
     if (was)
         KiRemoveTimer(Timer);
     KeRestoreInterrupts(flags);

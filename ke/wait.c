@@ -86,7 +86,7 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus)
     for (ULONG i = 0; i < Thread->WaitCount; i++)
         RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
     Thread->WaitCount = 0;
-    if (Thread->Timer.Inserted)
+    if (Thread->Timer.Header.Inserted)
         KiRemoveTimer(&Thread->Timer);
     InitializeListHead(&Thread->Timer.Header.WaitListHead);
     Thread->WaitStatus = WaitStatus;

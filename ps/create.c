@@ -243,6 +243,11 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         memset(&peb, 0, sizeof(peb));
         peb.ImageBaseAddress = (PVOID)info.LowestAddress;
         peb.ProcessParameters = (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA;
+        peb.NumberOfProcessors = 1;
+        peb.OSMajorVersion = 5;                         /* the version WRK reports: 5.2.3790 */
+        peb.OSMinorVersion = 2;
+        peb.OSBuildNumber = 3790;
+        peb.OSPlatformId = VER_PLATFORM_WIN32_NT;
         peb.NanoNtNtdllBase = NTDLL_BASE;
         peb.NanoNtImageSize = ImageSize;
         status = MmCopyToProcess(dtb, PSP_PEB_ADDRESS, &peb, sizeof(peb));

@@ -14,7 +14,7 @@
 #define EFLAGS_ALWAYS_ONE 0x00000002
 /* Every EFLAGS bit a recovered frame may hold; IOPL, NT, RF, VM, VIF, VIP and reserved bits are
    outside it. */
-#define RR_TRAP_EFLAGS_ALLOWED (EFLAGS_USER_SANITIZE | EFLAGS_IF | EFLAGS_ALWAYS_ONE)
+#define RR_TRAP_EFLAGS_ALLOWED (EFLAGS_USER_SETTABLE | EFLAGS_IF | EFLAGS_ALWAYS_ONE)
 
 /* CRC-32 remainders of the 16 nibble values (reflected polynomial 0xEDB88320). */
 static const ULONG KiCrc32NibbleTable[16] = {

@@ -106,7 +106,7 @@ NTSTATUS NTAPI NtGdiNanoQueryDisplay(PGDI_NANO_DISPLAY_INFO Info, ULONG Length)
 
 /*
  * NtGdiNanoFlushBatchAt - diagnostic: flush the batch of a TEB-shaped block at user address
- * TebImage (GdiTebBatch at +0x1FC, GdiBatchCount at +0xF70) as the dispatcher flushes the real
+ * TebImage (GdiTebBatch at +0x1D4, GdiBatchCount at +0xF70) as the dispatcher flushes the real
  * TEB, so tests can hand the flush a TEB that faults. Result: as W32pFlushBatchOf;
  * STATUS_ACCESS_VIOLATION when the block is not wholly in user space.
  */

@@ -11,7 +11,7 @@
 
 ULONG KeSanitizeUserEflags(ULONG EFlags)
 {
-    return (EFlags & EFLAGS_USER_SANITIZE) | EFLAGS_IF | 0x2;
+    return (EFlags & EFLAGS_USER_SETTABLE) | EFLAGS_IF | 0x2;
 }
 
 static ULONG KiSanitizeGs(ULONG Gs)
@@ -130,13 +130,17 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
         Tf->SegGs = KiSanitizeGs(Context->SegGs);
     }
     if ((Flags & CONTEXT_DEBUG_REGISTERS) == CONTEXT_DEBUG_REGISTERS) {
-        /* only user addresses, only the local/global enable and condition bits NT allows */
+        /* only user addresses, and DR7 as WRK sanitizes it (DR7_LEGAL: local enables, LE and
+           the conditions; no global enable, no GD) */
         ULONG dr[4] = { Context->Dr0, Context->Dr1, Context->Dr2, Context->Dr3 };
         for (int i = 0; i < 4; i++)
-            Thread->UserDr[i] = dr[i] < MM_USER_PROBE_ADDRESS ? dr[i] : 0;
+            Thread->UserDr[i] = dr[i] <= MM_HIGHEST_USER_ADDRESS ? dr[i] : 0;
+        /* NanoNT's rule, stricter than WRK's Dr6 & DR6_LEGAL: a CONTEXT never sets DR6, because
+           a kernel-mode #DB with B0-B3 set is taken to be a user breakpoint's (NOTES.md) and
+           user mode must not be able to preload those bits */
         Thread->UserDr[6] = 0;
-        Thread->UserDr[7] = Context->Dr7 & 0xFFFF03FF & ~0x2000;   /* no GD */
-        Thread->DebugActive = (Thread->UserDr[7] & 0xFF) != 0;
+        Thread->UserDr[7] = Context->Dr7 & DR7_LEGAL;
+        Thread->DebugActive = (Thread->UserDr[7] & DR7_ACTIVE) != 0;
     }
     return STATUS_SUCCESS;
 }

@@ -87,6 +87,8 @@ VOID KiInitializeProcessor(PKPCR Pcr)
     Pcr->MinorVersion = 1;
     Pcr->PrcbData.MajorVersion = 1;
     Pcr->PrcbData.MinorVersion = 1;
+    Pcr->PrcbData.BuildType = PRCB_BUILD_UNIPROCESSOR;
+    Pcr->SetMember = Pcr->PrcbData.SetMember = 1;
 
     /* sysenter (docs/spec.md §3): CS 0x08, ESP = the TSS (KiFastCallEntry reads Esp0 from it) */
     KeWrmsr(MSR_SYSENTER_CS, KGDT_R0_CODE);

@@ -57,8 +57,8 @@ int main(void)
     printf("screen-ready\n");
 
     /* the host takes the screendump and quits QEMU; if nobody does, end after 30 s */
-    ULONG start = USER_SHARED_DATA[0x314 / 4];
-    while (USER_SHARED_DATA[0x314 / 4] - start < 3000)
+    ULONG start = USER_SHARED_DATA->TickCount.LowPart;
+    while (USER_SHARED_DATA->TickCount.LowPart - start < 3000)
         NtYieldExecution();
     printf("guiscreen: no screendump was taken\n");
     return 0;

@@ -109,9 +109,9 @@ TL_TEST(wait_any_all_timeout)
     LONG prev = -1;
     TL_CHECK_EQ(STATUS_SUCCESS, NtResetEvent(e[0], &prev));
     TL_CHECK_EQ(1, prev);
-    ULONG t0 = USER_SHARED_DATA[0x314 / 4];
+    ULONG t0 = USER_SHARED_DATA->TickCount.LowPart;
     TL_CHECK_EQ(STATUS_TIMEOUT, WaitOne(e[0], MS(50)));
-    ULONG ticks = USER_SHARED_DATA[0x314 / 4] - t0;
+    ULONG ticks = USER_SHARED_DATA->TickCount.LowPart - t0;
     if (ticks < 5)
         TL_FAIL("a 50 ms timeout came after %u ticks", (unsigned)ticks);
     NtClose(e[0]); NtClose(e[1]);
@@ -192,20 +192,20 @@ TL_TEST(pulse_event_and_timers)
     TL_CHECK_EQ(STATUS_SUCCESS, NtCreateTimer(&timer, TIMER_ALL_ACCESS, NULL, SynchronizationTimer));
     LARGE_INTEGER due = Li(MS(30));
     TL_CHECK_EQ(STATUS_SUCCESS, NtSetTimer(timer, &due, NULL, NULL, FALSE, 20, NULL));
-    ULONG t0 = USER_SHARED_DATA[0x314 / 4];
+    ULONG t0 = USER_SHARED_DATA->TickCount.LowPart;
     for (int i = 0; i < 3; i++)
         TL_CHECK_EQ(STATUS_WAIT_0, WaitOne(timer, MS(1000)));
-    ULONG ticks = USER_SHARED_DATA[0x314 / 4] - t0;
+    ULONG ticks = USER_SHARED_DATA->TickCount.LowPart - t0;
     if (ticks < 7)
         TL_FAIL("30 ms + 2 periods of 20 ms took %u ticks", (unsigned)ticks);
     TL_CHECK_EQ(STATUS_SUCCESS, NtCancelTimer(timer, NULL));
     TL_CHECK_EQ(STATUS_TIMEOUT, WaitOne(timer, MS(60)));
     NtClose(timer);
 
-    ULONG d0 = USER_SHARED_DATA[0x314 / 4];
+    ULONG d0 = USER_SHARED_DATA->TickCount.LowPart;
     TL_CHECK_EQ(STATUS_SUCCESS, NtDelayExecution(FALSE, &(LARGE_INTEGER){ .QuadPart = MS(40) }));
-    if (USER_SHARED_DATA[0x314 / 4] - d0 < 4)
-        TL_FAIL("a 40 ms delay took %u ticks", (unsigned)(USER_SHARED_DATA[0x314 / 4] - d0));
+    if (USER_SHARED_DATA->TickCount.LowPart - d0 < 4)
+        TL_FAIL("a 40 ms delay took %u ticks", (unsigned)(USER_SHARED_DATA->TickCount.LowPart - d0));
 }
 
 /* ------------------------------------------------------------------ handles */

@@ -616,7 +616,7 @@ int main(int argc, char **argv)
     if (NT_SUCCESS(NtQuerySystemInformation(SystemCallCountInformation, CountBuffer[0],
                                             sizeof(CountBuffer[0]), NULL)))
         GuiLimit = TableLimit(CountBuffer[0], 1);
-    printf("sysabi: the default entry is %s\n", (USER_SHARED_DATA[0x300 / 4] == (ULONG)KiIntSystemCall) ?
+    printf("sysabi: the default entry is %s\n", (USER_SHARED_DATA->SystemCall == (ULONG)KiIntSystemCall) ?
            "int 2Eh" : "sysenter");
     TL_RUN(service_numbers);
     TL_RUN(not_implemented_services);

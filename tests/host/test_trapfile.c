@@ -396,8 +396,8 @@ HT_TEST(UserStateRefused)
 
 HT_TEST(UserStateAccepted)
 {
-    static const ULONG GoodFlags[] = { 0, 0x2, 0x202, 0x246, EFLAGS_USER_SANITIZE,
-                                       EFLAGS_USER_SANITIZE | EFLAGS_IF | 0x2, EFLAGS_TF,
+    static const ULONG GoodFlags[] = { 0, 0x2, 0x202, 0x246, EFLAGS_USER_SETTABLE,
+                                       EFLAGS_USER_SETTABLE | EFLAGS_IF | 0x2, EFLAGS_TF,
                                        EFLAGS_AC | EFLAGS_ID | EFLAGS_DF };
     UCHAR Record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME Out;

@@ -213,6 +213,7 @@ static inline PTEB NtCurrentTeb(VOID)
     return teb;
 }
 #define NtCurrentPeb() (NtCurrentTeb()->ProcessEnvironmentBlock)
-#define USER_SHARED_DATA ((const volatile ULONG *)0x7FFE0000)
+/* SharedUserData as user mode sees it (read-only), in WRK's layout (inc/ke.h) */
+#define USER_SHARED_DATA ((const volatile KUSER_SHARED_DATA *)MM_SHARED_USER_DATA_VA)
 
 #endif

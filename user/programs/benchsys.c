@@ -46,7 +46,7 @@ static ULONG Null16(VOID)
 int main(int argc, char **argv)
 {
     const char *unit = argc > 1 ? argv[1] : "instructions";
-    int int2e = (USER_SHARED_DATA[0x318 / 4] & 1) != 0;
+    int int2e = (USER_SHARED_DATA->NanoNtFlags & KUSER_SHARED_DATA_NANONT_INT2E) != 0;
     const char *path = int2e ? "int2e" : "sysenter";
 
     ULONG n0 = Null0(), n4 = Null4(), n8 = Null8(), n16 = Null16();

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     volatile int result;
     if (argc > 1 && strcmp(argv[1], "instructions") != 0)
         printf("benchtrap: figures are TSC ticks (not under -icount)\n");
-    TrSetPath((USER_SHARED_DATA[0x318 / 4] & 1) ? 1 : 0);   /* the entry the stubs use */
+    TrSetPath((USER_SHARED_DATA->NanoNtFlags & KUSER_SHARED_DATA_NANONT_INT2E) ? 1 : 0);   /* the entry the stubs use */
     result = Bench();
     return result;
 }

@@ -83,8 +83,8 @@ int main(int argc, char **argv)
     for (ULONG f = 1; frames == 0 || f <= frames; f++) {
         DrawBars(f);
         printf("guidemo: frame %lu drawn\n", (unsigned long)f);
-        ULONG start = USER_SHARED_DATA[0x314 / 4];
-        while (USER_SHARED_DATA[0x314 / 4] - start < 50)   /* half a second */
+        ULONG start = USER_SHARED_DATA->TickCount.LowPart;
+        while (USER_SHARED_DATA->TickCount.LowPart - start < 50)   /* half a second */
             NtYieldExecution();
     }
     return 0;

@@ -8,7 +8,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         printf("  argv[%d] = %s\n", i, argv[i]);
     printf("System calls enter the kernel through %s.\n",
-           USER_SHARED_DATA[0x300 / 4] == (ULONG)KiFastSystemCall ? "sysenter (KiFastCallEntry)"
+           USER_SHARED_DATA->SystemCall == (ULONG)KiFastSystemCall ? "sysenter (KiFastCallEntry)"
                                                                   : "int 2Eh (KiSystemService)");
     return 0;
 }

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
     ULONG lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     ULONG seed = (lo ^ (hi << 7) ^ 0x5A5A0000u) & ~1u;
-    TrTarget = USER_SHARED_DATA[0x300 / 4];        /* the entry the ntdll stubs use */
+    TrTarget = USER_SHARED_DATA->SystemCall;        /* the entry the ntdll stubs use */
     ShowRegisters("this boot loads", seed);
 
     NTSTATUS s = TrCall(SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, 0, 0, seed);
