@@ -158,9 +158,7 @@ _Static_assert(sizeof(KSERVICE_TABLE_DESCRIPTOR) == 16, "descriptor size");
 #define SERVICE_TABLE_SHIFT   8
 #define SERVICE_TABLE_MASK    0x30
 #define SERVICE_TABLE_TEST    0x10
-/* The most argument dwords a service takes: 17, WRK's
-   NtAccessCheckByTypeResultListAndAuditAlarmByHandle (tools/gensvc allows the same). */
-#define SERVICE_MAXIMUM_ARGUMENT_DWORDS 17
+#include "svclimit.h"                   /* SERVICE_MAXIMUM_ARGUMENT_DWORDS */
 
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];

@@ -7,11 +7,11 @@
  *          --kernel build/gen/svc_native.c --stubs build/gen/svc_native_stubs.S \
  *          --header build/inc/svcnum.h
  *
- * Each non-comment line of the table is `Name ArgumentDwords` (0..17, the most any WRK service
- * takes) or `Name ArgumentDwords -`; `#` or `;` starts a comment that runs to the end of the line;
- * the Nth service line is index N. The `-` declares a service that is numbered but not
- * implemented: its kernel slot is the shared KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED),
- * everything else is generated as for an implemented one, so a table can keep another kernel's
+ * Each non-comment line of the table is `Name ArgumentDwords` (0..SERVICE_MAXIMUM_ARGUMENT_DWORDS,
+ * inc/svclimit.h: the most any WRK service takes) or `Name ArgumentDwords -`; `#` or `;` starts
+ * a comment that runs to the end of the line; the Nth service line is index N. The `-` declares a
+ * service that is numbered but not implemented: its kernel slot is the shared
+ * KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED), everything else is generated as for an implemented one, so a table can keep another kernel's
  * numbering (table 0 keeps WRK's). A line `@ INDEX` (decimal or 0x hex) states the index of the
  * next service and is refused unless exactly INDEX services precede it: it pins the start of a
  * section. Outputs:
@@ -26,7 +26,7 @@
  * exits 2. Each output is written to NAME.tmp and renamed over NAME, so a build that is interrupted
  * never leaves a half-written file behind.
  *
- * A host program: plain C with libc, no NanoNT headers.
+ * A host program: plain C with libc; of NanoNT's headers only inc/svclimit.h (plain #defines).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -36,8 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../inc/svclimit.h"
+
 #define MAX_SERVICES      4096  /* bits 0-11 of the service number (SERVICE_NUMBER_MASK 0xFFF) */
-#define MAX_ARGUMENT_DWORDS 17    /* NtAccessCheckByTypeResultListAndAuditAlarmByHandle */
 #define MAX_NAME          100
 #define MAX_LINE          1024
 #define MAX_TABLE_INDEX   3     /* bits 12-13 of the service number */
@@ -162,9 +163,9 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     if (strspn(Tokens[1], "0123456789") != strlen(Tokens[1]) || strlen(Tokens[1]) > 4)
         TableError(File, LineNumber, "argument count `%s' is not a number", Tokens[1]);
     Count = strtoul(Tokens[1], NULL, 10);
-    if (Count > MAX_ARGUMENT_DWORDS)
+    if (Count > SERVICE_MAXIMUM_ARGUMENT_DWORDS)
         TableError(File, LineNumber, "service `%s': %lu argument dwords, at most %d allowed",
-                   Tokens[0], Count, MAX_ARGUMENT_DWORDS);
+                   Tokens[0], Count, SERVICE_MAXIMUM_ARGUMENT_DWORDS);
 
     for (unsigned i = 0; i < ServiceCount; i++)
         if (strcmp(Services[i].Name, Tokens[0]) == 0)

@@ -11,6 +11,7 @@
  */
 #include "ksoffsets.h"
 #include "fixup.h"
+#include "kimacro.h"
 
 /* §6.8 (both short exits): restore the exception list, previous mode and previous trap frame
    saved by the entry. In: EBP = frame, EBX = thread. Uses ECX. */
@@ -21,6 +22,42 @@
         movb    %cl, ThPreviousMode(%ebx)
         movl    TsEdx(%ebp), %ecx
         movl    %ecx, ThTrapFrame(%ebx)
+.endm
+
+/*
+ * §6.1-§6.2, the part of the sysenter entry before the shared tail (KiFastCallCommon): kernel
+ * segments, the switch to the thread's kernel stack and the hardware part of the frame, as an
+ * interrupt from ring 3 would push it. Used twice: KiFastCallEntry and KiFastCallEntryWithTf.
+ *   mark    the ErrCode of the frame: KI_FAST_FRAME_MARK, or 0 for a frame that must leave by iretd
+ *   flags   EFLAGS bits forced in the saved user EFLAGS (IF, and TF for the restarted entry)
+ *   window  a label for the end of the first instruction (the single-step window, NOTES.md)
+ * In:  EAX = service number, EDX = user ESP, ESP = &Tss (SYSENTER_ESP_MSR), IF = 0.
+ */
+.macro KI_FAST_CALL_PROLOGUE mark, flags, window
+.if (\flags) & ~0xFF00
+        .error "KI_FAST_CALL_PROLOGUE sets flags of EFLAGS byte 1 only"
+.endif
+        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory. */
+        movl    $KGDT_R0_PCR, %ecx
+.ifnb \window
+\window:
+.endif
+        movw    %cx, %fs
+        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
+        movw    %cx, %ds
+        movw    %cx, %es
+        /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
+        movl    TssEsp0(%esp), %esp
+        /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
+        pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
+        pushl   %edx                            /* HardwareEsp */
+        pushfl                                  /* EFlags (user's, IF clear by sysenter) */
+        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
+        popfl
+        orb     $((\flags) >> 8), 1(%esp)       /* §6.2: force IF (TF) in the saved user EFLAGS */
+        pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
+        pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
+        pushl   $\mark                          /* ErrCode */
 .endm
 
         .text
@@ -34,26 +71,9 @@
  */
         .globl KiFastCallEntry, KiFastCallEntryWithTf, KiFastCallEntryTfWindowEnd
 KiFastCallEntry:
-        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory. A single-step trap
-           after this first instruction goes to KiTrap01, which restarts at KiFastCallEntryWithTf. */
-        movl    $KGDT_R0_PCR, %ecx
-KiFastCallEntryTfWindowEnd:
-        movw    %cx, %fs
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
-        movl    TssEsp0(%esp), %esp
-        /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
-        pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
-        pushl   %edx                            /* HardwareEsp */
-        pushfl                                  /* EFlags (user's, IF clear by sysenter) */
-        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
-        popfl
-        orb     $(EFLAGS_IF >> 8), 1(%esp)      /* §6.2: force IF in the saved user EFLAGS */
-        pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
-        pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
-        pushl   $KI_FAST_FRAME_MARK             /* ErrCode: "exactly as sysenter built it" */
+        /* A single-step trap after the first instruction goes to KiTrap01, which restarts the
+           entry at KiFastCallEntryWithTf. */
+        KI_FAST_CALL_PROLOGUE KI_FAST_FRAME_MARK, EFLAGS_IF, KiFastCallEntryTfWindowEnd
 KiFastCallCommon:
         pushl   %ebp                            /* non-volatile registers */
         pushl   %ebx
@@ -251,7 +271,7 @@ KiSystemServiceProbeSlow:
         cmpl    $MM_USER_PROBE_ADDRESS, %esi
         jae     KiSystemServiceCopyFault
         pushl   %eax
-        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= 17: no wrap */
+        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= SERVICE_MAXIMUM_ARGUMENT_DWORDS: no wrap */
         cmpl    $MM_USER_PROBE_ADDRESS, %eax
         popl    %eax
         ja      KiSystemServiceCopyFault
@@ -280,21 +300,7 @@ KiFastCallSaveDebug:
  * sees one single-step exception after the call; such a frame leaves by iretd.
  */
 KiFastCallEntryWithTf:
-        movl    $KGDT_R0_PCR, %ecx
-        movw    %cx, %fs
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        movl    TssEsp0(%esp), %esp
-        pushl   $(KGDT_R3_DATA | RPL_MASK)
-        pushl   %edx
-        pushfl
-        pushl   $2
-        popfl
-        orl     $(EFLAGS_IF | EFLAGS_TF), (%esp)
-        pushl   $(KGDT_R3_CODE | RPL_MASK)
-        pushl   UsSystemCallReturn
-        pushl   $0                              /* not a sysexit frame */
+        KI_FAST_CALL_PROLOGUE 0, (EFLAGS_IF | EFLAGS_TF)   /* 0: not a sysexit frame */
         jmp     KiFastCallCommon
 
 /*
@@ -306,35 +312,7 @@ KiFastCallEntryWithTf:
         .globl KiSystemService
 KiSystemService:
         pushl   $KI_INT2E_FRAME_MARK            /* ErrCode: "exactly as int 2Eh built it" */
-        pushl   %ebp
-        pushl   %ebx
-        pushl   %esi
-        pushl   %edi
-        pushl   %fs
-        /* §6.1: kernel FS; DS/ES below once their user values are saved. */
-        movl    $KGDT_R0_PCR, %ebx
-        movw    %bx, %fs
-        movl    %fs:PcCurrentThread, %ebx
-        /* §6.2: save the exception list and previous mode. DS is still the user's selector
-           here (any of 0, 0x1B, 0x23, 0x3B): read the thread through SS, the kernel's flat stack
-           segment, never through DS (a user TEB-based or null DS would fault or read elsewhere). */
-        pushl   %fs:PcExceptionList
-        movl    $-1, %fs:PcExceptionList
-        pushl   %ss:ThPreviousMode(%ebx)
-        pushl   %eax
-        pushl   %ecx
-        pushl   %edx
-        pushl   %ds
-        pushl   %es
-        pushl   %gs
-        subl    $TsSegGs, %esp
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        movl    %esp, %ebp
-        /* §6.1: clear AC and DF live (the gate already cleared TF and NT). */
-        pushl   $2
-        popfl
+        KI_BUILD_TRAP_FRAME service=1           /* §6.1, §6.2 (kimacro.h): EBX = thread */
         /* §6.2: force IF in the saved flags; link the frame; PreviousMode = user. */
         orl     $EFLAGS_IF, TsEFlags(%ebp)
         movl    ThTrapFrame(%ebx), %ecx
