@@ -74,6 +74,16 @@ extern VOID KiTraceServiceThunk(VOID);
 extern NTSTATUS KiTraceCallService(PVOID Routine, const ULONG *Arguments, ULONG ArgumentBytes);
 extern VOID KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
 
+/* The debugger's fields of a trap frame as NtBenchControl reports them (ke/kesvc.c): the caller's
+   own service frame, or the frame of the next user-mode exception (captured by KiTrapDispatch
+   for the thread named in KiTrapDebugDataThread). */
+typedef struct _KI_FRAME_DEBUG_DATA {
+    ULONG DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7;
+} KI_FRAME_DEBUG_DATA;
+extern PKTHREAD KiTrapDebugDataThread;
+extern KI_FRAME_DEBUG_DATA KiTrapDebugData;
+VOID KiGetFrameDebugData(PKTRAP_FRAME TrapFrame, KI_FRAME_DEBUG_DATA *Data);
+
 /* the exception-fixup table, bounded by ke/i386/kernel.ld */
 extern const KI_FIXUP_ENTRY __KiFixupStart[], __KiFixupEnd[];
 

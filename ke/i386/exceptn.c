@@ -103,6 +103,12 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
     ULONG cr2 = (Vector == 0x0E) ? KeGetCr2() : 0;
 
+    /* NtBenchControl's capture of an exception frame's debugger fields, before anything edits it */
+    if (KiTrapDebugDataThread == KeGetCurrentThread() && (Tf->SegCs & RPL_MASK)) {
+        KiGetFrameDebugData(Tf, &KiTrapDebugData);
+        KiTrapDebugDataThread = NULL;
+    }
+
     /* from user mode with the thread's breakpoints armed: disarm them before anything else */
     if ((Tf->SegCs & RPL_MASK) && KeGetCurrentThread()->DebugActive)
         KiDisarmUserDebugRegisters(Tf);

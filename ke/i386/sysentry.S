@@ -37,15 +37,14 @@
 .if (\flags) & ~0xFF00
         .error "KI_FAST_CALL_PROLOGUE sets flags of EFLAGS byte 1 only"
 .endif
-        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory. */
-        movl    $KGDT_R0_PCR, %ecx
+        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory; SS (0x10, set by
+           sysenter) is the only segment to read through until DS is loaded. */
+        movw    %ss:KiKernelPcrSelector, %fs
 .ifnb \window
 \window:
 .endif
-        movw    %cx, %fs
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
+        movw    %ss:KiUserDataSelector, %ds
+        movw    KiUserDataSelector, %es
         /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
         movl    TssEsp0(%esp), %esp
         /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
@@ -85,8 +84,11 @@ KiFastCallCommon:
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
         pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
-        subl    $TsPreviousPreviousMode, %esp   /* Eax..Dbg: not needed on this path */
+        leal    8(%edx), %esi                   /* arguments: above the two return addresses */
+        subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
+        KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */
         movl    %esp, %ebp
+        movl    $0, TsDr7(%ebp)
         /* §6.2: link the previous trap frame (in Edx), make this one current, PreviousMode = user. */
         movl    ThTrapFrame(%ebx), %ecx
         movl    %ecx, TsEdx(%ebp)
@@ -96,7 +98,6 @@ KiFastCallCommon:
         testb   $0xFF, ThDebugActive(%ebx)
         jnz     KiFastCallSaveDebug
 KiFastCallDebugDone:
-        leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         /* §6.2: enable interrupts. */
         sti
         /* fall into the dispatcher */
@@ -107,12 +108,13 @@ KiFastCallDebugDone:
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
-        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; table 1 (GUI) takes its own path. */
+        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0 leave here
+           (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
         movzbl  %ah, %edi
         andl    $SERVICE_TABLE_MASK, %edi
-        cmpl    $SERVICE_TABLE_TEST, %edi
-        je      KiSystemServiceGui
+        jnz     KiSystemServiceOtherTable
         addl    ThServiceTable(%ebx), %edi
+KiSystemServiceTableFound:
         andl    $SERVICE_NUMBER_MASK, %eax
         /* §6.3: limit check. */
         cmpl    SdLimit(%edi), %eax
@@ -164,8 +166,7 @@ KiSystemServiceExit:
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
         movl    TsEbx(%ebp), %ebx
-        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
-        movw    %cx, %fs
+        movw    KiUserTebSelector, %fs
         leal    TsEFlags(%ebp), %esp
         movl    TsEbp(%ebp), %ebp
         andb    $~(EFLAGS_IF >> 8), 1(%esp)     /* interrupts stay off until sysexit */
@@ -185,8 +186,7 @@ KiServiceExitNotFast:
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
         movl    TsEbx(%ebp), %ebx
-        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
-        movw    %cx, %fs
+        movw    KiUserTebSelector, %fs
         xorl    %ecx, %ecx
         xorl    %edx, %edx
         leal    TsEip(%ebp), %esp
@@ -205,6 +205,13 @@ KiServiceExitSlow:
         jmp     KiExceptionExitPop
 
 /* ------------------------------------------------------------------ slow paths */
+
+/* §6.3: table 1 (GUI) or an extension table (2, 3). In: EDI = the descriptor offset. */
+KiSystemServiceOtherTable:
+        cmpl    $SERVICE_TABLE_TEST, %edi
+        je      KiSystemServiceGui
+        addl    ThServiceTable(%ebx), %edi
+        jmp     KiSystemServiceTableFound
 
 /* §6.3: index beyond the limit of table 0, 2 or 3. */
 KiSystemServiceInvalid:

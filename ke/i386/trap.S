@@ -33,6 +33,15 @@
         .text
         KI_IDT_VECTORS(KI_STUB)
 
+/* The selectors the entries load, as memory operands: a segment register is loaded from memory
+   in one instruction, without a scratch register (read through SS while DS is the user's). */
+        .section .rodata
+        .globl KiKernelPcrSelector, KiUserDataSelector, KiUserTebSelector
+KiKernelPcrSelector:    .word   KGDT_R0_PCR                     /* kernel FS: the KPCR */
+KiUserDataSelector:     .word   KGDT_R3_DATA | RPL_MASK         /* DS, ES, user SS */
+KiUserTebSelector:      .word   KGDT_R3_TEB | RPL_MASK          /* user FS: the TEB */
+        .text
+
 /*
  * KiTrap01 - debug exception. Two kinds arrive in [KiFastCallEntry, KiFastCallEntryTfWindowEnd],
  * on the sysenter entry stack with user DS/ES/FS still loaded, so only SS is trusted here and the
