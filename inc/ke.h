@@ -33,8 +33,9 @@
 /* ------------------------------------------------------------------ stacks */
 #define KERNEL_STACK_SIZE     0x3000     /* 12 KiB, plus a guard page below */
 #define KERNEL_LARGE_STACK_SIZE 0xF000   /* GUI threads (PsConvertToGuiThread) */
-#define NPX_FRAME_LENGTH      0x210      /* NT keeps the FPU save area above InitialStack */
-/* TSS.Esp0 sits below the unused V86 part of the frame so the CPU's pushes line up with it. */
+#define NPX_FRAME_LENGTH      0x210      /* NT's FPU save area, the top of the stack below InitialStack */
+/* TSS.Esp0 (InitialStack - NPX_FRAME_LENGTH - 0x10) sits below the unused V86 part of the frame
+   so the CPU's pushes line up with it. */
 #define KI_V86_FRAME_SKIP     0x10
 
 /* ------------------------------------------------------------------ TSS and per-CPU entry stack */
@@ -174,7 +175,7 @@ typedef enum _KTHREAD_STATE {
 typedef struct _KTHREAD {
     DISPATCHER_HEADER Header;
     LIST_ENTRY MutantListHead;
-    PVOID InitialStack;                /* top of the usable stack, below the NPX area */
+    PVOID InitialStack;                /* the stack top (WRK): NPX area, then the first trap frame */
     PVOID StackLimit;                  /* lowest usable address (the guard page is below) */
     PVOID KernelStack;                 /* saved ESP while switched out (KiSwapContext) */
     ULONG ThreadLock;

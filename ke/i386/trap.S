@@ -157,7 +157,7 @@ KiExitFault:
         movw    %ax, %es
         movl    %fs:PcCurrentThread, %eax
         movl    ThInitialStack(%eax), %esp
-        subl    $(KTRAP_FRAME_LENGTH + 0x40), %esp
+        subl    $(NPX_FRAME_LENGTH + KTRAP_FRAME_LENGTH + 0x40), %esp
         sti
         call    KiTerminateAfterExitFault      /* does not return */
         ud2
