@@ -56,7 +56,7 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS NTAPI KiServiceNotImplemented(VOID);
 NTSTATUS KiFlushGdiBatch(VOID);
-NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
+ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);

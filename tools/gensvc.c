@@ -7,14 +7,16 @@
  *          --kernel build/gen/svc_native.c --stubs build/gen/svc_native_stubs.S \
  *          --header build/inc/svcnum.h
  *
- * Each non-comment line of the table is `Name ArgumentDwords` (0..SERVICE_MAXIMUM_ARGUMENT_DWORDS,
- * inc/svclimit.h: the most any WRK service takes) or `Name ArgumentDwords -`; `#` or `;` starts
- * a comment that runs to the end of the line; the Nth service line is index N. The `-` declares a
- * service that is numbered but not implemented: its kernel slot is the shared
- * KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED), everything else is generated as for an implemented one, so a table can keep another kernel's
- * numbering (table 0 keeps WRK's). A line `@ INDEX` (decimal or 0x hex) states the index of the
- * next service and is refused unless exactly INDEX services precede it: it pins the start of a
- * section. Outputs:
+ * Each non-comment line of the table is `Name ArgumentDwords [-] [fail=0|fail=-1]`: the argument
+ * dwords are 0..SERVICE_MAXIMUM_ARGUMENT_DWORDS (inc/svclimit.h, the most any WRK service takes);
+ * `#` or `;` starts a comment that runs to the end of the line; the Nth service line is index N.
+ * The `-` declares a service that is numbered but not implemented: its kernel slot is the shared
+ * KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED), everything else is generated as for an
+ * implemented one, so a table can keep another kernel's numbering (table 0 keeps WRK's). The
+ * fail= value is the service's result when the thread cannot be converted to a GUI thread (table
+ * 1; default STATUS_INVALID_SYSTEM_SERVICE), emitted after the argument bytes as in WRK. A line
+ * `@ INDEX` (decimal or 0x hex) states the index of the next service and is refused unless exactly
+ * INDEX services precede it: it pins the start of a section. Outputs:
  *   --kernel  PREFIXServiceTable / ArgumentTable (bytes) / ServiceLimit / ServiceCounters /
  *             ServiceNames, in index order
  *   --stubs   the ntdll user stubs (docs/spec.md §5), NtFoo plus the ZwFoo alias
@@ -48,6 +50,7 @@
 typedef struct {
     char Name[MAX_NAME + 1];
     unsigned ArgumentDwords;
+    int GuiFailure;                     /* result when GUI conversion fails: 0, -1, or 1 (see below) */
     unsigned Line;
     int Implemented;                    /* 0: declared with `-', the slot is the shared routine */
 } SERVICE;
@@ -140,12 +143,24 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
         ParseIndexLine(File, LineNumber, Tokens, TokenCount);
         return;
     }
+    int GuiFailure = 1;
+    if (TokenCount >= 3 && strncmp(Tokens[TokenCount - 1], "fail=", 5) == 0) {
+        const char *v = Tokens[TokenCount - 1] + 5;
+        if (strcmp(v, "0") == 0)
+            GuiFailure = 0;
+        else if (strcmp(v, "-1") == 0)
+            GuiFailure = -1;
+        else
+            TableError(File, LineNumber, "`%s': the failure result is fail=0 or fail=-1",
+                       Tokens[TokenCount - 1]);
+        TokenCount--;
+    }
     if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
         Implemented = 0;
         TokenCount = 2;
     }
     if (TokenCount != 2)
-        TableError(File, LineNumber, "expected `Name ArgumentDwords' or `Name ArgumentDwords -'");
+        TableError(File, LineNumber, "expected `Name ArgumentDwords [-] [fail=0|fail=-1]'");
 
     if (strlen(Tokens[0]) > MAX_NAME)
         TableError(File, LineNumber, "service name longer than %d characters", MAX_NAME);
@@ -178,6 +193,7 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     Services[ServiceCount].ArgumentDwords = (unsigned)Count;
     Services[ServiceCount].Line = LineNumber;
     Services[ServiceCount].Implemented = Implemented;
+    Services[ServiceCount].GuiFailure = GuiFailure;
     ServiceCount++;
 }
 
@@ -276,6 +292,11 @@ static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
         fprintf(f, "    %u, /* %s */\n", 4 * Services[i].ArgumentDwords, Services[i].Name);
     if (ServiceCount == 0)
         fprintf(f, "    0,\n");
+    fprintf(f, "    /* then, as in WRK, one byte per service: its result when the thread cannot be\n"
+               "       converted to a GUI thread (table 1, docs/spec.md §6.3): 0, 0xFF (-1), or 1 for\n"
+               "       STATUS_INVALID_SYSTEM_SERVICE */\n");
+    for (unsigned i = 0; i < ServiceCount; i++)
+        fprintf(f, "    0x%02X, /* %s */\n", (unsigned char)Services[i].GuiFailure, Services[i].Name);
     fprintf(f, "};\n\n");
 
     fprintf(f, "ULONG %sServiceLimit = %u;\n\n", Prefix, ServiceCount);

@@ -220,7 +220,9 @@ KiSystemServiceInvalid:
 
 /*
  * Table 1 (GUI). §6.3: beyond its limit, try to convert the thread to a GUI thread and retry
- * once. §6.4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read).
+ * once; a failed conversion returns the service's failure result (KiConvertToGuiThreadForService).
+ * §6.4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read), ignoring
+ * the flush's result.
  * In: EDI = 0x10 (descriptor offset), EAX = service number.
  */
 KiSystemServiceGui:
@@ -239,25 +241,22 @@ KiGdiBatchCountRead:
         je      KiSystemServiceCount
         pushl   %eax
         pushl   %edi
-        call    KiFlushGdiBatch                 /* NTSTATUS KiFlushGdiBatch(VOID) */
-        movl    %eax, %ecx
+        call    KiFlushGdiBatch                 /* its result is ignored, as in WRK */
         popl    %edi
         popl    %eax
-        testl   %ecx, %ecx
-        jns     KiSystemServiceCount
-        movl    %ecx, %eax
-        jmp     KiSystemServiceExit
+        jmp     KiSystemServiceCount
 
 KiSystemServiceGuiConvert:
         /* Only the trap frame is on the stack here (ESP = EBP = frame), so the conversion may move
            the thread to its large GUI stack: it copies the frame there and returns; we switch
            ESP/EBP to the copy and free the old stack, then retry the dispatch once. */
         movl    %eax, %edi                      /* the index survives the calls in EDI */
+        pushl   %eax
         pushl   %ebp
-        call    KiConvertToGuiThreadForService  /* NTSTATUS (PKTRAP_FRAME): SUCCESS = converted now */
-        addl    $4, %esp
-        testl   %eax, %eax
-        jnz     KiSystemServiceExit
+        call    KiConvertToGuiThreadForService  /* ULONG (PKTRAP_FRAME, Index): EAX if not converted */
+        addl    $8, %esp
+        cmpl    ThTrapFrame(%ebx), %ebp         /* the frame did not move: not converted, */
+        je      KiSystemServiceExit             /* EAX = 0, -1 or STATUS_INVALID_SYSTEM_SERVICE */
         movl    ThTrapFrame(%ebx), %ebp         /* the frame's copy on the large stack */
         movl    %ebp, %esp
         call    KiFreeSmallStackAfterConversion
