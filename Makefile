@@ -37,7 +37,7 @@ HOSTCFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -Iinc -I$(B)/inc -DNANONT_
 # ---------------------------------------------------------------- generated headers and tables
 SERVICE_TABLES := ke/services.tab
 
-$(B)/tools/gensvc: tools/gensvc.c | $(B)/tools
+$(B)/tools/gensvc: tools/gensvc.c inc/svclimit.h | $(B)/tools
 	$(HOSTCC) -O1 -Wall -Wextra -Werror -o $@ $<
 
 $(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h $(B)/gen/svc_native_protos.c &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc

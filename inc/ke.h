@@ -34,8 +34,9 @@
 /* ------------------------------------------------------------------ stacks */
 #define KERNEL_STACK_SIZE     0x3000     /* 12 KiB, plus a guard page below */
 #define KERNEL_LARGE_STACK_SIZE 0xF000   /* GUI threads (PsConvertToGuiThread) */
-#define NPX_FRAME_LENGTH      0x210      /* NT keeps the FPU save area above InitialStack */
-/* TSS.Esp0 sits below the unused V86 part of the frame so the CPU's pushes line up with it. */
+#define NPX_FRAME_LENGTH      0x210      /* NT's FPU save area, the top of the stack below InitialStack */
+/* TSS.Esp0 (InitialStack - NPX_FRAME_LENGTH - 0x10) sits below the unused V86 part of the frame
+   so the CPU's pushes line up with it. */
 #define KI_V86_FRAME_SKIP     0x10
 
 /* ------------------------------------------------------------------ TSS and per-CPU entry stack */
@@ -202,9 +203,7 @@ _Static_assert(sizeof(KSERVICE_TABLE_DESCRIPTOR) == 16, "descriptor size");
 #define SERVICE_TABLE_SHIFT   8
 #define SERVICE_TABLE_MASK    0x30
 #define SERVICE_TABLE_TEST    0x10
-/* The most argument dwords a service takes: 17, WRK's
-   NtAccessCheckByTypeResultListAndAuditAlarmByHandle (tools/gensvc allows the same). */
-#define SERVICE_MAXIMUM_ARGUMENT_DWORDS 17
+#include "svclimit.h"                   /* SERVICE_MAXIMUM_ARGUMENT_DWORDS */
 
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTableShadow[NUMBER_SERVICE_TABLES];
@@ -220,7 +219,7 @@ typedef enum _KTHREAD_STATE {
 typedef struct _KTHREAD {
     DISPATCHER_HEADER Header;
     LIST_ENTRY MutantListHead;
-    PVOID InitialStack;                /* top of the usable stack, below the NPX area */
+    PVOID InitialStack;                /* the stack top (WRK): NPX area, then the first trap frame */
     PVOID StackLimit;                  /* lowest usable address (the guard page is below) */
     PVOID KernelStack;                 /* saved ESP while switched out (KiSwapContext) */
     ULONG ThreadLock;

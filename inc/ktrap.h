@@ -11,7 +11,9 @@
 #include "ntdef.h"
 
 typedef struct _KTRAP_FRAME {
-    /* Debugger linkage: kernel only, never leaves the kernel. */
+    /* Debugger linkage, filled by every entry stub as WRK's SET_DEBUG_DATA does: the interrupted
+       EBP and the frame's EIP (a stack walk continues through them), KI_DBG_ARG_MARK, and the
+       service's argument pointer (the interrupted EDX for a trap). Kernel only. */
     ULONG DbgEbp;               /* 0x00 */
     ULONG DbgEip;               /* 0x04 */
     ULONG DbgArgMark;           /* 0x08 */
@@ -19,7 +21,8 @@ typedef struct _KTRAP_FRAME {
     /* Edited-frame scratch (NT uses these when a kernel ESP is edited): kernel only. */
     ULONG TempSegCs;            /* 0x10 */
     ULONG TempEsp;              /* 0x14 */
-    /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set. */
+    /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set; every entry
+       clears Dr7 first. */
     ULONG Dr0, Dr1, Dr2, Dr3;   /* 0x18 - 0x24 */
     ULONG Dr6, Dr7;             /* 0x28 - 0x2C */
     /* Segment registers saved by the entry stub. KiFastCallEntry does not save them: readers of
@@ -60,6 +63,10 @@ typedef struct _KTRAP_FRAME {
    Whatever needs the general exit (an edit, pending APCs, termination, debug registers) zeroes
    ErrCode, removing either mark. */
 #define KI_INT2E_FRAME_MARK 0x2E5CA11EU
+
+/* DbgArgMark of every frame an entry built (WRK's 0xBADB0D00): a debugger's check that a stack
+   walk has reached a trap frame. */
+#define KI_DBG_ARG_MARK 0xBADB0D00U
 
 #define KTRAP_FRAME_LENGTH 0x8C
 

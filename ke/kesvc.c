@@ -87,18 +87,50 @@ NTSTATUS NTAPI NtBenchNull16(ULONG a, ULONG b, ULONG c, ULONG d, ULONG e, ULONG 
     return STATUS_SUCCESS;
 }
 
+PKTHREAD KiTrapDebugDataThread;
+KI_FRAME_DEBUG_DATA KiTrapDebugData;
+
+/* KiGetFrameDebugData - the fields a debugger's stack walk reads from a trap frame (§6.2). */
+VOID KiGetFrameDebugData(PKTRAP_FRAME TrapFrame, KI_FRAME_DEBUG_DATA *Data)
+{
+    Data->DbgEbp = TrapFrame->DbgEbp;
+    Data->DbgEip = TrapFrame->DbgEip;
+    Data->DbgArgMark = TrapFrame->DbgArgMark;
+    Data->DbgArgPointer = TrapFrame->DbgArgPointer;
+    Data->Dr7 = TrapFrame->Dr7;
+}
+
 /*
- * NtBenchControl - benchmark calibration (only with the boot option "bench"): Operation 1 points
- * SYSENTER_EIP at a floor entry (Argument 0: the regular KiFastCallEntry, 1: bare sysexit,
- * 2: save all registers, call an empty C routine, restore, sysexit). Reach it through int 2Eh so
- * that it can switch back. Result: STATUS_SUCCESS, STATUS_ACCESS_DENIED without the boot option,
- * STATUS_INVALID_PARAMETER.
+ * NtBenchControl - benchmark calibration and entry diagnostics (only with the boot option "bench").
+ * Operation 1 points SYSENTER_EIP at a floor entry (Argument 0: the regular KiFastCallEntry, 1:
+ * bare sysexit, 2: save all registers, call an empty C routine, restore, sysexit); reach it
+ * through int 2Eh so that it can switch back. Operation 2 writes the debugger's fields of the
+ * caller's own service frame (KI_FRAME_DEBUG_DATA: DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7)
+ * to Argument. Operation 3 with Argument 0 arms the capture of those fields from the calling
+ * thread's next user-mode exception (KiTrapDispatch); with a pointer it writes the captured ones
+ * there (STATUS_UNSUCCESSFUL when none was captured). Result: STATUS_SUCCESS,
+ * STATUS_ACCESS_DENIED without the boot option, STATUS_INVALID_PARAMETER, STATUS_ACCESS_VIOLATION.
  */
 #include "loader.h"
 NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument)
 {
     if (!KeHasBootFlag("bench"))
         return STATUS_ACCESS_DENIED;
+    if (Operation == 2) {
+        KI_FRAME_DEBUG_DATA d;
+        KiGetFrameDebugData(KeGetCurrentThread()->TrapFrame, &d);
+        return MmCopyToUser((PVOID)Argument, &d, sizeof(d));
+    }
+    if (Operation == 3 && Argument == 0) {
+        KiTrapDebugData.DbgArgMark = 0;
+        KiTrapDebugDataThread = KeGetCurrentThread();
+        return STATUS_SUCCESS;
+    }
+    if (Operation == 3) {
+        if (KiTrapDebugDataThread || KiTrapDebugData.DbgArgMark == 0)
+            return STATUS_UNSUCCESSFUL;
+        return MmCopyToUser((PVOID)Argument, &KiTrapDebugData, sizeof(KiTrapDebugData));
+    }
     if (Operation != 1 || Argument > 2)
         return STATUS_INVALID_PARAMETER;
     static VOID (*const targets[3])(VOID) = { KiFastCallEntry, KiBenchFloorSysexit, KiBenchFloorSaveAll };

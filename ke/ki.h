@@ -59,7 +59,7 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS NTAPI KiServiceNotImplemented(VOID);
 NTSTATUS KiFlushGdiBatch(VOID);
-NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
+ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
@@ -85,7 +85,7 @@ VOID KiTimelineContextSwitch(PKTHREAD Old, PKTHREAD New);
 extern VOID KiBenchFloorSysexit(VOID), KiBenchFloorSaveAll(VOID);
 
 /* the tracer's argument decoder (ke/sysdecode.c), driven by the types in ke/services.tab */
-#define KI_TRACE_MAX_ARGUMENTS 17
+#define KI_TRACE_MAX_ARGUMENTS SERVICE_MAXIMUM_ARGUMENT_DWORDS
 typedef struct _KI_TRACE_TEXT {                 /* a bounded line being written */
     PCHAR Buffer;
     ULONG Size;
@@ -112,6 +112,15 @@ VOID KiTraceParseSignature(PCSTR Name, PCSTR Types, PKI_TRACE_SIGNATURE Signatur
 BOOLEAN KiTraceIsOutput(PKI_TRACE_SIGNATURE Signature, ULONG Index);
 VOID KiTraceDecodeArgument(PKI_TRACE_TEXT Text, PKI_TRACE_SIGNATURE Signature, ULONG Index,
                            const ULONG *Arguments, BOOLEAN After);
+/* The debugger's fields of a trap frame as NtBenchControl reports them (ke/kesvc.c): the caller's
+   own service frame, or the frame of the next user-mode exception (captured by KiTrapDispatch
+   for the thread named in KiTrapDebugDataThread). */
+typedef struct _KI_FRAME_DEBUG_DATA {
+    ULONG DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7;
+} KI_FRAME_DEBUG_DATA;
+extern PKTHREAD KiTrapDebugDataThread;
+extern KI_FRAME_DEBUG_DATA KiTrapDebugData;
+VOID KiGetFrameDebugData(PKTRAP_FRAME TrapFrame, KI_FRAME_DEBUG_DATA *Data);
 
 /* the exception-fixup table, bounded by ke/i386/kernel.ld */
 extern const KI_FIXUP_ENTRY __KiFixupStart[], __KiFixupEnd[];

@@ -73,16 +73,26 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
  * KiConvertToGuiThreadForService - a table-1 index beyond the limit (docs/spec.md §6.3): convert the
  * calling thread to a GUI thread (PsConvertToGuiThread: GUI state, the large kernel stack, the
  * shadow table) so that the dispatcher can retry once. In: the service trap frame, the only thing
- * on the stack. Result: STATUS_SUCCESS when the thread was converted now (KTHREAD.TrapFrame is then
- * the frame's copy on the new stack), STATUS_INVALID_SYSTEM_SERVICE when it already was a GUI
- * thread or no GUI table exists, or the conversion's failure status.
+ * on the stack, and the service index. A thread converted now has KTHREAD.TrapFrame moved to the
+ * frame's copy on the new stack, which is how the dispatcher tells success (the result is then
+ * STATUS_SUCCESS). Otherwise the result is the service's EAX: STATUS_INVALID_SYSTEM_SERVICE when
+ * the thread already was a GUI thread, no GUI table exists or the index is beyond it; when the
+ * conversion itself failed, as in WRK, the service's byte in the table after its argument bytes
+ * (gensvc's fail=): 0, -1, or STATUS_INVALID_SYSTEM_SERVICE. The conversion's own status is not
+ * returned.
  */
-NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame)
+ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index)
 {
     PKTHREAD thread = KeGetCurrentThread();
-    if (thread->ServiceTable == KeServiceDescriptorTableShadow || !KeServiceDescriptorTableShadow[1].Base)
+    PKSERVICE_TABLE_DESCRIPTOR gui = &KeServiceDescriptorTableShadow[1];
+    if (thread->ServiceTable == KeServiceDescriptorTableShadow || !gui->Base)
         return STATUS_INVALID_SYSTEM_SERVICE;
-    return KeProcessCallouts.ConvertToGuiThread(TrapFrame);
+    if (NT_SUCCESS(KeProcessCallouts.ConvertToGuiThread(TrapFrame)))
+        return STATUS_SUCCESS;
+    if (Index >= gui->Limit)
+        return STATUS_INVALID_SYSTEM_SERVICE;
+    LONG result = (signed char)gui->Number[gui->Limit + Index];
+    return result <= 0 ? (ULONG)result : (ULONG)STATUS_INVALID_SYSTEM_SERVICE;
 }
 
 /* KiFreeSmallStackAfterConversion - sysentry.S, on the new large stack right after the switch:
@@ -92,7 +102,8 @@ VOID KiFreeSmallStackAfterConversion(VOID)
     KeProcessCallouts.FreeSmallStackAfterConversion();
 }
 
-/* KiFlushGdiBatch - docs/spec.md §6.4: the thread queued GDI work in its TEB; flush it first. */
+/* KiFlushGdiBatch - docs/spec.md §6.4: the thread queued GDI work in its TEB; flush it first. The
+   dispatcher ignores the result, as WRK's does: the service runs whatever the flush found. */
 NTSTATUS KiFlushGdiBatch(VOID)
 {
     return KeGdiFlushUserBatch ? KeGdiFlushUserBatch() : STATUS_SUCCESS;

@@ -79,7 +79,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
         return status;
     }
     t->StackLimit = limit;
-    t->InitialStack = (PUCHAR)base - NPX_FRAME_LENGTH;
+    t->InitialStack = base;             /* the top: the NPX area, then the first trap frame below */
     t->ServiceTable = KeServiceDescriptorTable;
     t->PreviousMode = UserMode;
     t->Teb = (PVOID)teb;
@@ -103,7 +103,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     MmCopyToProcess(Process->Pcb.DirectoryTableBase, teb, &tebInit, sizeof(tebInit));
 
     /* the initial user context, in the trap frame at the top of the kernel stack */
-    PKTRAP_FRAME tf = (PKTRAP_FRAME)((PUCHAR)t->InitialStack - KTRAP_FRAME_LENGTH);
+    PKTRAP_FRAME tf = (PKTRAP_FRAME)((PUCHAR)t->InitialStack - NPX_FRAME_LENGTH - KTRAP_FRAME_LENGTH);
     memset(tf, 0, sizeof(*tf));
     tf->PreviousPreviousMode = (ULONG)-1;
     tf->ExceptionList = (ULONG)-1;

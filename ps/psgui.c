@@ -53,7 +53,7 @@ NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame)
     t->StackLimit = limit;
     t->StackPages = pages;
     t->TrapFrame = (PKTRAP_FRAME)newTop;
-    KeSetInitialStackCurrentThread((PUCHAR)base - NPX_FRAME_LENGTH);
+    KeSetInitialStackCurrentThread(base);
     t->ServiceTable = KeServiceDescriptorTableShadow;
     KeRestoreInterrupts(flags);
     return STATUS_SUCCESS;

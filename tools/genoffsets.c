@@ -13,7 +13,7 @@
 void KiGenerateOffsets(void)
 {
     /* KTRAP_FRAME */
-    TS(DbgEbp); TS(DbgEip); TS(TempSegCs); TS(TempEsp);
+    TS(DbgEbp); TS(DbgEip); TS(DbgArgMark); TS(DbgArgPointer); TS(TempSegCs); TS(TempEsp);
     TS(Dr0); TS(Dr1); TS(Dr2); TS(Dr3); TS(Dr6); TS(Dr7);
     TS(SegGs); TS(SegEs); TS(SegDs); TS(Edx); TS(Ecx); TS(Eax);
     TS(PreviousPreviousMode); TS(ExceptionList); TS(SegFs);
@@ -22,6 +22,7 @@ void KiGenerateOffsets(void)
     OFF(KTRAP_FRAME_LENGTH, sizeof(KTRAP_FRAME));
     OFF(KI_FAST_FRAME_MARK, KI_FAST_FRAME_MARK);
     OFF(KI_INT2E_FRAME_MARK, KI_INT2E_FRAME_MARK);
+    OFF(KI_DBG_ARG_MARK, KI_DBG_ARG_MARK);
 
     /* KTHREAD */
     TH(InitialStack); TH(StackLimit); TH(KernelStack); TH(TrapFrame); TH(ServiceTable);
@@ -57,4 +58,5 @@ void KiGenerateOffsets(void)
     OFF(SERVICE_TABLE_MASK, SERVICE_TABLE_MASK);
     OFF(SERVICE_TABLE_TEST, SERVICE_TABLE_TEST);
     OFF(KI_V86_FRAME_SKIP, KI_V86_FRAME_SKIP);
+    OFF(NPX_FRAME_LENGTH, NPX_FRAME_LENGTH);
 }

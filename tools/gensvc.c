@@ -7,14 +7,17 @@
  *          --kernel build/gen/svc_native.c --stubs build/gen/svc_native_stubs.S \
  *          --header build/inc/svcnum.h
  *
- * Each non-comment line of the table is `Name ArgumentDwords` (0..17, the most any WRK service
- * takes) or `Name ArgumentDwords -`; `#` or `;` starts a comment that runs to the end of the line;
- * the Nth service line is index N. The `-` declares a service that is numbered but not
- * implemented: its kernel slot is the shared KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED),
- * everything else is generated as for an implemented one, so a table can keep another kernel's
- * numbering (table 0 keeps WRK's). A line `@ INDEX` (decimal or 0x hex) states the index of the
- * next service and is refused unless exactly INDEX services precede it: it pins the start of a
- * section. An implemented service may carry its parameter types after a `:`, one per parameter in
+ * Each non-comment line of the table is `Name ArgumentDwords [-] [fail=0|fail=-1] [: Types]`:
+ * the argument dwords are 0..SERVICE_MAXIMUM_ARGUMENT_DWORDS (inc/svclimit.h, the most any WRK service takes);
+ * `#` or `;` starts a comment that runs to the end of the line; the Nth service line is index N.
+ * The `-` declares a service that is numbered but not implemented: its kernel slot is the shared
+ * KiServiceNotImplemented (STATUS_NOT_IMPLEMENTED), everything else is generated as for an
+ * implemented one, so a table can keep another kernel's numbering (table 0 keeps WRK's). The
+ * fail= value is the service's result when the thread cannot be converted to a GUI thread (table
+ * 1; default STATUS_INVALID_SYSTEM_SERVICE), emitted after the argument bytes as in WRK. A line
+ * `@ INDEX` (decimal or 0x hex) states the index of the next service and is refused unless exactly
+ * INDEX services precede it: it pins the start of a section.
+ * An implemented service may carry its parameter types after a `:`, one per parameter in
  * C's spelling with an optional `:how` for the tracer (ke/sysdecode.c), and a last word `!blocks`
  * for a call that may block or never return:
  *   NtCreateFile 11 : PHANDLE:out ACCESS_MASK:file POBJECT_ATTRIBUTES PIO_STATUS_BLOCK:out ...
@@ -34,7 +37,7 @@
  * exits 2. Each output is written to NAME.tmp and renamed over NAME, so a build that is interrupted
  * never leaves a half-written file behind.
  *
- * A host program: plain C with libc, no NanoNT headers.
+ * A host program: plain C with libc; of NanoNT's headers only inc/svclimit.h (plain #defines).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -44,8 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../inc/svclimit.h"
+
 #define MAX_SERVICES      4096  /* bits 0-11 of the service number (SERVICE_NUMBER_MASK 0xFFF) */
-#define MAX_ARGUMENT_DWORDS 17    /* NtAccessCheckByTypeResultListAndAuditAlarmByHandle */
 #define MAX_NAME          100
 #define MAX_LINE          1024
 #define MAX_TYPES_TEXT    512   /* the `:` part of one line */
@@ -57,6 +61,7 @@
 typedef struct {
     char Name[MAX_NAME + 1];
     unsigned ArgumentDwords;
+    int GuiFailure;                     /* result when GUI conversion fails: 0, -1, or 1 (see below) */
     unsigned Line;
     int Implemented;                    /* 0: declared with `-', the slot is the shared routine */
     int Typed;                          /* the line has a `:` part */
@@ -183,7 +188,7 @@ static void ParseTypes(const char *File, unsigned LineNumber, SERVICE *Service, 
 /* Parses one table line into Services[]; blank and comment-only lines add nothing. */
 static void ParseLine(const char *File, unsigned LineNumber, char *Line)
 {
-    char *Tokens[MAX_ARGUMENT_DWORDS + 8];
+    char *Tokens[SERVICE_MAXIMUM_ARGUMENT_DWORDS + 8];
     unsigned TokenCount = 0;
     char *Save = NULL;
     unsigned long Count;
@@ -203,18 +208,35 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
         ParseIndexLine(File, LineNumber, Tokens, TokenCount);
         return;
     }
+    int GuiFailure = 1;
     unsigned TypeWords = 0;
-    if (TokenCount >= 3 && strcmp(Tokens[2], ":") == 0) {
-        TypesAt = 3;
-        TypeWords = TokenCount - 3;
-        TokenCount = 2;
-    } else if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
+    for (unsigned i = 2; i < TokenCount; i++) {
+        if (strcmp(Tokens[i], ":") == 0) {     /* the types run from here to the end */
+            TypesAt = i + 1;
+            TypeWords = TokenCount - TypesAt;
+            TokenCount = i;
+            break;
+        }
+    }
+    if (TokenCount >= 3 && strncmp(Tokens[TokenCount - 1], "fail=", 5) == 0) {
+        const char *v = Tokens[TokenCount - 1] + 5;
+        if (strcmp(v, "0") == 0)
+            GuiFailure = 0;
+        else if (strcmp(v, "-1") == 0)
+            GuiFailure = -1;
+        else
+            TableError(File, LineNumber, "`%s': the failure result is fail=0 or fail=-1",
+                       Tokens[TokenCount - 1]);
+        TokenCount--;
+    }
+    if (TokenCount == 3 && strcmp(Tokens[2], "-") == 0) {
+        if (TypesAt != 0)
+            TableError(File, LineNumber, "an unimplemented service (`-') has no types");
         Implemented = 0;
         TokenCount = 2;
     }
     if (TokenCount != 2)
-        TableError(File, LineNumber, "expected `Name ArgumentDwords', `Name ArgumentDwords -' "
-                   "or `Name ArgumentDwords : Types'");
+        TableError(File, LineNumber, "expected `Name ArgumentDwords [-] [fail=0|fail=-1] [: Types]'");
     if (strlen(Tokens[0]) > MAX_NAME)
         TableError(File, LineNumber, "service name longer than %d characters", MAX_NAME);
     if (!IsIdentifier(Tokens[0]))
@@ -231,9 +253,9 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     if (strspn(Tokens[1], "0123456789") != strlen(Tokens[1]) || strlen(Tokens[1]) > 4)
         TableError(File, LineNumber, "argument count `%s' is not a number", Tokens[1]);
     Count = strtoul(Tokens[1], NULL, 10);
-    if (Count > MAX_ARGUMENT_DWORDS)
+    if (Count > SERVICE_MAXIMUM_ARGUMENT_DWORDS)
         TableError(File, LineNumber, "service `%s': %lu argument dwords, at most %d allowed",
-                   Tokens[0], Count, MAX_ARGUMENT_DWORDS);
+                   Tokens[0], Count, SERVICE_MAXIMUM_ARGUMENT_DWORDS);
 
     for (unsigned i = 0; i < ServiceCount; i++)
         if (strcmp(Services[i].Name, Tokens[0]) == 0)
@@ -246,6 +268,7 @@ static void ParseLine(const char *File, unsigned LineNumber, char *Line)
     Services[ServiceCount].ArgumentDwords = (unsigned)Count;
     Services[ServiceCount].Line = LineNumber;
     Services[ServiceCount].Implemented = Implemented;
+    Services[ServiceCount].GuiFailure = GuiFailure;
     Services[ServiceCount].Typed = 0;
     if (TypesAt != 0)
         ParseTypes(File, LineNumber, &Services[ServiceCount], &Tokens[TypesAt], TypeWords);
@@ -347,6 +370,11 @@ static void WriteKernel(FILE *f, const char *Table, const char *Prefix)
         fprintf(f, "    %u, /* %s */\n", 4 * Services[i].ArgumentDwords, Services[i].Name);
     if (ServiceCount == 0)
         fprintf(f, "    0,\n");
+    fprintf(f, "    /* then, as in WRK, one byte per service: its result when the thread cannot be\n"
+               "       converted to a GUI thread (table 1, docs/spec.md §6.3): 0, 0xFF (-1), or 1 for\n"
+               "       STATUS_INVALID_SYSTEM_SERVICE */\n");
+    for (unsigned i = 0; i < ServiceCount; i++)
+        fprintf(f, "    0x%02X, /* %s */\n", (unsigned char)Services[i].GuiFailure, Services[i].Name);
     fprintf(f, "};\n\n");
 
     fprintf(f, "ULONG %sServiceLimit = %u;\n\n", Prefix, ServiceCount);

@@ -105,6 +105,12 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     if (Vector == 0x0E)
         KeTimelineEvent(KTL_PAGE_FAULT, cr2, Tf->ErrCode | (ULONG)!(Tf->SegCs & RPL_MASK) << 31);
 
+    /* NtBenchControl's capture of an exception frame's debugger fields, before anything edits it */
+    if (KiTrapDebugDataThread == KeGetCurrentThread() && (Tf->SegCs & RPL_MASK)) {
+        KiGetFrameDebugData(Tf, &KiTrapDebugData);
+        KiTrapDebugDataThread = NULL;
+    }
+
     /* from user mode with the thread's breakpoints armed: disarm them before anything else */
     if ((Tf->SegCs & RPL_MASK) && KeGetCurrentThread()->DebugActive)
         KiDisarmUserDebugRegisters(Tf);

@@ -1,10 +1,12 @@
 /*
- * idt.c - the interrupt descriptor table. Every vector has an interrupt gate (IF cleared on
- * entry); DPL 3 only for int3 (3), into (4) and the system service (0x2E), as docs/spec.md §3 says; the
- * double fault goes through a task gate to its own TSS and stack.
+ * idt.c - the interrupt descriptor table, filled from the one vector list (ke/i386/vectors.h) that
+ * trap.S also generates its stubs from. Every vector has an interrupt gate (IF cleared on entry)
+ * except the double fault, which goes through a task gate to its own TSS and stack; DPL 3 only for
+ * int3 (3), into (4) and the system service (0x2E), as docs/spec.md §3 says.
  */
 #include "ke.h"
 #include "../ki.h"
+#include "vectors.h"
 
 typedef struct _KIDTENTRY {
     USHORT Offset;
@@ -16,60 +18,43 @@ typedef struct _KIDTENTRY {
 
 static KIDTENTRY KiIdt[256] __attribute__((aligned(16)));
 
-#define STUB(n) extern VOID n(VOID)
-STUB(KiTrap00); STUB(KiTrap01); STUB(KiTrap02); STUB(KiTrap03); STUB(KiTrap04); STUB(KiTrap05);
-STUB(KiTrap06); STUB(KiTrap07); STUB(KiTrap0A); STUB(KiTrap0B); STUB(KiTrap0C); STUB(KiTrap0D);
-STUB(KiTrap0E); STUB(KiTrap10); STUB(KiTrap11); STUB(KiTrap12); STUB(KiTrap13); STUB(KiTrapReserved);
-STUB(KiSystemService);
-STUB(KiInterrupt30); STUB(KiInterrupt31); STUB(KiInterrupt32); STUB(KiInterrupt33);
-STUB(KiInterrupt34); STUB(KiInterrupt35); STUB(KiInterrupt36); STUB(KiInterrupt37);
-STUB(KiInterrupt38); STUB(KiInterrupt39); STUB(KiInterrupt3A); STUB(KiInterrupt3B);
-STUB(KiInterrupt3C); STUB(KiInterrupt3D); STUB(KiInterrupt3E); STUB(KiInterrupt3F);
+/* The gate each kind of vector gets (its access byte without the DPL). */
+#define KI_INTERRUPT_GATE 0x8E          /* present 32-bit interrupt gate */
+#define KI_TASK_GATE      0x85          /* present task gate */
+#define KI_GATE_NOERR KI_INTERRUPT_GATE
+#define KI_GATE_ERR   KI_INTERRUPT_GATE
+#define KI_GATE_IRQ   KI_INTERRUPT_GATE
+#define KI_GATE_OWN   KI_INTERRUPT_GATE
+#define KI_GATE_TASK  KI_TASK_GATE
 
-static VOID KiSetGate(ULONG Vector, VOID (*Handler)(VOID), ULONG Dpl)
+static const struct {
+    UCHAR Vector;
+    UCHAR Gate;
+    UCHAR Dpl;
+    VOID (*Routine)(VOID);
+} KiIdtVectors[] = {
+#define KI_IDT_ENTRY(Vector, Routine, Kind, Dpl) { Vector, KI_GATE_##Kind, Dpl, Routine },
+    KI_IDT_VECTORS(KI_IDT_ENTRY)
+#undef KI_IDT_ENTRY
+};
+
+static VOID KiSetGate(ULONG Vector, UCHAR Gate, VOID (*Routine)(VOID), ULONG Dpl)
 {
-    ULONG a = (ULONG)Handler;
+    ULONG a = Gate == KI_TASK_GATE ? 0 : (ULONG)Routine;   /* a task gate names only the TSS */
     KiIdt[Vector].Offset = (USHORT)a;
     KiIdt[Vector].ExtendedOffset = (USHORT)(a >> 16);
-    KiIdt[Vector].Selector = KGDT_R0_CODE;
+    KiIdt[Vector].Selector = Gate == KI_TASK_GATE ? KGDT_DF_TSS : KGDT_R0_CODE;
     KiIdt[Vector].Reserved = 0;
-    KiIdt[Vector].Access = 0x8E | (UCHAR)(Dpl << 5);    /* present 32-bit interrupt gate */
+    KiIdt[Vector].Access = Gate | (UCHAR)(Dpl << 5);
 }
 
 VOID KiInitializeIdt(VOID)
 {
-    static VOID (*const irq[16])(VOID) = {
-        KiInterrupt30, KiInterrupt31, KiInterrupt32, KiInterrupt33, KiInterrupt34, KiInterrupt35,
-        KiInterrupt36, KiInterrupt37, KiInterrupt38, KiInterrupt39, KiInterrupt3A, KiInterrupt3B,
-        KiInterrupt3C, KiInterrupt3D, KiInterrupt3E, KiInterrupt3F };
-
     for (ULONG v = 0; v < 256; v++)
-        KiSetGate(v, KiTrapReserved, 0);
-    KiSetGate(0x00, KiTrap00, 0);
-    KiSetGate(0x01, KiTrap01, 0);
-    KiSetGate(0x02, KiTrap02, 0);
-    KiSetGate(0x03, KiTrap03, 3);
-    KiSetGate(0x04, KiTrap04, 3);
-    KiSetGate(0x05, KiTrap05, 0);
-    KiSetGate(0x06, KiTrap06, 0);
-    KiSetGate(0x07, KiTrap07, 0);
-    KiIdt[0x08].Offset = 0;                                   /* task gate to the double-fault TSS */
-    KiIdt[0x08].ExtendedOffset = 0;
-    KiIdt[0x08].Selector = KGDT_DF_TSS;
-    KiIdt[0x08].Reserved = 0;
-    KiIdt[0x08].Access = 0x85;
-    KiSetGate(0x0A, KiTrap0A, 0);
-    KiSetGate(0x0B, KiTrap0B, 0);
-    KiSetGate(0x0C, KiTrap0C, 0);
-    KiSetGate(0x0D, KiTrap0D, 0);
-    KiSetGate(0x0E, KiTrap0E, 0);
-    KiSetGate(0x10, KiTrap10, 0);
-    KiSetGate(0x11, KiTrap11, 0);
-    KiSetGate(0x12, KiTrap12, 0);
-    KiSetGate(0x13, KiTrap13, 0);
-    KiSetGate(0x2E, KiSystemService, 3);
-    for (ULONG i = 0; i < 16; i++)
-        KiSetGate(0x30 + i, irq[i], 0);
+        KiSetGate(v, KI_INTERRUPT_GATE, KiTrapReserved, 0);
+    for (ULONG i = 0; i < sizeof(KiIdtVectors) / sizeof(KiIdtVectors[0]); i++)
+        KiSetGate(KiIdtVectors[i].Vector, KiIdtVectors[i].Gate, KiIdtVectors[i].Routine,
+                  KiIdtVectors[i].Dpl);
 
     struct { USHORT Limit; ULONG Base; } __attribute__((packed)) idtr = { sizeof(KiIdt) - 1, (ULONG)KiIdt };
     __asm__ volatile("lidt %0" :: "m"(idtr));

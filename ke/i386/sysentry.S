@@ -11,6 +11,7 @@
  */
 #include "ksoffsets.h"
 #include "fixup.h"
+#include "kimacro.h"
 
 /* §6.8 (both short exits): restore the exception list, previous mode and previous trap frame
    saved by the entry. In: EBP = frame, EBX = thread. Uses ECX. */
@@ -21,6 +22,41 @@
         movb    %cl, ThPreviousMode(%ebx)
         movl    TsEdx(%ebp), %ecx
         movl    %ecx, ThTrapFrame(%ebx)
+.endm
+
+/*
+ * §6.1-§6.2, the part of the sysenter entry before the shared tail (KiFastCallCommon): kernel
+ * segments, the switch to the thread's kernel stack and the hardware part of the frame, as an
+ * interrupt from ring 3 would push it. Used twice: KiFastCallEntry and KiFastCallEntryWithTf.
+ *   mark    the ErrCode of the frame: KI_FAST_FRAME_MARK, or 0 for a frame that must leave by iretd
+ *   flags   EFLAGS bits forced in the saved user EFLAGS (IF, and TF for the restarted entry)
+ *   window  a label for the end of the first instruction (the single-step window, NOTES.md)
+ * In:  EAX = service number, EDX = user ESP, ESP = &Tss (SYSENTER_ESP_MSR), IF = 0.
+ */
+.macro KI_FAST_CALL_PROLOGUE mark, flags, window
+.if (\flags) & ~0xFF00
+        .error "KI_FAST_CALL_PROLOGUE sets flags of EFLAGS byte 1 only"
+.endif
+        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory; SS (0x10, set by
+           sysenter) is the only segment to read through until DS is loaded. */
+        movw    %ss:KiKernelPcrSelector, %fs
+.ifnb \window
+\window:
+.endif
+        movw    %ss:KiUserDataSelector, %ds
+        movw    KiUserDataSelector, %es
+        /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
+        movl    TssEsp0(%esp), %esp
+        /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
+        pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
+        pushl   %edx                            /* HardwareEsp */
+        pushfl                                  /* EFlags (user's, IF clear by sysenter) */
+        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
+        popfl
+        orb     $((\flags) >> 8), 1(%esp)       /* §6.2: force IF (TF) in the saved user EFLAGS */
+        pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
+        pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
+        pushl   $\mark                          /* ErrCode */
 .endm
 
         .text
@@ -34,26 +70,9 @@
  */
         .globl KiFastCallEntry, KiFastCallEntryWithTf, KiFastCallEntryTfWindowEnd
 KiFastCallEntry:
-        /* §6.1: kernel FS (the KPCR) and flat DS/ES before touching memory. A single-step trap
-           after this first instruction goes to KiTrap01, which restarts at KiFastCallEntryWithTf. */
-        movl    $KGDT_R0_PCR, %ecx
-KiFastCallEntryTfWindowEnd:
-        movw    %cx, %fs
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        /* §6.1: switch to the thread's kernel stack: ESP points at the TSS, Esp0 is at +4. */
-        movl    TssEsp0(%esp), %esp
-        /* §6.2: the hardware part of the frame, as an interrupt from ring 3 would push it. */
-        pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
-        pushl   %edx                            /* HardwareEsp */
-        pushfl                                  /* EFlags (user's, IF clear by sysenter) */
-        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
-        popfl
-        orb     $(EFLAGS_IF >> 8), 1(%esp)      /* §6.2: force IF in the saved user EFLAGS */
-        pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
-        pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
-        pushl   $KI_FAST_FRAME_MARK             /* ErrCode: "exactly as sysenter built it" */
+        /* A single-step trap after the first instruction goes to KiTrap01, which restarts the
+           entry at KiFastCallEntryWithTf. */
+        KI_FAST_CALL_PROLOGUE KI_FAST_FRAME_MARK, EFLAGS_IF, KiFastCallEntryTfWindowEnd
 KiFastCallCommon:
         pushl   %ebp                            /* non-volatile registers */
         pushl   %ebx
@@ -65,8 +84,11 @@ KiFastCallCommon:
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
         pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
-        subl    $TsPreviousPreviousMode, %esp   /* Eax..Dbg: not needed on this path */
+        leal    8(%edx), %esi                   /* arguments: above the two return addresses */
+        subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
+        KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */
         movl    %esp, %ebp
+        movl    $0, TsDr7(%ebp)
         /* §6.2: link the previous trap frame (in Edx), make this one current, PreviousMode = user. */
         movl    ThTrapFrame(%ebx), %ecx
         movl    %ecx, TsEdx(%ebp)
@@ -76,7 +98,6 @@ KiFastCallCommon:
         testb   $0xFF, ThDebugActive(%ebx)
         jnz     KiFastCallSaveDebug
 KiFastCallDebugDone:
-        leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         /* §6.2: enable interrupts. */
         sti
         /* fall into the dispatcher */
@@ -87,12 +108,13 @@ KiFastCallDebugDone:
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
-        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; table 1 (GUI) takes its own path. */
+        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0 leave here
+           (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
         movzbl  %ah, %edi
         andl    $SERVICE_TABLE_MASK, %edi
-        cmpl    $SERVICE_TABLE_TEST, %edi
-        je      KiSystemServiceGui
+        jnz     KiSystemServiceOtherTable
         addl    ThServiceTable(%ebx), %edi
+KiSystemServiceTableFound:
         andl    $SERVICE_NUMBER_MASK, %eax
         /* §6.3: limit check. */
         cmpl    SdLimit(%edi), %eax
@@ -144,8 +166,7 @@ KiSystemServiceExit:
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
         movl    TsEbx(%ebp), %ebx
-        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
-        movw    %cx, %fs
+        movw    KiUserTebSelector, %fs
         leal    TsEFlags(%ebp), %esp
         movl    TsEbp(%ebp), %ebp
         andb    $~(EFLAGS_IF >> 8), 1(%esp)     /* interrupts stay off until sysexit */
@@ -165,8 +186,7 @@ KiServiceExitNotFast:
         movl    TsEdi(%ebp), %edi
         movl    TsEsi(%ebp), %esi
         movl    TsEbx(%ebp), %ebx
-        movl    $(KGDT_R3_TEB | RPL_MASK), %ecx
-        movw    %cx, %fs
+        movw    KiUserTebSelector, %fs
         xorl    %ecx, %ecx
         xorl    %edx, %edx
         leal    TsEip(%ebp), %esp
@@ -186,6 +206,13 @@ KiServiceExitSlow:
 
 /* ------------------------------------------------------------------ slow paths */
 
+/* §6.3: table 1 (GUI) or an extension table (2, 3). In: EDI = the descriptor offset. */
+KiSystemServiceOtherTable:
+        cmpl    $SERVICE_TABLE_TEST, %edi
+        je      KiSystemServiceGui
+        addl    ThServiceTable(%ebx), %edi
+        jmp     KiSystemServiceTableFound
+
 /* §6.3: index beyond the limit of table 0, 2 or 3. */
 KiSystemServiceInvalid:
         movl    $STATUS_INVALID_SYSTEM_SERVICE, %eax
@@ -193,7 +220,9 @@ KiSystemServiceInvalid:
 
 /*
  * Table 1 (GUI). §6.3: beyond its limit, try to convert the thread to a GUI thread and retry
- * once. §6.4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read).
+ * once; a failed conversion returns the service's failure result (KiConvertToGuiThreadForService).
+ * §6.4: flush the user's GDI batch when TEB->GdiBatchCount is non-zero (fault-safe read), ignoring
+ * the flush's result.
  * In: EDI = 0x10 (descriptor offset), EAX = service number.
  */
 KiSystemServiceGui:
@@ -212,25 +241,22 @@ KiGdiBatchCountRead:
         je      KiSystemServiceCount
         pushl   %eax
         pushl   %edi
-        call    KiFlushGdiBatch                 /* NTSTATUS KiFlushGdiBatch(VOID) */
-        movl    %eax, %ecx
+        call    KiFlushGdiBatch                 /* its result is ignored, as in WRK */
         popl    %edi
         popl    %eax
-        testl   %ecx, %ecx
-        jns     KiSystemServiceCount
-        movl    %ecx, %eax
-        jmp     KiSystemServiceExit
+        jmp     KiSystemServiceCount
 
 KiSystemServiceGuiConvert:
         /* Only the trap frame is on the stack here (ESP = EBP = frame), so the conversion may move
            the thread to its large GUI stack: it copies the frame there and returns; we switch
            ESP/EBP to the copy and free the old stack, then retry the dispatch once. */
         movl    %eax, %edi                      /* the index survives the calls in EDI */
+        pushl   %eax
         pushl   %ebp
-        call    KiConvertToGuiThreadForService  /* NTSTATUS (PKTRAP_FRAME): SUCCESS = converted now */
-        addl    $4, %esp
-        testl   %eax, %eax
-        jnz     KiSystemServiceExit
+        call    KiConvertToGuiThreadForService  /* ULONG (PKTRAP_FRAME, Index): EAX if not converted */
+        addl    $8, %esp
+        cmpl    ThTrapFrame(%ebx), %ebp         /* the frame did not move: not converted, */
+        je      KiSystemServiceExit             /* EAX = 0, -1 or STATUS_INVALID_SYSTEM_SERVICE */
         movl    ThTrapFrame(%ebx), %ebp         /* the frame's copy on the large stack */
         movl    %ebp, %esp
         call    KiFreeSmallStackAfterConversion
@@ -251,7 +277,7 @@ KiSystemServiceProbeSlow:
         cmpl    $MM_USER_PROBE_ADDRESS, %esi
         jae     KiSystemServiceCopyFault
         pushl   %eax
-        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= 17: no wrap */
+        leal    (%esi,%ecx,4), %eax             /* ESI < 0x7FFF0000, ECX <= SERVICE_MAXIMUM_ARGUMENT_DWORDS: no wrap */
         cmpl    $MM_USER_PROBE_ADDRESS, %eax
         popl    %eax
         ja      KiSystemServiceCopyFault
@@ -280,21 +306,7 @@ KiFastCallSaveDebug:
  * sees one single-step exception after the call; such a frame leaves by iretd.
  */
 KiFastCallEntryWithTf:
-        movl    $KGDT_R0_PCR, %ecx
-        movw    %cx, %fs
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        movl    TssEsp0(%esp), %esp
-        pushl   $(KGDT_R3_DATA | RPL_MASK)
-        pushl   %edx
-        pushfl
-        pushl   $2
-        popfl
-        orl     $(EFLAGS_IF | EFLAGS_TF), (%esp)
-        pushl   $(KGDT_R3_CODE | RPL_MASK)
-        pushl   UsSystemCallReturn
-        pushl   $0                              /* not a sysexit frame */
+        KI_FAST_CALL_PROLOGUE 0, (EFLAGS_IF | EFLAGS_TF)   /* 0: not a sysexit frame */
         jmp     KiFastCallCommon
 
 /*
@@ -306,35 +318,7 @@ KiFastCallEntryWithTf:
         .globl KiSystemService
 KiSystemService:
         pushl   $KI_INT2E_FRAME_MARK            /* ErrCode: "exactly as int 2Eh built it" */
-        pushl   %ebp
-        pushl   %ebx
-        pushl   %esi
-        pushl   %edi
-        pushl   %fs
-        /* §6.1: kernel FS; DS/ES below once their user values are saved. */
-        movl    $KGDT_R0_PCR, %ebx
-        movw    %bx, %fs
-        movl    %fs:PcCurrentThread, %ebx
-        /* §6.2: save the exception list and previous mode. DS is still the user's selector
-           here (any of 0, 0x1B, 0x23, 0x3B): read the thread through SS, the kernel's flat stack
-           segment, never through DS (a user TEB-based or null DS would fault or read elsewhere). */
-        pushl   %fs:PcExceptionList
-        movl    $-1, %fs:PcExceptionList
-        pushl   %ss:ThPreviousMode(%ebx)
-        pushl   %eax
-        pushl   %ecx
-        pushl   %edx
-        pushl   %ds
-        pushl   %es
-        pushl   %gs
-        subl    $TsSegGs, %esp
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ecx
-        movw    %cx, %ds
-        movw    %cx, %es
-        movl    %esp, %ebp
-        /* §6.1: clear AC and DF live (the gate already cleared TF and NT). */
-        pushl   $2
-        popfl
+        KI_BUILD_TRAP_FRAME service=1           /* §6.1, §6.2 (kimacro.h): EBX = thread */
         /* §6.2: force IF in the saved flags; link the frame; PreviousMode = user. */
         orl     $EFLAGS_IF, TsEFlags(%ebp)
         movl    ThTrapFrame(%ebx), %ecx

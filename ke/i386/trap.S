@@ -8,85 +8,50 @@
  */
 #include "ksoffsets.h"
 #include "fixup.h"
+#include "kimacro.h"
+#include "vectors.h"
 
-/* Complete the frame below ErrCode; EBP = frame; kernel FS/DS/ES; DF clear. */
-.macro KI_BUILD_TRAP_FRAME
-        pushl   %ebp
-        pushl   %ebx
-        pushl   %esi
-        pushl   %edi
-        pushl   %fs
-        movl    $KGDT_R0_PCR, %ebx
-        movw    %bx, %fs
-        pushl   %fs:PcExceptionList
-        pushl   $-1                     /* PreviousPreviousMode: -1 marks a trap, not a service */
-        pushl   %eax
-        pushl   %ecx
-        pushl   %edx
-        pushl   %ds
-        pushl   %es
-        pushl   %gs
-        subl    $TsSegGs, %esp          /* Dr0-7, Temp*, Dbg*: not saved by traps */
-        movl    $(KGDT_R3_DATA | RPL_MASK), %ebx
-        movw    %bx, %ds
-        movw    %bx, %es
-        movl    %esp, %ebp
-        cld
-.endm
-
-/* An exception without a CPU error code: push a zero so every frame has the same shape. */
-.macro RR_TRAP_NOERR name, vector
+/* The stubs trap.S generates from the vector list (ke/i386/vectors.h). Each completes the frame
+   (KI_BUILD_TRAP_FRAME) and hands the vector to KiTrapCommon or KiInterruptCommon. */
+.macro KI_TRAP_STUB name, vector, push_error, common
         .globl \name
 \name:
-        pushl   $0
+.if \push_error
+        pushl   $0                      /* no CPU error code: every frame has the same shape */
+.endif
         KI_BUILD_TRAP_FRAME
         movl    $\vector, %eax
-        jmp     KiTrapCommon
+        jmp     \common
 .endm
-
-.macro RR_TRAP_ERR name, vector
-        .globl \name
-\name:
-        KI_BUILD_TRAP_FRAME
-        movl    $\vector, %eax
-        jmp     KiTrapCommon
-.endm
-
-.macro KI_INTERRUPT name, vector
-        .globl \name
-\name:
-        pushl   $0
-        KI_BUILD_TRAP_FRAME
-        movl    $\vector, %eax
-        jmp     KiInterruptCommon
-.endm
+#define KI_STUB_NOERR(Vector, Routine)  KI_TRAP_STUB Routine, Vector, 1, KiTrapCommon ;
+#define KI_STUB_ERR(Vector, Routine)    KI_TRAP_STUB Routine, Vector, 0, KiTrapCommon ;
+#define KI_STUB_IRQ(Vector, Routine)    KI_TRAP_STUB Routine, Vector, 1, KiInterruptCommon ;
+#define KI_STUB_OWN(Vector, Routine)    /* written by hand */
+#define KI_STUB_TASK(Vector, Routine)   /* no stub: a task gate */
+#define KI_STUB(Vector, Routine, Kind, Dpl) KI_STUB_##Kind(Vector, Routine)
 
         .text
-        RR_TRAP_NOERR KiTrap00, 0x00   /* divide error */
-        RR_TRAP_NOERR KiTrap02, 0x02   /* NMI */
-        RR_TRAP_NOERR KiTrap03, 0x03   /* int3 */
-        RR_TRAP_NOERR KiTrap04, 0x04   /* into */
-        RR_TRAP_NOERR KiTrap05, 0x05   /* bound */
-        RR_TRAP_NOERR KiTrap06, 0x06   /* invalid opcode */
-        RR_TRAP_NOERR KiTrap07, 0x07   /* no math coprocessor */
-        RR_TRAP_ERR   KiTrap0A, 0x0A   /* invalid TSS */
-        RR_TRAP_ERR   KiTrap0B, 0x0B   /* segment not present */
-        RR_TRAP_ERR   KiTrap0C, 0x0C   /* stack fault */
-        RR_TRAP_ERR   KiTrap0D, 0x0D   /* general protection */
-        RR_TRAP_ERR   KiTrap0E, 0x0E   /* page fault */
-        RR_TRAP_NOERR KiTrap10, 0x10   /* x87 error */
-        RR_TRAP_ERR   KiTrap11, 0x11   /* alignment check */
-        RR_TRAP_NOERR KiTrap12, 0x12   /* machine check */
-        RR_TRAP_NOERR KiTrap13, 0x13   /* SIMD error */
-        RR_TRAP_NOERR KiTrapReserved, 0x0F
+        KI_IDT_VECTORS(KI_STUB)
+
+/* The selectors the entries load, as memory operands: a segment register is loaded from memory
+   in one instruction, without a scratch register (read through SS while DS is the user's). */
+        .section .rodata
+        .globl KiKernelPcrSelector, KiUserDataSelector, KiUserTebSelector
+KiKernelPcrSelector:    .word   KGDT_R0_PCR                     /* kernel FS: the KPCR */
+KiUserDataSelector:     .word   KGDT_R3_DATA | RPL_MASK         /* DS, ES, user SS */
+KiUserTebSelector:      .word   KGDT_R3_TEB | RPL_MASK          /* user FS: the TEB */
+        .text
 
 /*
- * KiTrap01 - debug exception. Two kinds arrive in [KiFastCallEntry, KiFastCallEntryTfWindowEnd],
- * on the sysenter entry stack with user DS/ES/FS still loaded, so only SS is trusted here and the
- * test depends only on the interrupted EIP and EFLAGS:
- *  - TF set: user mode executed sysenter with TF set (sysenter does not clear it), the trap comes
- *    after the first instruction. Clear TF in the interrupted flags and restart the entry at
- *    KiFastCallEntryWithTf, which carries TF into the user's saved EFLAGS.
+ * KiTrap01 - debug exception. Two kinds arrive at exactly two addresses, KiFastCallEntry (before
+ * its first instruction) and KiFastCallEntryTfWindowEnd (after it), on the sysenter entry stack
+ * with user DS/ES still loaded, so only SS is trusted here and the test depends only on the
+ * interrupted EIP and EFLAGS:
+ *  - TF set: user mode executed sysenter with TF set (sysenter does not clear it). The trap comes
+ *    after the first kernel instruction (QEMU; NOTES.md) or, on a CPU that reports it as soon as
+ *    sysenter completes, before it (the address WRK's KiTrap01 tests). Clear TF in the interrupted
+ *    flags and restart the entry at KiFastCallEntryWithTf, which carries TF into the user's saved
+ *    EFLAGS.
  *  - TF clear: a user breakpoint's #DB held by a mov ss / pop ss shadow across sysenter, delivered
  *    before the first instruction. Not a kernel event: KiTrap01HeldBreakpoint dismisses it.
  * Any other #DB builds a frame; KiTrapDispatch dismisses a kernel-mode one that a user breakpoint
@@ -96,10 +61,10 @@
         .globl KiTrap01
 KiTrap01:
         cmpl    $KiFastCallEntry, (%esp)
-        jb      1f
+        je      2f
         cmpl    $KiFastCallEntryTfWindowEnd, (%esp)
-        ja      1f
-        testl   $EFLAGS_TF, 8(%esp)
+        jne     1f
+2:      testl   $EFLAGS_TF, 8(%esp)
         jz      KiTrap01HeldBreakpoint
         andl    $~EFLAGS_TF, 8(%esp)
         movl    $KiFastCallEntryWithTf, (%esp)
@@ -126,24 +91,6 @@ KiTrap01HeldBreakpoint:
 KiEntryDebugTrapsDismissed:             /* held #DBs dismissed at the sysenter entry */
         .long   0
         .text
-
-/* Hardware interrupts: the 8259 PICs are programmed to vectors 0x30-0x3F (as NT does). */
-        KI_INTERRUPT KiInterrupt30, 0x30
-        KI_INTERRUPT KiInterrupt31, 0x31
-        KI_INTERRUPT KiInterrupt32, 0x32
-        KI_INTERRUPT KiInterrupt33, 0x33
-        KI_INTERRUPT KiInterrupt34, 0x34
-        KI_INTERRUPT KiInterrupt35, 0x35
-        KI_INTERRUPT KiInterrupt36, 0x36
-        KI_INTERRUPT KiInterrupt37, 0x37
-        KI_INTERRUPT KiInterrupt38, 0x38
-        KI_INTERRUPT KiInterrupt39, 0x39
-        KI_INTERRUPT KiInterrupt3A, 0x3A
-        KI_INTERRUPT KiInterrupt3B, 0x3B
-        KI_INTERRUPT KiInterrupt3C, 0x3C
-        KI_INTERRUPT KiInterrupt3D, 0x3D
-        KI_INTERRUPT KiInterrupt3E, 0x3E
-        KI_INTERRUPT KiInterrupt3F, 0x3F
 
 KiTrapCommon:
         pushl   %eax
@@ -213,7 +160,7 @@ KiExitFault:
         movw    %ax, %es
         movl    %fs:PcCurrentThread, %eax
         movl    ThInitialStack(%eax), %esp
-        subl    $(KTRAP_FRAME_LENGTH + 0x40), %esp
+        subl    $(NPX_FRAME_LENGTH + KTRAP_FRAME_LENGTH + 0x40), %esp
         sti
         call    KiTerminateAfterExitFault      /* does not return */
         ud2

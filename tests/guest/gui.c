@@ -263,7 +263,8 @@ TL_TEST(batch_flushed_before_any_table1_call)
     GdiFlush();
 }
 
-/* One malformed batch: refused with STATUS_INVALID_PARAMETER, nothing drawn, count reset. */
+/* One malformed batch: refused (the flush before the table-1 call, whose result the dispatcher
+   ignores as WRK's does; NtGdiFlush itself then finds an empty batch), nothing drawn, count reset. */
 static void Malformed(const char *What, const ULONG *Words, ULONG WordCount, ULONG Count, ULONG Offset)
 {
     volatile TEB *teb = NtCurrentTeb();
@@ -271,8 +272,8 @@ static void Malformed(const char *What, const ULONG *Words, ULONG WordCount, ULO
     GDI_NANO_DISPLAY_INFO d0 = GtDisplay();
     GtBatchRaw(Words, WordCount, Count, Offset);
     NTSTATUS s = NtGdiFlush();
-    if (s != STATUS_INVALID_PARAMETER)
-        TL_FAIL("%s: flush returned 0x%08lx, expected STATUS_INVALID_PARAMETER", What, (unsigned long)s);
+    if (s != STATUS_SUCCESS)
+        TL_FAIL("%s: flush returned 0x%08lx, expected STATUS_SUCCESS", What, (unsigned long)s);
     if (teb->GdiBatchCount != 0 || teb->GdiTebBatch.Offset != 0)
         TL_FAIL("%s: batch not reset (count %lu, offset %lu)", What, (unsigned long)teb->GdiBatchCount,
                 (unsigned long)teb->GdiTebBatch.Offset);
@@ -318,12 +319,13 @@ TL_TEST(batch_malformed)
     Malformed("text scale 9", text, 6, 1, 24);
     text[4] = 2 | 1 << 16 | 1 << 24;
     Malformed("text reserved byte set", text, 6, 1, 24);
-    /* a malformed batch fails the table-1 call that flushes it; the next call works */
+    /* a malformed batch is discarded by the flush before a table-1 call, which still runs */
+    GDI_NANO_DISPLAY_INFO r0 = GtDisplay();      /* a table-1 call itself: before the batch */
     GtBatchRaw(unknown, 3, 1, 12);
-    ULONG c;
-    TL_CHECK_EQ(STATUS_INVALID_PARAMETER, NtGdiNanoGetPixel(1, 1, &c));
+    ULONG c = 0x12345678;
     TL_CHECK_EQ(STATUS_SUCCESS, NtGdiNanoGetPixel(1, 1, &c));
     TL_CHECK_EQ(BLACK, c);
+    TL_CHECK_EQ(r0.BatchesRejected + 1, GtDisplay().BatchesRejected);
     /* well formed, off screen: clipped, not refused */
     ULONG off[] = { GT_HDR(12, GdiBatchSetPixel), GDI_PACK_XY(-5, 30000), WHITE,
                     GT_HDR(16, GdiBatchFillRect), GDI_PACK_XY(-10, -10), GDI_PACK_XY(12, 12), RED,
@@ -387,26 +389,36 @@ static int NoDisplay(void)
     bad |= NtGdiNanoCopyRect(0, 0, 1, 1, 1, 1) != STATUS_NO_SUCH_DEVICE;
     bad |= NtGdiNanoTextOut(0, 0, "x", 1, 0, 0, 1) != STATUS_NO_SUCH_DEVICE;
     GdiSetPixel(0, 0, 0);
-    bad |= NtGdiFlush() != STATUS_NO_SUCH_DEVICE;
-    bad |= NtGdiFlush() != STATUS_SUCCESS;      /* nothing queued any more */
+    bad |= NtGdiFlush() != STATUS_SUCCESS;      /* the flush before it failed, ignored (WRK) */
+    bad |= NtCurrentTeb()->GdiBatchCount != 0;  /* ... and emptied the batch */
     printf(bad ? "[FAIL] nodisplay: a service did not answer STATUS_NO_SUCH_DEVICE\n" : "[OK] nodisplay\n");
     return (int)bad;
 }
 
+/* A refused conversion returns each service's failure result from win32k/services.tab, as WRK:
+   NtGdiFlush fail=0, NtGdiNanoGetPixel fail=-1, others STATUS_INVALID_SYSTEM_SERVICE, and so
+   does an index beyond the GUI table. The conversion's own status (STATUS_QUOTA_EXCEEDED) is not
+   what the caller sees. */
 static int NoConvert(void)
 {
+    ULONG c;
     NTSTATUS s = NtGdiFlush();
-    GT_THREAD_INFO ti = GtThreadInfo();
     NTSTATUS s2 = NtGdiNanoQueryDisplay(NULL, 0);
-    if (s != STATUS_QUOTA_EXCEEDED || s2 != STATUS_QUOTA_EXCEEDED || ti.ServiceTableIsShadow ||
+    NTSTATUS s3 = NtGdiNanoGetPixel(0, 0, &c);
+    NTSTATUS s4 = NanoSystemCall(0, 0x1000 | W32P_SERVICE_COUNT, 0, NULL);
+    GT_THREAD_INFO ti = GtThreadInfo();
+    if (s != 0 || s2 != STATUS_INVALID_SYSTEM_SERVICE || s3 != (NTSTATUS)-1 ||
+        s4 != STATUS_INVALID_SYSTEM_SERVICE || ti.ServiceTableIsShadow ||
         ti.KernelStackSize != 0x3000 || ti.Win32Thread) {
-        printf("[FAIL] noconvert: status 0x%08lx/0x%08lx (expected STATUS_QUOTA_EXCEEDED), shadow %lu, "
+        printf("[FAIL] noconvert: results 0x%08lx/0x%08lx/0x%08lx/0x%08lx (expected 0, "
+               "STATUS_INVALID_SYSTEM_SERVICE, -1, STATUS_INVALID_SYSTEM_SERVICE), shadow %lu, "
                "stack 0x%lx, win32thread %lu\n", (unsigned long)s, (unsigned long)s2,
+               (unsigned long)s3, (unsigned long)s4,
                (unsigned long)ti.ServiceTableIsShadow, (unsigned long)ti.KernelStackSize,
                (unsigned long)ti.Win32Thread);
         return 1;
     }
-    printf("[OK] noconvert: refused with STATUS_QUOTA_EXCEEDED, thread unchanged\n");
+    printf("[OK] noconvert: refused; each service returned its failure result, thread unchanged\n");
     return 0;
 }
 

@@ -2,7 +2,7 @@
  * sysabi.h - the call harness of tests/guest/sysabi.c: make one system call through sysenter or
  * int 2Eh from assembly with every register, EFLAGS and segment register chosen (SysabiIn),
  * record every register right after it (SysabiOut), check docs/spec.md §5 (CheckAbi), and catch the
- * exceptions a call raises (SysabiHandler). Included once, by sysabi.c.
+ * exceptions a call raises (SysabiHandler). Included by sysabi.c and framedbg.c.
  *
  *   sysenter  (KiFastSystemCall layout) EDX = the stack pointer, [EDX] = where the stub's ret
  *             goes, [EDX+4] = the stub's caller, arguments at EDX+8; the kernel returns to

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include "hosttest.h"
+#include "svclimit.h"
 
 #define SVCNUM_HEADER  "build/inc/svcnum.h"
 #define WRK_TABLE      "tests/host/wrk_services.txt"
@@ -131,7 +132,7 @@ HT_TEST(NanoNtServicesAfterWrk)
     for (int i = 0; i < GeneratedCount; i++) {
         const GENERATED *g = &Generated[i];
         HT_CHECK(g->Number >= 0 && g->Number < ServiceCount);
-        HT_CHECK(g->Dwords >= 0 && g->Dwords <= 17);
+        HT_CHECK(g->Dwords >= 0 && g->Dwords <= SERVICE_MAXIMUM_ARGUMENT_DWORDS);
         HT_CHECK(g->Implemented == 0 || g->Implemented == 1);
         if (g->Number < WRK_SERVICES)
             Wrk++;
