@@ -202,7 +202,7 @@ test: setup all $(HOST_TESTS)
 
 # crashtest: the crash replay with every crash state (tests/guest/crashreplay.sh, docs/fat.md)
 crashtest: setup all
-	NANONT_CRASH_ALL=1 NANONT_TESTS=crash_replay NANONT_BUILD=$(B) tools/test.sh
+	NANONT_CRASH_ALL=1 NANONT_SCRIPT_TIMEOUT=7200 NANONT_TESTS=crash_replay NANONT_BUILD=$(B) tools/test.sh
 
 bench: setup all
 	NANONT_BUILD=$(B) tools/bench.sh

@@ -10,7 +10,8 @@
 # test ran at all. Format of MANIFEST and how to add a test: docs/runner.md.
 # Environment: NANONT_BUILD (default build), NANONT_KERNEL (default build/nanont.elf),
 # NANONT_MANIFEST (default tests/guest/MANIFEST), NANONT_TEST_TIMEOUT (default 60 s per boot),
-# NANONT_TEST_JOBS (default 2), NANONT_TESTS ("name ..." runs only those guest tests).
+# NANONT_TEST_JOBS (default 2), NANONT_TESTS ("name ..." runs only those guest tests),
+# NANONT_SCRIPT_TIMEOUT (seconds a script= test may take; default 5 times its boot timeout).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -136,7 +137,7 @@ guest_test() {
     if [[ -n $script ]]; then
         NANONT_KERNEL=$KERNEL NANONT_TEST_NAME=$name NANONT_TIMEOUT=$tmo NANONT_DISK=$img \
         NANONT_LOGDIR=$LOGDIR NANONT_CMDLINE="${words[*]}" \
-            timeout -k 5 $(( tmo * 5 )) bash "$script" "$RUNNER" </dev/null >>"$log" 2>&1 &
+            timeout -k 5 "${NANONT_SCRIPT_TIMEOUT:-$(( tmo * 5 ))}" bash "$script" "$RUNNER" </dev/null >>"$log" 2>&1 &
         child=$!
         wait "$child" || rc=$?
         if [[ $rc -eq 0 ]]; then finish 1 0 ""; else finish 0 1 "script $script exited $rc"; fi
