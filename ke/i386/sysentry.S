@@ -83,7 +83,8 @@ KiFastCallCommon:
         /* §6.2: save the exception list and previous mode; the kernel starts a fresh chain. */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
+        movzbl  ThPreviousMode(%ebx), %ecx      /* PreviousPreviousMode: a byte (WRK's 0xD7) */
+        pushl   %ecx
         leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
         KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */

@@ -653,7 +653,7 @@ class KxPcr(KxCommand):
                 what = " (%s, cid %x.%x)" % (process_name(process_of(th)), u32(th["Cid"]["UniqueProcess"]),
                                              u32(th["Cid"]["UniqueThread"]))
             gdb.write("  %-19s %08x%s\n" % (name, u32(t), what))
-        for name in ("KeSystemCalls", "InterruptCount", "ContextSwitches", "QuantumEnd"):
+        for name in ("KeSystemCalls", "InterruptCount", "KeContextSwitches", "QuantumEnd"):
             gdb.write("  %-19s %d\n" % (name, int(prcb[name])))
 
 
