@@ -40,10 +40,12 @@ SERVICE_TABLES := ke/services.tab
 $(B)/tools/gensvc: tools/gensvc.c inc/svclimit.h | $(B)/tools
 	$(HOSTCC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h $(B)/gen/svc_native_protos.c &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h $(B)/gen/svc_native_protos.c \
+$(B)/gen/svc_native_zw.S $(B)/inc/zwapi.h &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table ke/services.tab --prefix Ki --index 0 \
 	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h \
-	    --protos $(B)/gen/svc_native_protos.c
+	    --protos $(B)/gen/svc_native_protos.c \
+	    --kernel-stubs $(B)/gen/svc_native_zw.S --kernel-protos $(B)/inc/zwapi.h
 
 # The parameter types in ke/services.tab (read by the tracer's decoder) must be the C prototypes'
 # types: the generated file declares every typed service again after ntdll.h, so a disagreement
@@ -63,7 +65,7 @@ $(B)/inc/ksoffsets.h: tools/genoffsets.c $(wildcard inc/*.h) | $(B)/inc
 	sed -n 's/.*@@OFF \([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' $(B)/genoffsets.s > $@.tmp
 	mv $@.tmp $@
 
-GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h $(B)/inc/ntstatusnames.h
+GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h $(B)/inc/ntstatusnames.h $(B)/inc/zwapi.h
 
 # ---------------------------------------------------------------- example extension: service table 2
 # ex/sample/ adds a whole service table without touching the native one (KeAddSystemServiceTable, table 2): its
@@ -134,7 +136,7 @@ $(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT
 KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
 KERNEL_S := $(sort $(wildcard ke/i386/*.S hal/*.S))
 KERNEL_OBJS := $(patsubst %.c,$(B)/k/%.o,$(KERNEL_C)) $(patsubst %.S,$(B)/k/%.o,$(KERNEL_S)) \
-               $(B)/k/gen/svc_native.o $(B)/k/ntdllimg.o
+               $(B)/k/gen/svc_native.o $(B)/k/gen/svc_native_zw.o $(B)/k/ntdllimg.o
 KERNEL_OBJS += $(SAMPLE_KERNEL_OBJS)  # the example extension (see above)
 KERNEL_OBJS += $(WIN32K_KERNEL_OBJS) # the GUI service table's generated part (see above)
 
@@ -147,6 +149,10 @@ $(B)/k/%.o: %.S $(GENHDRS)
 $(B)/k/gen/%.o: $(B)/gen/%.c $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
+# the kernel's ZwXxx entry points (tools/gensvc --kernel-stubs)
+$(B)/k/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c -o $@ $<
 # the system ntdll image travels inside the kernel (docs/spec.md §1)
 $(B)/k/ntdllimg.o: $(B)/ntdll.elf ke/ntdllimg.S
 	@mkdir -p $(dir $@)

@@ -95,7 +95,10 @@ static NTSTATUS ExpQueryCallCounts(PVOID Buffer, ULONG Length, PULONG ReturnLeng
 NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
                                         ULONG SystemInformationLength, PULONG ReturnLength)
 {
-    NTSTATUS status = ProbeForWrite(SystemInformation, SystemInformationLength, 1);
+    /* a kernel caller (ZwQuerySystemInformation, PreviousMode = KernelMode) is not probed, as WRK */
+    NTSTATUS status = STATUS_SUCCESS;
+    if (KeGetPreviousMode() != KernelMode)
+        status = ProbeForWrite(SystemInformation, SystemInformationLength, 1);
     if (!NT_SUCCESS(status))
         return status;
     const VOID *data;

@@ -217,55 +217,74 @@ typedef enum _KTHREAD_STATE {
 } KTHREAD_STATE;
 
 typedef struct _KTHREAD {
-    DISPATCHER_HEADER Header;
-    LIST_ENTRY MutantListHead;
-    PVOID InitialStack;                /* the stack top (WRK): NPX area, then the first trap frame */
-    PVOID StackLimit;                  /* lowest usable address (the guard page is below) */
-    PVOID KernelStack;                 /* saved ESP while switched out (KiSwapContext) */
-    ULONG ThreadLock;
-    KAPC_STATE ApcState;
-    PKTRAP_FRAME TrapFrame;            /* the current user-mode entry frame */
-    PVOID CallbackStack;
-    PKSERVICE_TABLE_DESCRIPTOR ServiceTable;
-    KPROCESSOR_MODE PreviousMode;      /* the entry pushes this as a dword: pad stays zero */
-    UCHAR PreviousModePad[3];
-    UCHAR DebugActive;                 /* user debug registers are live (DR7 != 0) */
-    BOOLEAN Alertable;
-    BOOLEAN Alerted[2];
-    PVOID Teb;                         /* user address of the TEB */
-    PVOID Win32Thread;                 /* GUI state, NULL until PsConvertToGuiThread */
+    /* WRK's x86 KTHREAD (0x1B8 bytes): every field NanoNT has that WRK keeps as a field of its own
+       sits at WRK's offset (asserted below); WRK's fields NanoNT lacks are reserved space named
+       after the first and last WRK field they span. NanoNT's own fields, and those WRK packs into
+       spare bytes of other structures with a type NanoNT does not share, follow at 0x1B8. */
+    DISPATCHER_HEADER Header;          /* 0x000 */
+    LIST_ENTRY MutantListHead;         /* 0x010 */
+    PVOID InitialStack;                /* 0x018: the stack top (WRK): NPX area, then the first trap frame */
+    PVOID StackLimit;                  /* 0x01C: lowest usable address (the guard page is below) */
+    PVOID KernelStack;                 /* 0x020: saved ESP while switched out (KiSwapContext) */
+    ULONG ThreadLock;                  /* 0x024 */
+    KAPC_STATE ApcState;               /* 0x028 */
+    UCHAR Reserved40[0x4C - 0x40];     /* NextProcessor ... ContextSwitches */
+    UCHAR State;                       /* 0x04C */
+    UCHAR Reserved4D[2];               /* NpxState, WaitIrql */
+    KPROCESSOR_MODE WaitMode;          /* 0x04F */
+    NTSTATUS WaitStatus;               /* 0x050 */
+    PKWAIT_BLOCK WaitBlockList;        /* 0x054 */
+    BOOLEAN Alertable;                 /* 0x058 */
+    UCHAR Reserved59;                  /* WaitNext */
+    UCHAR WaitReason;                  /* 0x05A */
+    CHAR Priority;                     /* 0x05B */
+    UCHAR Reserved5C[2];               /* EnableStackSwap, SwapBusy */
+    BOOLEAN Alerted[2];                /* 0x05E */
+    LIST_ENTRY ReadyListEntry;         /* 0x060: WRK's WaitListEntry, which WRK also links into the ready queues */
+    UCHAR Reserved68[0x70 - 0x68];     /* Queue, WaitTime */
+    SHORT KernelApcDisable;            /* 0x070: > 0: normal kernel APCs wait (NT's critical region; 0 here) */
+    SHORT Reserved72;                  /* SpecialApcDisable */
+    PVOID Teb;                         /* 0x074: user address of the TEB */
+    KTIMER Timer;                      /* 0x078: wait timeouts and delays */
+    UCHAR ReservedA0[0xD7 - 0xA0];     /* ThreadFlags, WRK's WaitBlock[0..1] up to PreviousMode */
+    KPROCESSOR_MODE PreviousMode;      /* 0x0D7: a byte, as WRK (in WaitBlock[1]'s spare byte there):
+                                          the entries load it with movzbl */
+    UCHAR ReservedD8[0x110 - 0xD8];    /* the rest of WRK's WaitBlock[4], QueueListEntry */
+    PKTRAP_FRAME TrapFrame;            /* 0x110: the current user-mode entry frame */
+    PVOID CallbackStack;               /* 0x114 */
+    PKSERVICE_TABLE_DESCRIPTOR ServiceTable; /* 0x118 */
+    UCHAR Reserved11C[0x121 - 0x11C];  /* ApcStateIndex ... KernelStackResident */
+    CHAR BasePriority;                 /* 0x121 */
+    UCHAR Reserved122[0x128 - 0x122];  /* PriorityDecrement, Saturation, UserAffinity */
+    struct _KPROCESS *Process;         /* 0x128 */
+    UCHAR Reserved12C[0x154 - 0x12C];  /* Affinity, ApcStatePointer, SavedApcState (and the counts in its spare bytes) */
+    PVOID Win32Thread;                 /* 0x154: GUI state, NULL until PsConvertToGuiThread */
+    PVOID StackBase;                   /* 0x158: highest address of the kernel stack allocation */
+    KAPC SuspendApc;                   /* 0x15C */
+    ULONG Reserved18C;                 /* UserTime (WRK keeps it after SuspendApc's spare byte) */
+    KSEMAPHORE SuspendSemaphore;       /* 0x190: the suspend APC waits here until resumed */
+    ULONG Reserved1A4;                 /* SListFaultCount */
+    LIST_ENTRY ThreadListEntry;        /* 0x1A8: in KPROCESS.ThreadListHead */
+    UCHAR Reserved1B0[0x1B8 - 0x1B0];  /* SListFaultAddress, alignment */
 
-    /* scheduling and waits */
-    UCHAR State;
-    CHAR Priority;
-    CHAR BasePriority;
-    KPROCESSOR_MODE WaitMode;
+    /* NanoNT's own, from 0x1B8. WRK packs Quantum (a SCHAR, in SuspendApc), SuspendCount (a
+       CCHAR, in SavedApcState), ApcQueueable (in ApcState) and DebugActive (in Header) into
+       spare bytes; NanoNT keeps them as fields of their own types here. */
+    ULONG WaitCount;                   /* wait blocks in use */
+    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1]; /* one more than WRK's four: the array cannot sit at
+                                          WRK's 0xA8 without running into TrapFrame */
     LONG Quantum;
-    LIST_ENTRY ReadyListEntry;
-    NTSTATUS WaitStatus;
-    PKWAIT_BLOCK WaitBlockList;
-    ULONG WaitCount;
-    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];
-    KTIMER Timer;                      /* wait timeouts and delays */
     ULONG SuspendCount;
-    KAPC SuspendApc;
-    LIST_ENTRY ThreadListEntry;        /* in KPROCESS.ThreadListHead */
-    struct _KPROCESS *Process;
-    PVOID StackBase;                   /* highest address of the kernel stack allocation */
+    UCHAR DebugActive;                 /* user debug registers are live (DR7 != 0) */
+    BOOLEAN ApcQueueable;
+    BOOLEAN Terminating;
+    BOOLEAN SystemThread;
     ULONG StackPages;                  /* pages of the allocation, guard excluded */
     ULONG UserDr[8];                   /* Dr0-3, -, -, Dr6, Dr7 while DebugActive */
     ULONG SavedGs;                     /* live GS across switches (the kernel never changes GS) */
-    BOOLEAN Terminating;
-    BOOLEAN ApcQueueable;
-    BOOLEAN SystemThread;
     BOOLEAN ServiceFrameEdited;        /* KiBeginTrapFrameEdit moved the frame link ... */
-    PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
-
-    /* waits, APCs and suspension (ke/wait.c, ke/apc.c, ke/thrdobj.c) */
-    SHORT KernelApcDisable;            /* > 0: normal kernel APCs wait (NT's critical region; 0 here) */
-    UCHAR WaitReason;
     BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
-    KSEMAPHORE SuspendSemaphore;       /* the suspend APC waits here until resumed */
+    PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
 } KTHREAD, *PKTHREAD;
 
 /* WRK's x86 KPROCESS (0x78 bytes): the fields NanoNT has at WRK's offsets, reserved space for
@@ -288,14 +307,32 @@ _Static_assert(offsetof(KPROCESS, ThreadListHead) == 0x50, "KPROCESS.ThreadListH
 _Static_assert(offsetof(KPROCESS, BasePriority) == 0x64, "KPROCESS.BasePriority");
 _Static_assert(offsetof(KPROCESS, ThreadCount) == 0x78, "KPROCESS: NanoNT's fields after WRK's");
 
-/* KTHREAD: WRK's offsets hold from Header to ApcState (0x00-0x3F, asserted here); the rest is
-   NanoNT's order (docs/structures.md says what stands in the way). */
-_Static_assert(offsetof(KTHREAD, MutantListHead) == 0x10, "KTHREAD.MutantListHead");
-_Static_assert(offsetof(KTHREAD, InitialStack) == 0x18, "KTHREAD.InitialStack");
-_Static_assert(offsetof(KTHREAD, StackLimit) == 0x1C, "KTHREAD.StackLimit");
-_Static_assert(offsetof(KTHREAD, KernelStack) == 0x20, "KTHREAD.KernelStack");
-_Static_assert(offsetof(KTHREAD, ThreadLock) == 0x24, "KTHREAD.ThreadLock");
+/* KTHREAD: the fields at WRK's offsets (docs/structures.md). */
 _Static_assert(offsetof(KTHREAD, ApcState) == 0x28, "KTHREAD.ApcState");
+_Static_assert(offsetof(KTHREAD, State) == 0x4C, "KTHREAD.State");
+_Static_assert(offsetof(KTHREAD, WaitMode) == 0x4F, "KTHREAD.WaitMode");
+_Static_assert(offsetof(KTHREAD, WaitStatus) == 0x50, "KTHREAD.WaitStatus");
+_Static_assert(offsetof(KTHREAD, WaitBlockList) == 0x54, "KTHREAD.WaitBlockList");
+_Static_assert(offsetof(KTHREAD, Alertable) == 0x58, "KTHREAD.Alertable");
+_Static_assert(offsetof(KTHREAD, WaitReason) == 0x5A, "KTHREAD.WaitReason");
+_Static_assert(offsetof(KTHREAD, Priority) == 0x5B, "KTHREAD.Priority");
+_Static_assert(offsetof(KTHREAD, Alerted) == 0x5E, "KTHREAD.Alerted");
+_Static_assert(offsetof(KTHREAD, ReadyListEntry) == 0x60, "KTHREAD.WaitListEntry");
+_Static_assert(offsetof(KTHREAD, KernelApcDisable) == 0x70, "KTHREAD.KernelApcDisable");
+_Static_assert(offsetof(KTHREAD, Teb) == 0x74, "KTHREAD.Teb");
+_Static_assert(offsetof(KTHREAD, Timer) == 0x78, "KTHREAD.Timer");
+_Static_assert(offsetof(KTHREAD, PreviousMode) == 0xD7, "KTHREAD.PreviousMode");
+_Static_assert(offsetof(KTHREAD, TrapFrame) == 0x110, "KTHREAD.TrapFrame");
+_Static_assert(offsetof(KTHREAD, CallbackStack) == 0x114, "KTHREAD.CallbackStack");
+_Static_assert(offsetof(KTHREAD, ServiceTable) == 0x118, "KTHREAD.ServiceTable");
+_Static_assert(offsetof(KTHREAD, BasePriority) == 0x121, "KTHREAD.BasePriority");
+_Static_assert(offsetof(KTHREAD, Process) == 0x128, "KTHREAD.Process");
+_Static_assert(offsetof(KTHREAD, Win32Thread) == 0x154, "KTHREAD.Win32Thread");
+_Static_assert(offsetof(KTHREAD, StackBase) == 0x158, "KTHREAD.StackBase");
+_Static_assert(offsetof(KTHREAD, SuspendApc) == 0x15C, "KTHREAD.SuspendApc");
+_Static_assert(offsetof(KTHREAD, SuspendSemaphore) == 0x190, "KTHREAD.SuspendSemaphore");
+_Static_assert(offsetof(KTHREAD, ThreadListEntry) == 0x1A8, "KTHREAD.ThreadListEntry");
+_Static_assert(offsetof(KTHREAD, WaitCount) == 0x1B8, "KTHREAD: NanoNT's fields after WRK's 0x1B8");
 
 /* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {

@@ -46,13 +46,14 @@ static NTSTATUS IopResolveOffset(PFILE_OBJECT File, PLARGE_INTEGER ByteOffset, B
     return STATUS_SUCCESS;
 }
 
-/* IopCheckReadable - every page of the user range can be read (one byte per page). */
+/* IopCheckReadable - every page of the caller's range can be read (one byte per page); a user
+   caller's range is probed first, a kernel caller's (ZwWriteFile) is not, as WRK. */
 static NTSTATUS IopCheckReadable(const UCHAR *Buffer, ULONG Length)
 {
     UCHAR b;
     if (!Length)
         return STATUS_SUCCESS;
-    NTSTATUS status = ProbeForRead(Buffer, Length, 1);
+    NTSTATUS status = KeGetPreviousMode() == KernelMode ? STATUS_SUCCESS : ProbeForRead(Buffer, Length, 1);
     for (ULONG off = 0; NT_SUCCESS(status) && off < Length; off = (off | (PAGE_SIZE - 1)) + 1)
         status = MmCopyFromUser(&b, Buffer + off, 1);
     if (NT_SUCCESS(status))
@@ -77,7 +78,7 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
     if (!NT_SUCCESS(status))
         return status;
     status = IopStartIoStatus(IoStatusBlock);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status) && KeGetPreviousMode() != KernelMode)   /* ZwReadFile: not probed */
         status = ProbeForWrite(Buffer, Length, 1);
     if (NT_SUCCESS(status))
         status = IopBeginUserRequest(Event, &event);

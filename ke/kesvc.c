@@ -6,6 +6,8 @@
 #include "ki.h"
 #include "mm.h"
 #include "ps.h"
+#include "rtl.h"
+#include "zwapi.h"
 
 #define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
 
@@ -108,7 +110,10 @@ VOID KiGetFrameDebugData(PKTRAP_FRAME TrapFrame, KI_FRAME_DEBUG_DATA *Data)
  * caller's own service frame (KI_FRAME_DEBUG_DATA: DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7)
  * to Argument. Operation 3 with Argument 0 arms the capture of those fields from the calling
  * thread's next user-mode exception (KiTrapDispatch); with a pointer it writes the captured ones
- * there (STATUS_UNSUCCESSFUL when none was captured). Result: STATUS_SUCCESS,
+ * there (STATUS_UNSUCCESSFUL when none was captured). Operation 4 calls ZwEchoArguments with a
+ * kernel buffer, as a kernel component calls its own services (through KiSystemService from ring
+ * 0, PreviousMode = KernelMode: nothing probed), and writes KI_ZW_CALL_DATA to Argument; the
+ * buffer's address lets the caller check that the same call from user mode is refused. Result: STATUS_SUCCESS,
  * STATUS_ACCESS_DENIED without the boot option, STATUS_INVALID_PARAMETER, STATUS_ACCESS_VIOLATION.
  */
 #include "loader.h"
@@ -130,6 +135,21 @@ NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument)
         if (KiTrapDebugDataThread || KiTrapDebugData.DbgArgMark == 0)
             return STATUS_UNSUCCESSFUL;
         return MmCopyToUser((PVOID)Argument, &KiTrapDebugData, sizeof(KiTrapDebugData));
+    }
+    if (Operation == 4) {
+        static ULONG echo[16];              /* kernel memory: a user caller's probe refuses it */
+        KI_ZW_CALL_DATA d;
+        PKTRAP_FRAME frame = KeGetCurrentThread()->TrapFrame;
+        memset(&d, 0, sizeof(d));
+        memset(echo, 0, sizeof(echo));
+        d.EchoStatus = ZwEchoArguments(echo, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+        for (ULONG i = 1; i < 16; i++)
+            d.EchoMatches += echo[i] == i + 1;
+        d.EchoMatches += echo[0] == (ULONG)echo;
+        d.KernelBuffer = (ULONG)echo;
+        d.PreviousModeAfter = KeGetPreviousMode();
+        d.TrapFrameKept = KeGetCurrentThread()->TrapFrame == frame;
+        return MmCopyToUser((PVOID)Argument, &d, sizeof(d));
     }
     if (Operation != 1 || Argument > 2)
         return STATUS_INVALID_PARAMETER;

@@ -118,6 +118,15 @@ VOID KiTraceDecodeArgument(PKI_TRACE_TEXT Text, PKI_TRACE_SIGNATURE Signature, U
 typedef struct _KI_FRAME_DEBUG_DATA {
     ULONG DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7;
 } KI_FRAME_DEBUG_DATA;
+/* What NtBenchControl(4) reports of a kernel-mode service call (ke/kesvc.c): ZwEchoArguments
+   into a kernel buffer through KiSystemService from ring 0 (PreviousMode = KernelMode). */
+typedef struct _KI_ZW_CALL_DATA {
+    NTSTATUS EchoStatus;               /* the Zw call's result: STATUS_SUCCESS */
+    ULONG EchoMatches;                 /* arguments the service stored as passed (16) */
+    ULONG KernelBuffer;                /* the kernel buffer's address, for the user-mode half */
+    ULONG PreviousModeAfter;           /* PreviousMode after the call: UserMode again */
+    ULONG TrapFrameKept;               /* KTHREAD.TrapFrame is still the caller's user frame */
+} KI_ZW_CALL_DATA;
 extern PKTHREAD KiTrapDebugDataThread;
 extern KI_FRAME_DEBUG_DATA KiTrapDebugData;
 VOID KiGetFrameDebugData(PKTRAP_FRAME TrapFrame, KI_FRAME_DEBUG_DATA *Data);

@@ -43,7 +43,8 @@
         movl    %fs:PcCurrentThread, %ebx
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        pushl   %ss:ThPreviousMode(%ebx)        /* PreviousPreviousMode, read through SS */
+        pushl   %ss:ThPreviousMode(%ebx)        /* PreviousPreviousMode, read through SS: */
+        andl    $0xFF, (%esp)                   /* a byte (WRK's 0xD7); ECX is not saved yet */
 .else
         pushl   %fs:PcExceptionList
         pushl   $-1                             /* PreviousPreviousMode: a trap, not a service */

@@ -83,7 +83,8 @@ KiFastCallCommon:
         /* §6.2: save the exception list and previous mode; the kernel starts a fresh chain. */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        pushl   ThPreviousMode(%ebx)            /* PreviousPreviousMode (pad bytes are zero) */
+        movzbl  ThPreviousMode(%ebx), %ecx      /* PreviousPreviousMode: a byte (WRK's 0xD7) */
+        pushl   %ecx
         leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
         KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */
@@ -179,7 +180,7 @@ KiSystemServiceExit:
    edited) takes the short iretd exit; anything else the general one. */
 KiServiceExitNotFast:
         cmpl    $KI_INT2E_FRAME_MARK, TsErrCode(%ebp)
-        jne     KiServiceExitSlow
+        jne     KiServiceExitNotShort
         KI_RESTORE_SERVICE_STATE
         /* §6.8: iretd with the user's non-volatile registers, EAX = status, ECX = EDX = 0,
            DS/ES 0x23 (already loaded), FS 0x3B, GS untouched (the user's). */
@@ -196,6 +197,10 @@ KiServiceExitIret:
         KI_FIXUP(KiServiceExitIret, KiExitFault)   /* a frame iretd cannot return to ends the thread */
 
 
+/* No mark: a kernel caller's frame (CS RPL 0) returns to it; anything else is the slow exit. */
+KiServiceExitNotShort:
+        testb   $RPL_MASK, TsSegCs(%ebp)
+        jz      KiServiceExitToKernel
 /* The slow exit: C restores the service links, normalises the frame and delivers APCs. */
 KiServiceExitSlow:
         movl    %eax, TsEax(%ebp)
@@ -203,6 +208,22 @@ KiServiceExitSlow:
         call    KiServiceExitToUserMode         /* returns with interrupts disabled */
         addl    $4, %esp
         jmp     KiExceptionExitPop
+
+/*
+ * KiServiceExitToKernel - §6.8 for a ZwXxx caller: restore the exception list, PreviousMode
+ * and KTHREAD.TrapFrame, the caller's non-volatile registers, and iretd within ring 0 (EIP, CS,
+ * EFLAGS: the caller's IF comes back). Nothing of the user-mode exit runs: no APC delivery to
+ * user mode, no user segments, no sysexit. ESP ends at the caller's return address to its own
+ * caller, where the stub's `ret` pops the arguments. ECX and EDX are volatile for a C caller.
+ */
+KiServiceExitToKernel:
+        KI_RESTORE_SERVICE_STATE
+        movl    TsEdi(%ebp), %edi
+        movl    TsEsi(%ebp), %esi
+        movl    TsEbx(%ebp), %ebx
+        leal    TsEip(%ebp), %esp
+        movl    TsEbp(%ebp), %ebp
+        iret
 
 /* ------------------------------------------------------------------ slow paths */
 
@@ -272,8 +293,11 @@ KiSystemServiceTebFault:
         movl    $STATUS_ACCESS_VIOLATION, %eax
         jmp     KiSystemServiceExit
 
-/* §6.6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. */
+/* §6.6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. A kernel
+   caller's arguments (PreviousMode = KernelMode, a ZwXxx stub) are copied without it, as WRK. */
 KiSystemServiceProbeSlow:
+        cmpb    $0, ThPreviousMode(%ebx)
+        je      KiSystemServiceCopyArguments
         cmpl    $MM_USER_PROBE_ADDRESS, %esi
         jae     KiSystemServiceCopyFault
         pushl   %eax
@@ -310,15 +334,22 @@ KiFastCallEntryWithTf:
         jmp     KiFastCallCommon
 
 /*
- * KiSystemService - int 2Eh entry.
- * In:  EAX = service number, EDX = user pointer to the arguments; the CPU switched to TSS.Esp0
- *      and pushed SS, ESP, EFLAGS, CS, EIP; the interrupt gate cleared IF, TF and NT.
- * Out: leaves by the short iretd exit, or the general one when work is pending.
+ * KiSystemService - int 2Eh entry, from user mode or from the kernel's ZwXxx stubs.
+ * In:  EAX = service number, EDX = pointer to the arguments. From user mode the CPU switched to
+ *      TSS.Esp0 and pushed SS, ESP, EFLAGS, CS, EIP; the interrupt gate cleared IF, TF and NT.
+ *      From a kernel ZwXxx stub (build/gen/svc_native_zw.S) the stub pushed EFLAGS and CS 0x08 and
+ *      called here: EFLAGS, CS, EIP, as an interrupt within ring 0 pushes them, so the frame's
+ *      HardwareEsp and HardwareSegSs are not there (they overlap the caller's stack).
+ * Out: leaves by the short iretd exit, or the general one when work is pending; a kernel caller's
+ *      frame by KiServiceExitToKernel.
  */
         .globl KiSystemService
 KiSystemService:
         pushl   $KI_INT2E_FRAME_MARK            /* ErrCode: "exactly as int 2Eh built it" */
         KI_BUILD_TRAP_FRAME service=1           /* §6.1, §6.2 (kimacro.h): EBX = thread */
+        /* §6.2: PreviousMode from the caller's CS, as WRK: a ring-0 caller is KernelMode. */
+        testb   $RPL_MASK, TsSegCs(%ebp)
+        jz      KiSystemServiceFromKernel
         /* §6.2: force IF in the saved flags; link the frame; PreviousMode = user. */
         orl     $EFLAGS_IF, TsEFlags(%ebp)
         movl    ThTrapFrame(%ebx), %ecx
@@ -334,4 +365,22 @@ KiSystemService:
         movl    TsEax(%ebp), %eax
         /* §6.2: enable interrupts and dispatch. */
 1:      sti
+        jmp     KiSystemServiceDispatch
+
+/*
+ * §6.2 for a kernel caller (a ZwXxx stub): PreviousMode = KernelMode, so the services take the
+ * caller's pointers as they are and §6.6 copies the arguments without the probe, as WRK. The frame
+ * carries no mark (it never leaves to user mode: KiServiceExitToKernel) and is not made
+ * KTHREAD.TrapFrame: that stays the thread's user-mode frame, the one every reader of
+ * KTHREAD.TrapFrame (contexts, APC delivery, the exit marks, record and recover) means. Its Edx
+ * still holds the link, so the exit restores KTHREAD.TrapFrame as for any service frame. The
+ * caller's IF is not forced; no user debug registers are live in kernel mode.
+ */
+KiSystemServiceFromKernel:
+        movl    $0, TsErrCode(%ebp)
+        movl    ThTrapFrame(%ebx), %ecx
+        movl    %ecx, TsEdx(%ebp)
+        movb    $0, ThPreviousMode(%ebx)
+        movl    %edx, %esi                      /* arguments, on the caller's stack */
+        sti
         jmp     KiSystemServiceDispatch
