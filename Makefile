@@ -99,6 +99,12 @@ $(B)/ntdll.elf: $(NTDLL_OBJS) user/ntdll/ntdll.ld
 	$(LD) -m elf_i386 -z noexecstack -T user/ntdll/ntdll.ld --defsym=NTDLL_BASE=$(NTDLL_BASE) -o $@ $(NTDLL_OBJS) $(LIBGCC)
 
 # ---------------------------------------------------------------- user programs
+# nsh's svc command names services: every SERVICE_NUMBER_x of the generated headers as a
+# { Number, "Name" } line (Number: table << 12 | index, as in those headers)
+$(B)/inc/svcnames.h: $(B)/inc/svcnum.h $(B)/inc/w32svcnum.h $(B)/inc/svcsample.h
+	sed -n 's/^#define SERVICE_NUMBER_\([A-Za-z0-9_]*\) \(0x[0-9A-Fa-f]*\)$$/    { \2, "\1" },/p' $^ > $@.tmp
+	mv $@.tmp $@
+$(B)/u/user/programs/nsh.o: $(B)/inc/svcnames.h
 CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
             $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
 CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)

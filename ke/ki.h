@@ -61,6 +61,7 @@ NTSTATUS KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame);
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
 VOID KiInitializeSystemTrace(VOID);            /* trace= */
+VOID KiCaptureUntracedServiceTables(VOID);     /* before it: for KeSetSystemTraceFilter (ke/tracectl.c) */
 extern UCHAR KiBootStack[], KiBootStackTop[];  /* the boot (later idle) thread's stack */
 
 /* entry points written in assembly (ke/i386/sysentry.S, trap.S, systrace.S, benchfloor.S) */
