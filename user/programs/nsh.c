@@ -149,6 +149,7 @@ static void CmdRun(int Argc, char **Argv, int Wait)
     if (!Wait) {
         LastStarted = (ULONG)(ULONG_PTR)cid.UniqueProcess;
         printf("%s started (process %lu)\n", Argv[0], (unsigned long)LastStarted);
+        NtYieldExecution();                   /* let it start before the next command */
         NtClose(thread);
         NtClose(process);
         return;
