@@ -205,9 +205,11 @@ PROFILE_ARGS ?= --baseline -- --init "benchsys.exe instructions" --append bench
 profile: setup all
 	NANONT_BUILD=$(B) tools/profile.sh $(PROFILE_ARGS)
 
-# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md)
+# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md);
+# its reboot command starts a second boot (QEMU resets instead of exiting)
 shell: setup all
-	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init nsh.exe $(RUN_ARGS)
+	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive \
+	    --qemu-arg -action --qemu-arg reboot=reset --init nsh.exe $(RUN_ARGS)
 
 # halted, waiting for gdb on :1234; run.sh prints the gdb line, which loads tools/gdb/nanont.py
 # (the kx-* commands, docs/debugging.md)
