@@ -17,6 +17,7 @@
  * event timeline on (timeline=1) its thunks sit above the tracer's and would be lost, so the
  * filter cannot be changed then (STATUS_NOT_SUPPORTED).
  */
+#include <stdarg.h>
 #include "ke.h"
 #include "ki.h"
 #include "loader.h"
@@ -38,39 +39,57 @@ VOID KiCaptureUntracedServiceTables(VOID)
     KiUntracedCaptured = TRUE;
 }
 
+/* Append to Buffer at *Used, formatted; FALSE (and nothing more appended) once it is full. */
+static BOOLEAN KiAppend(PCHAR Buffer, ULONG Size, PULONG Used, PCSTR Format, ...)
+{
+    va_list arguments;
+    if (*Used >= Size)
+        return FALSE;
+    va_start(arguments, Format);
+    int n = RtlFormatStringV(Buffer + *Used, Size - *Used, Format, arguments);
+    va_end(arguments);
+    if (n < 0 || *Used + (ULONG)n >= Size) {
+        *Used = Size;
+        return FALSE;
+    }
+    *Used += (ULONG)n;
+    return TRUE;
+}
+
 /* The new trace= value for Spec applied to Old. Result: STATUS_SUCCESS, STATUS_NOT_SUPPORTED
-   (a name taken out of trace=all), STATUS_INVALID_PARAMETER (a character trace= cannot hold). */
+   (a name taken out of trace=all), STATUS_INVALID_PARAMETER (a character trace= cannot hold),
+   STATUS_BUFFER_OVERFLOW (longer than Size). */
 static NTSTATUS KiApplyTraceSpec(PCSTR Old, PCSTR Spec, PCHAR New, ULONG Size)
 {
     for (PCSTR p = Spec; *p; p++)
         if (*p <= ' ' || *p > '~' || *p == '=')
             return STATUS_INVALID_PARAMETER;
     BOOLEAN all = !strcmp(Old, "all") || !strcmp(Old, "1");
-    if (Spec[0] != '+' && Spec[0] != '-') {                 /* a whole new filter */
-        RtlFormatString(New, Size, "%s", strcmp(Spec, "none") ? Spec : "");
-        return STATUS_SUCCESS;
-    }
+    ULONG n = 0;
+    New[0] = 0;
+    if (Spec[0] != '+' && Spec[0] != '-')                   /* a whole new filter */
+        return KiAppend(New, Size, &n, "%s", strcmp(Spec, "none") ? Spec : "") ? STATUS_SUCCESS
+                                                                                : STATUS_BUFFER_OVERFLOW;
     PCSTR name = Spec + 1;
     ULONG length = strlen(name);
     if (!length || strchr(name, ','))
         return STATUS_INVALID_PARAMETER;
     if (all) {                                              /* all stays all; "all but" is not trace= syntax */
-        RtlFormatString(New, Size, "%s", Old);
+        KiAppend(New, Size, &n, "%s", Old);
         return Spec[0] == '+' ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
     }
-    ULONG n = 0;
-    New[0] = 0;
-    for (PCSTR p = Old; *p;) {                              /* every name but this one */
+    BOOLEAN fits = TRUE;
+    for (PCSTR p = Old; *p && fits;) {                      /* every name but this one */
         PCSTR end = p;
         while (*end && *end != ',')
             end++;
         if (!((ULONG)(end - p) == length && !strncmp(p, name, length)) && end > p)
-            n += RtlFormatString(New + n, Size - n, "%s%.*s", n ? "," : "", (int)(end - p), p);
+            fits = KiAppend(New, Size, &n, "%s%.*s", n ? "," : "", (int)(end - p), p);
         p = *end ? end + 1 : end;
     }
-    if (Spec[0] == '+')
-        RtlFormatString(New + n, Size - n, "%s%s", n ? "," : "", name);
-    return STATUS_SUCCESS;
+    if (fits && Spec[0] == '+')
+        fits = KiAppend(New, Size, &n, "%s%s", n ? "," : "", name);
+    return fits ? STATUS_SUCCESS : STATUS_BUFFER_OVERFLOW;
 }
 
 /* Rewrite the command line's trace= word (before init=, where boot options live). */
@@ -79,8 +98,9 @@ static NTSTATUS KiSetTraceWord(PCSTR Filter)
     static CHAR line[LOADER_COMMAND_LINE_MAX];
     PCSTR s = KeLoaderBlock.CommandLine;
     ULONG n = 0, word = 0;
-    BOOLEAN options = TRUE, placed = !*Filter;
-    while (*s) {
+    BOOLEAN options = TRUE, placed = !*Filter, fits = TRUE;
+    line[0] = 0;
+    while (*s && fits) {
         while (*s == ' ')
             s++;
         if (!*s)
@@ -89,19 +109,19 @@ static NTSTATUS KiSetTraceWord(PCSTR Filter)
         while (*end && *end != ' ')
             end++;
         if (word > 0 && !placed) {                          /* after the kernel's own path */
-            n += RtlFormatString(line + n, sizeof(line) - n, " trace=%s", Filter);
+            fits = KiAppend(line, sizeof(line), &n, " trace=%s", Filter);
             placed = TRUE;
         }
         if (options && !strncmp(s, "init=", 5))
             options = FALSE;
-        if (!(options && !strncmp(s, "trace=", 6)))
-            n += RtlFormatString(line + n, sizeof(line) - n, "%s%.*s", n ? " " : "", (int)(end - s), s);
+        if (fits && !(options && !strncmp(s, "trace=", 6)))
+            fits = KiAppend(line, sizeof(line), &n, "%s%.*s", n ? " " : "", (int)(end - s), s);
         word++;
         s = end;
     }
-    if (!placed)
-        n += RtlFormatString(line + n, sizeof(line) - n, "%strace=%s", n ? " " : "", Filter);
-    if (n + 1 >= sizeof(line))
+    if (fits && !placed)
+        fits = KiAppend(line, sizeof(line), &n, "%strace=%s", n ? " " : "", Filter);
+    if (!fits)
         return STATUS_BUFFER_OVERFLOW;
     memcpy(KeLoaderBlock.CommandLine, line, n + 1);
     return STATUS_SUCCESS;

@@ -141,6 +141,12 @@ static VOID ArmRandomBreakpoints(const ULONG *Args)
         default: dr[i] = InterestingValue(); break;
         }
     }
+    /* not SharedUserData's SystemCall pointer (0x7FFE0300), which every ntdll stub reads: a read
+       watch there fires again in the NtContinue that ends each handled hit, and the nested hits
+       never end (the thread dies of an unhandled STATUS_SINGLE_STEP) */
+    for (int i = 0; i < 4; i++)
+        if (dr[i] >= 0x7FFE02F8 && dr[i] < 0x7FFE0308)
+            dr[i] = (ULONG)&Scratch[0];
     c.Dr0 = dr[0]; c.Dr1 = dr[1]; c.Dr2 = dr[2]; c.Dr3 = dr[3];
     c.Dr7 = (Random() & 0xFFFF00FF) | (Random() & 1 ? 0x100 : 0);   /* any enables, kinds, lengths */
     NtSetContextThread(NtCurrentThread(), &c);
