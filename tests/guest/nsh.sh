@@ -77,7 +77,7 @@ verdict "handles \$! (SystemHandleInformation): the child's event" \
 verdict "kill \$!: NtOpenProcess by id, NtTerminateProcess" grep -aqE "^process ${pid:-X} terminated$" "$log"
 verdict "ps lists the child once, before the kill only" \
     test "$(grep -acE "^ +${pid:-X} +1 +1 +[0-9]+  sleep\.exe$" "$log")" = 1
-check "kill of no such process" '^nsh: NtOpenProcess: 0xc000000b \(\?\)$|^nsh: NtOpenProcess: 0xc000000b'
+check "kill of no such process" '^nsh: NtOpenProcess: 0xc000000b \(STATUS_INVALID_CID\)$'
 check "a program with arguments, exit status by name" '^  argv\[2\] = two$' \
     '^hello\.exe \(process [0-9]+\) exited with 0x00000000 \(STATUS_SUCCESS\)$'
 check "a failing program's status by name" \

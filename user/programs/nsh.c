@@ -87,7 +87,8 @@ static const struct { NTSTATUS Status; const char *Name; } StatusNames[] = {
     { 0x00000000, "STATUS_SUCCESS" },             { 0x00000102, "STATUS_TIMEOUT" },
     { 0x80000003, "STATUS_BREAKPOINT" },          { 0x80000004, "STATUS_SINGLE_STEP" },
     { 0xC0000001, "STATUS_UNSUCCESSFUL" },        { 0xC0000002, "STATUS_NOT_IMPLEMENTED" },
-    { 0xC0000005, "STATUS_ACCESS_VIOLATION" },    { 0xC0000008, "STATUS_INVALID_HANDLE" },
+    { 0xC0000005, "STATUS_ACCESS_VIOLATION" },    { 0xC0000008, "STATUS_INVALID_HANDLE" },      { 0xC000000B, "STATUS_INVALID_CID" },
+    { 0xC00000BB, "STATUS_NOT_SUPPORTED" },       { 0xC0000030, "STATUS_INVALID_PARAMETER_MIX" },
     { 0xC000000D, "STATUS_INVALID_PARAMETER" },   { 0xC000000F, "STATUS_NO_SUCH_FILE" },
     { 0xC0000010, "STATUS_INVALID_DEVICE_REQUEST" }, { 0xC0000011, "STATUS_END_OF_FILE" },
     { 0xC000001D, "STATUS_ILLEGAL_INSTRUCTION" }, { 0xC0000022, "STATUS_ACCESS_DENIED" },
@@ -418,7 +419,7 @@ static void CmdTrace(int On, const char *Name)
     spec[n] = 0;
     NTSTATUS s = NtSetSystemInformation(SystemNanoNtTraceFilter, spec, (ULONG)n);
     if (NT_SUCCESS(s))
-        printf("trace %s %s\n", On ? "on" : "off", Name ? Name : (On ? "(every service)" : "(every service)"));
+        printf("trace %s %s\n", On ? "on" : "off", Name ? Name : "(every service)");
     else
         Fail("SystemNanoNtTraceFilter", s);
 }
