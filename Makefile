@@ -114,6 +114,12 @@ $(B)/ntdll.elf: $(NTDLL_OBJS) user/ntdll/ntdll.ld
 	$(LD) -m elf_i386 -z noexecstack -T user/ntdll/ntdll.ld --defsym=NTDLL_BASE=$(NTDLL_BASE) -o $@ $(NTDLL_OBJS) $(LIBGCC)
 
 # ---------------------------------------------------------------- user programs
+# nsh's svc command names services: every SERVICE_NUMBER_x of the generated headers as a
+# { Number, "Name" } line (Number: table << 12 | index, as in those headers)
+$(B)/inc/svcnames.h: $(B)/inc/svcnum.h $(B)/inc/w32svcnum.h $(B)/inc/svcsample.h
+	sed -n 's/^#define SERVICE_NUMBER_\([A-Za-z0-9_]*\) \(0x[0-9A-Fa-f]*\)$$/    { \2, "\1" },/p' $^ > $@.tmp
+	mv $@.tmp $@
+$(B)/u/user/programs/nsh.o: $(B)/inc/svcnames.h
 CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
             $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
 CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)
@@ -218,9 +224,11 @@ PROFILE_ARGS ?= --baseline -- --init "benchsys.exe instructions" --append bench
 profile: setup all
 	NANONT_BUILD=$(B) tools/profile.sh $(PROFILE_ARGS)
 
-# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md)
+# the native shell (user/programs/nsh.c) as the first program, on the terminal (docs/timeline.md);
+# its reboot command starts a second boot (QEMU resets instead of exiting)
 shell: setup all
-	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init nsh.exe $(RUN_ARGS)
+	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive \
+	    --qemu-arg -action --qemu-arg reboot=reset --init nsh.exe $(RUN_ARGS)
 
 # halted, waiting for gdb on :1234; run.sh prints the gdb line, which loads tools/gdb/nanont.py
 # (the kx-* commands, docs/debugging.md)

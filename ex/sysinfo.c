@@ -1,6 +1,7 @@
 /*
- * sysinfo.c - NtQuerySystemInformation. Classes: SystemBasicInformation (0),
- * SystemProcessInformation (5, ps/psquery.c, inc/ntpsapi.h) and
+ * sysinfo.c - NtQuerySystemInformation and NtSetSystemInformation. Query classes:
+ * SystemBasicInformation (0), SystemProcessInformation (5, ps/psquery.c, inc/ntpsapi.h),
+ * SystemHandleInformation (16, ps/psquery.c) and
  * SystemCallCountInformation (6, the per-service call counters of every registered table), in
  * NT's layouts, plus NanoNT's diagnostic classes from 0x1000. Class 6 is NT's
  * SYSTEM_CALL_COUNT_INFORMATION (ntexapi.h) followed by its two arrays (docs/services.md):
@@ -22,6 +23,7 @@
 #define SystemNanoNtPoolInformation 0x1000   /* NanoNT: EX_POOL_USAGE, for leak tests */
 #define SystemNanoNtThreadInformation 0x1001 /* NanoNT: the caller's service table and stack */
 #define SystemNanoNtPoolTagInformation 0x1002 /* NanoNT: ULONG Count, then Count (Tag, Bytes) pairs */
+#define SystemNanoNtTraceFilter 0x1003       /* NanoNT, set only: the tracer's filter (KeSetSystemTraceFilter) */
 
 typedef struct _SYSTEM_BASIC_INFORMATION {
     ULONG Reserved;
@@ -116,6 +118,8 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
         return ExpQueryCallCounts(SystemInformation, SystemInformationLength, ReturnLength);
     case SystemProcessInformation:
         return PsQuerySystemProcessInformation(SystemInformation, SystemInformationLength, ReturnLength);
+    case SystemHandleInformation:
+        return PsQuerySystemHandleInformation(SystemInformation, SystemInformationLength, ReturnLength);
     case SystemBasicInformation:
         basic.TimerResolution = 10000000 / 100;
         basic.PageSize = PAGE_SIZE;
@@ -162,4 +166,29 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
     if (SystemInformationLength < size)
         return STATUS_INFO_LENGTH_MISMATCH;
     return MmCopyToUser(SystemInformation, data, size);
+}
+
+/*
+ * NtSetSystemInformation - In: the class, a user buffer and its length. The one class is
+ * NanoNT's SystemNanoNtTraceFilter: the buffer holds the characters (no terminator needed, at
+ * most 255) of a KeSetSystemTraceFilter spec, "+NtClose", "-NtClose", "all", "none" or a
+ * NAME,NAME list. NT's own classes are not implemented. Result: STATUS_SUCCESS,
+ * STATUS_INVALID_INFO_CLASS, STATUS_INFO_LENGTH_MISMATCH, STATUS_ACCESS_VIOLATION and
+ * KeSetSystemTraceFilter's.
+ */
+NTSTATUS NTAPI NtSetSystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
+                                      ULONG SystemInformationLength)
+{
+    CHAR spec[256];
+    if (SystemInformationClass != SystemNanoNtTraceFilter)
+        return STATUS_INVALID_INFO_CLASS;
+    if (SystemInformationLength >= sizeof(spec))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS status = MmCopyFromUser(spec, SystemInformation, SystemInformationLength);
+    if (!NT_SUCCESS(status))
+        return status;
+    spec[SystemInformationLength] = 0;
+    if (strlen(spec) != SystemInformationLength)
+        return STATUS_INVALID_PARAMETER;
+    return KeSetSystemTraceFilter(spec);
 }

@@ -1,5 +1,5 @@
-/* clock.c - the 8254 timer on IRQ 0 at HAL_CLOCK_HZ, the CMOS real-time clock, and power-off
-   through isa-debug-exit. */
+/* clock.c - the 8254 timer on IRQ 0 at HAL_CLOCK_HZ, the CMOS real-time clock, power-off through
+   isa-debug-exit, and the machine reset. */
 #include "hal.h"
 #include "arch.h"
 
@@ -48,6 +48,24 @@ VOID HalPowerOff(ULONG ExitCode)
         notify();
     WRITE_PORT_ULONG(0xF4, ExitCode);                       /* QEMU exits with (code << 1) | 1 */
     WRITE_PORT_USHORT(0x604, 0x2000);                       /* ACPI power-off where there is no debug-exit */
+    for (;;)
+        KeHalt();
+}
+
+VOID HalReboot(VOID)
+{
+    _disable();
+    PHAL_POWER_OFF_NOTIFY notify = HalPowerOffNotify;
+    HalPowerOffNotify = NULL;                               /* the timeline drains first, as for power-off */
+    if (notify)
+        notify();
+    for (ULONG i = 0; i < 0x10000 && (READ_PORT_UCHAR(0x64) & 0x02); i++)
+        ;                                                   /* the 8042's input buffer empties */
+    WRITE_PORT_UCHAR(0x64, 0xFE);                           /* pulse the CPU reset line */
+    WRITE_PORT_UCHAR(0xCF9, 0x02);                          /* PIIX/ICH reset control: hard reset */
+    WRITE_PORT_UCHAR(0xCF9, 0x06);
+    static const struct { USHORT Limit; ULONG Base; } __attribute__((packed)) noIdt = { 0, 0 };
+    __asm__ volatile("lidt %0; int3" : : "m"(noIdt));      /* no IDT: the triple fault resets */
     for (;;)
         KeHalt();
 }

@@ -33,6 +33,9 @@ ULONG HalGetBusDataByOffset(BUS_DATA_TYPE BusDataType, ULONG BusNumber, ULONG Sl
 extern VOID (*HalDisplayStringRoutine)(const CHAR *Text, ULONG Length);
 
 DECLSPEC_NORETURN VOID HalPowerOff(ULONG ExitCode);   /* isa-debug-exit: 0 pass, 1 fail, 2 bugcheck */
+/* Reset the machine: the 8042 keyboard controller's reset line, then the 0xCF9 reset port,
+   then a triple fault (QEMU with -no-reboot exits instead of starting again) */
+DECLSPEC_NORETURN VOID HalReboot(VOID);
 /* called once by HalPowerOff before the machine stops (the timeline drains its buffer) */
 typedef VOID (*PHAL_POWER_OFF_NOTIFY)(VOID);
 extern PHAL_POWER_OFF_NOTIFY HalPowerOffNotify;

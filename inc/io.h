@@ -45,6 +45,9 @@ NTSTATUS IoWriteFile(PFILE_OBJECT File, ULONG Offset, const VOID *Buffer, ULONG 
 NTSTATUS IoQueryFileSize(PFILE_OBJECT File, PULONG Size);
 /* Write everything cached for the volume (data, FAT, directories) and FLUSH CACHE the disk. */
 NTSTATUS IoFlushFile(PFILE_OBJECT File);
+/* Before the machine stops (NtShutdownSystem): write everything the mounted volume has cached
+   and FLUSH CACHE the disk; STATUS_SUCCESS with no volume. */
+NTSTATUS IoShutdownSystem(VOID);
 /* Drop the reference (and run the close work: sharing, delete-on-close). NULL is ignored. */
 VOID IoCloseFile(PFILE_OBJECT File);
 /* Rename or move OldNtPath to NewNtPath (same volume). ReplaceIfExists replaces an existing file

@@ -592,6 +592,9 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
 BOOLEAN KeRemoveQueueApc(PKAPC Apc);
 VOID KeSetServiceTableNames(ULONG Index, PCSTR *Names);   /* for the tracer (ke/systrace.c) */
 VOID KeSetServiceTableTypes(ULONG Index, PCSTR *Types);   /* its decoder (gensvc's ...ServiceArgumentTypes) */
+/* The tracer's filter at run time (ke/tracectl.c): "+NAME", "-NAME", "all", "none" or a new
+   NAME,NAME list, as after trace= */
+NTSTATUS KeSetSystemTraceFilter(PCSTR Spec);
 extern volatile ULONGLONG KeTickCount;           /* clock ticks since boot (HAL_CLOCK_HZ) */
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);

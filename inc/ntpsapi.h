@@ -220,4 +220,36 @@ typedef struct _SYSTEM_PROCESS_INFORMATION {
 _Static_assert(sizeof(SYSTEM_THREAD_INFORMATION) == 0x40, "NT x86 SYSTEM_THREAD_INFORMATION");
 _Static_assert(sizeof(SYSTEM_PROCESS_INFORMATION) == 0xB8, "NT x86 SYSTEM_PROCESS_INFORMATION");
 
+/* SystemHandleInformation (NtQuerySystemInformation class 16), NT's x86 layout: the count, then
+   one entry per handle of every process. ObjectTypeIndex numbers NanoNT's object types as
+   OB_TYPE_INDEX_LIST below does (NT's numbers differ from build to build too; NT tools name them
+   through NtQueryObject). Object, the body's kernel address in NT, is always 0 here
+   (docs/security.md). */
+#define SystemHandleInformation 16
+
+typedef struct _SYSTEM_HANDLE_TABLE_ENTRY_INFO {
+    USHORT UniqueProcessId;
+    USHORT CreatorBackTraceIndex;
+    UCHAR ObjectTypeIndex;
+    UCHAR HandleAttributes;
+    USHORT HandleValue;
+    PVOID Object;
+    ULONG GrantedAccess;
+} SYSTEM_HANDLE_TABLE_ENTRY_INFO, *PSYSTEM_HANDLE_TABLE_ENTRY_INFO;
+
+typedef struct _SYSTEM_HANDLE_INFORMATION {
+    ULONG NumberOfHandles;
+    SYSTEM_HANDLE_TABLE_ENTRY_INFO Handles[1];
+} SYSTEM_HANDLE_INFORMATION, *PSYSTEM_HANDLE_INFORMATION;
+
+_Static_assert(sizeof(SYSTEM_HANDLE_TABLE_ENTRY_INFO) == 0x10, "NT x86 SYSTEM_HANDLE_TABLE_ENTRY_INFO");
+_Static_assert(sizeof(SYSTEM_HANDLE_INFORMATION) == 0x14, "NT x86 SYSTEM_HANDLE_INFORMATION");
+
+/* The object type indexes of SystemHandleInformation, and the types' names (OBJECT_TYPE.Name):
+   X(Index, Name). 0 is no known type. */
+#define OB_TYPE_INDEX_LIST(X) \
+    X(1, "Directory") X(2, "Process") X(3, "Thread") X(4, "File") X(5, "Event") \
+    X(6, "Semaphore") X(7, "Mutant") X(8, "Timer") X(9, "Section")
+
+
 #endif

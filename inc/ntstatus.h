@@ -76,6 +76,7 @@
 #define STATUS_DEVICE_NOT_READY          ((NTSTATUS)0xC00000A3)
 #define STATUS_IO_TIMEOUT                ((NTSTATUS)0xC00000B5)
 #define STATUS_FILE_CLOSED               ((NTSTATUS)0xC0000128)
+#define STATUS_CONTROL_C_EXIT            ((NTSTATUS)0xC000013A)
 #define STATUS_OBJECT_NAME_EXISTS        ((NTSTATUS)0x40000000)
 
 /* processes, threads, waits, virtual memory */

@@ -52,6 +52,10 @@ NTSTATUS ObCloseHandle(HANDLE Handle);
 NTSTATUS ObInitializeProcessHandleTable(struct _EPROCESS *Process);
 VOID ObKillProcess(struct _EPROCESS *Process);           /* close every handle */
 ULONG ObQueryHandleCount(struct _EPROCESS *Process);
+/* SystemHandleInformation entries for one process (ob/obhandle.c); result: its handle count */
+struct _SYSTEM_HANDLE_TABLE_ENTRY_INFO;
+ULONG ObQueryProcessHandles(struct _EPROCESS *Process, struct _SYSTEM_HANDLE_TABLE_ENTRY_INFO *Entries,
+                            ULONG MaxEntries);
 /* Generic rights to the type's own (MAXIMUM_ALLOWED: GenericAll, there are no security
    descriptors to grant less); specific rights pass unchanged. */
 ACCESS_MASK ObMapDesiredAccess(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess);

@@ -160,6 +160,7 @@ extern NTSTATUS (*PsW32ThreadCallout)(PETHREAD Thread, BOOLEAN Initialize);
 VOID PsInitSystem(ULONG Phase);
 /* ps/psquery.c: NtQuerySystemInformation(SystemProcessInformation) */
 NTSTATUS PsQuerySystemProcessInformation(PVOID Buffer, ULONG Length, PULONG ReturnLength);
+NTSTATUS PsQuerySystemHandleInformation(PVOID Buffer, ULONG Length, PULONG ReturnLength);   /* class 16 */
 /* ps/psgui.c: a thread's first GUI service makes it a GUI thread (through KeProcessCallouts) */
 NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame);
 

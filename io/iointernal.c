@@ -93,6 +93,16 @@ NTSTATUS IoFlushFile(PFILE_OBJECT File)
     return status;
 }
 
+NTSTATUS IoShutdownSystem(VOID)
+{
+    if (!IopVolume)
+        return STATUS_SUCCESS;
+    IopAcquireFsLock();
+    NTSTATUS status = FatFlush(IopVolume);
+    IopReleaseFsLock();
+    return status;
+}
+
 VOID IoCloseFile(PFILE_OBJECT File)
 {
     if (File)

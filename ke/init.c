@@ -126,6 +126,7 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     DbgPrint("NanoNT: system calls enter through %s\n",
              KiForceIntSystemCall ? "int 2Eh (KiSystemService)" : "sysenter (KiFastCallEntry)");
 
+    KiCaptureUntracedServiceTables();     /* what a run-time trace filter change goes back to */
     KiInitializeSystemTrace();            /* after every table is registered */
     KeInitializeTimeline();               /* after trace=: its thunks wrap the tracer's */
     ExInitializeExecutive(1);             /* self-tests, I/O, the process structure and init= */

@@ -64,6 +64,7 @@ ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 VOID KiCaptureLoaderBlock(ULONG Magic, ULONG InfoPhysical);
 VOID KiCalibrateTsc(VOID);
 VOID KiInitializeSystemTrace(VOID);            /* trace= */
+VOID KiCaptureUntracedServiceTables(VOID);     /* before it: for KeSetSystemTraceFilter (ke/tracectl.c) */
 extern UCHAR KiBootStack[], KiBootStackTop[];  /* the boot (later idle) thread's stack */
 
 /* entry points written in assembly (ke/i386/sysentry.S, trap.S, systrace.S, benchfloor.S) */

@@ -7,6 +7,7 @@
 #include "ps.h"
 #include "pool.h"
 #include "rtl.h"
+#include "ntpsapi.h"
 
 typedef struct _HANDLE_TABLE_ENTRY {
     PVOID Object;
@@ -207,6 +208,47 @@ ULONG ObQueryHandleCount(PEPROCESS Process)
 {
     PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
     return t ? t->HandleCount : 0;
+}
+
+/* The SystemHandleInformation index of an object type (OB_TYPE_INDEX_LIST, inc/ntpsapi.h),
+   0 for a type the list does not name. */
+static UCHAR ObpTypeIndex(POBJECT_TYPE Type)
+{
+#define OBP_TYPE_INDEX(Index, TypeName) if (!strcmp(Type->Name, TypeName)) return Index;
+    OB_TYPE_INDEX_LIST(OBP_TYPE_INDEX)
+#undef OBP_TYPE_INDEX
+    return 0;
+}
+
+/*
+ * ObQueryProcessHandles - Process's handles as SystemHandleInformation entries (NT's x86 layout),
+ * at most MaxEntries of them into Entries. Object stays 0: no kernel address reaches user mode
+ * (docs/security.md). Called with interrupts disabled by PsQuerySystemHandleInformation for one
+ * consistent snapshot. Result: the number of handles the process has (may exceed MaxEntries).
+ */
+ULONG ObQueryProcessHandles(PEPROCESS Process, PSYSTEM_HANDLE_TABLE_ENTRY_INFO Entries, ULONG MaxEntries)
+{
+    PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
+    ULONG n = 0;
+    if (!t)
+        return 0;
+    ULONG flags = KeDisableInterrupts();
+    for (ULONG i = 0; i < t->Capacity; i++) {
+        PVOID object = t->Entries[i].Object;
+        if (!object)
+            continue;
+        if (n < MaxEntries) {
+            PSYSTEM_HANDLE_TABLE_ENTRY_INFO e = &Entries[n];
+            memset(e, 0, sizeof(*e));
+            e->UniqueProcessId = (USHORT)Process->UniqueProcessId;
+            e->ObjectTypeIndex = ObpTypeIndex(OBJECT_TO_OBJECT_HEADER(object)->Type);
+            e->HandleValue = (USHORT)((i + 1) * 4);
+            e->GrantedAccess = t->Entries[i].GrantedAccess;
+        }
+        n++;
+    }
+    KeRestoreInterrupts(flags);
+    return n;
 }
 
 /* NtClose - In: a handle of the calling process. Result: STATUS_SUCCESS, STATUS_INVALID_HANDLE. */

@@ -1,6 +1,6 @@
 /*
- * pssvc.c - process services: NtCreateUserProcessFromPath (NanoNT), NtTerminateProcess and
- * NtQueryInformationProcess (NT signatures). See docs/processes.md.
+ * pssvc.c - process services: NtCreateUserProcessFromPath (NanoNT), NtOpenProcess,
+ * NtTerminateProcess and NtQueryInformationProcess (NT signatures). See docs/processes.md.
  */
 #include "psp.h"
 #include "mm.h"
@@ -108,6 +108,51 @@ NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE Thread
         PspTerminateProcess(process, status);
     }
     ObDereferenceObject(process);
+    return status;
+}
+
+/*
+ * NtOpenProcess - In: where the handle goes, the rights wanted, OBJECT_ATTRIBUTES (optional; no
+ * name: processes are found by id here, as NT does when a ClientId is given) and a CLIENT_ID:
+ * UniqueProcess names the process; a non-zero UniqueThread must be one of its threads. There
+ * are no security descriptors yet, so any process may open any live process with any right of
+ * the type (docs/security.md). Result: STATUS_SUCCESS, STATUS_INVALID_CID (no such live
+ * process or thread), STATUS_INVALID_PARAMETER_MIX (no ClientId, or a name as well),
+ * STATUS_ACCESS_VIOLATION, STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                             PCLIENT_ID ClientId)
+{
+    CLIENT_ID cid;
+    if (!ClientId)
+        return STATUS_INVALID_PARAMETER_MIX;
+    NTSTATUS status = MmCopyFromUser(&cid, ClientId, sizeof(cid));
+    if (NT_SUCCESS(status))
+        status = ObCheckObjectAttributes(ObjectAttributes);
+    if (status == STATUS_OBJECT_NAME_INVALID)
+        status = STATUS_INVALID_PARAMETER_MIX;
+    if (!NT_SUCCESS(status))
+        return status;
+    PEPROCESS found = NULL;
+    ULONG flags = KeDisableInterrupts();
+    for (PLIST_ENTRY e = PsActiveProcessHead.Flink; e != &PsActiveProcessHead; e = e->Flink) {
+        PEPROCESS p = CONTAINING_RECORD(e, EPROCESS, ActiveProcessLinks);
+        if (p->UniqueProcessId != (ULONG)(ULONG_PTR)cid.UniqueProcess || p->Exiting)
+            continue;
+        BOOLEAN threadOk = cid.UniqueThread == NULL;
+        for (PLIST_ENTRY t = p->Pcb.ThreadListHead.Flink; !threadOk && t != &p->Pcb.ThreadListHead; t = t->Flink)
+            threadOk = ((PETHREAD)CONTAINING_RECORD(t, KTHREAD, ThreadListEntry))->Cid.UniqueThread == cid.UniqueThread;
+        if (threadOk) {
+            found = p;
+            ObReferenceObject(p);               /* on the active list: a live thread holds it */
+        }
+        break;
+    }
+    KeRestoreInterrupts(flags);
+    if (!found)
+        return STATUS_INVALID_CID;
+    status = ObInsertObjectReturnHandle(found, DesiredAccess, ProcessHandle);
+    ObDereferenceObject(found);
     return status;
 }
 

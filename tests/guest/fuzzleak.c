@@ -201,6 +201,9 @@ static int Excluded(ULONG Number)
         SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
         SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
     };
+    /* never, not even wild: they stop the machine, or change the tracer for the whole system */
+    if (Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation)
+        return 1;
     for (ULONG i = 0; i < ARRAYSIZE(skip); i++)
         if (skip[i] == Number)
             return 1;

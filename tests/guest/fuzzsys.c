@@ -86,6 +86,9 @@ static int Excluded(ULONG Number)
         SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
         SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
     };
+    /* never, not even wild: they stop the machine, or change the tracer for the whole system */
+    if (Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation)
+        return 1;
     for (ULONG i = 0; i < ARRAYSIZE(skip); i++)
         if (skip[i] == Number)
             return Wild ? (Random() % 16) != 0 : 1;    /* wild: now and then */
@@ -138,6 +141,12 @@ static VOID ArmRandomBreakpoints(const ULONG *Args)
         default: dr[i] = InterestingValue(); break;
         }
     }
+    /* not SharedUserData's SystemCall pointer (0x7FFE0300), which every ntdll stub reads: a read
+       watch there fires again in the NtContinue that ends each handled hit, and the nested hits
+       never end (the thread dies of an unhandled STATUS_SINGLE_STEP) */
+    for (int i = 0; i < 4; i++)
+        if (dr[i] >= 0x7FFE02F8 && dr[i] < 0x7FFE0308)
+            dr[i] = (ULONG)&Scratch[0];
     c.Dr0 = dr[0]; c.Dr1 = dr[1]; c.Dr2 = dr[2]; c.Dr3 = dr[3];
     c.Dr7 = (Random() & 0xFFFF00FF) | (Random() & 1 ? 0x100 : 0);   /* any enables, kinds, lengths */
     NtSetContextThread(NtCurrentThread(), &c);

@@ -258,7 +258,8 @@ TL_TEST(system_information)
 {
     RunPlanter();
     static const ULONG classes[] = { SystemBasicInformation, SystemCallCountInformation, SystemNanoNtPoolInformation,
-                                     SystemNanoNtThreadInformation, SystemNanoNtPoolTagInformation };
+                                     SystemNanoNtThreadInformation, SystemNanoNtPoolTagInformation,
+                                     SystemHandleInformation };
     for (ULONG i = 0; i < ARRAYSIZE(classes); i++) {
         ULONG got = 0;
         memset(Out, FILL, sizeof(Out));
@@ -269,6 +270,15 @@ TL_TEST(system_information)
         if (FirstChanged(Out, got, sizeof(Out), FILL) != sizeof(Out))
             TL_FAIL("class 0x%x: written past ReturnLength %u", (unsigned)classes[i], (unsigned)got);
     }
+    /* SystemHandleInformation: NT hands out each object's kernel address; NanoNT gives 0 */
+    memset(Out, FILL, sizeof(Out));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtQuerySystemInformation(SystemHandleInformation, Out, sizeof(Out), NULL));
+    const SYSTEM_HANDLE_INFORMATION *hi = (const VOID *)Out;
+    TL_CHECK(hi->NumberOfHandles > 0);
+    for (ULONG i = 0; i < hi->NumberOfHandles; i++)
+        if (hi->Handles[i].Object != NULL || hi->Handles[i].CreatorBackTraceIndex != 0)
+            TL_FAIL("handle entry %u: Object %p, CreatorBackTraceIndex %u", (unsigned)i, hi->Handles[i].Object,
+                    (unsigned)hi->Handles[i].CreatorBackTraceIndex);
     /* SYSTEM_BASIC_INFORMATION ends in a CHAR and 3 bytes of padding */
     ULONG got = 0;
     memset(Out, FILL, sizeof(Out));

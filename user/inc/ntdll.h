@@ -52,6 +52,9 @@ NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE Thread
                                            ACCESS_MASK ProcessDesiredAccess, ACCESS_MASK ThreadDesiredAccess,
                                            PUNICODE_STRING ImagePath, PUNICODE_STRING CommandLine,
                                            ULONG ThreadFlags, PCLIENT_ID ClientId);
+/* by id: ObjectAttributes without a name, ClientId->UniqueProcess (docs/processes.md) */
+NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                             PCLIENT_ID ClientId);
 NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                          PVOID ProcessInformation, ULONG ProcessInformationLength,
                                          PULONG ReturnLength);
@@ -156,11 +159,19 @@ NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK 
 #define NANO_DISK_QUERY   3
 NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result);
 
+/* flush the disk, then stop the machine (ex/shutdown.c) */
+typedef enum _SHUTDOWN_ACTION { ShutdownNoReboot, ShutdownReboot, ShutdownPowerOff } SHUTDOWN_ACTION;
+NTSTATUS NTAPI NtShutdownSystem(SHUTDOWN_ACTION Action);
+/* the one class is SystemNanoNtTraceFilter (ex/sysinfo.c) */
+NTSTATUS NTAPI NtSetSystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
+                                      ULONG SystemInformationLength);
+
 #define SystemBasicInformation 0
 #define SystemCallCountInformation 6
 #define SystemNanoNtPoolInformation 0x1000
 #define SystemNanoNtThreadInformation 0x1001
 #define SystemNanoNtPoolTagInformation 0x1002   /* ULONG Count, then Count (Tag, Bytes) pairs */
+#define SystemNanoNtTraceFilter 0x1003          /* set: "+NAME", "-NAME", "all", "none", NAME,NAME (ke/tracectl.c) */
 
 /* SystemCallCountInformation as NT lays it out (ntexapi.h): this header, then
    ULONG NumberOfEntries[NumberOfTables] (each table's limit, 0 for an empty slot), then the

@@ -5,22 +5,43 @@
  *
  *   run PROG [ARGS]   start \SystemRoot\system32\PROG (or a full NT path), wait, print the exit
  *                     status by name; a bare PROG.exe works too
+ *   start PROG [ARGS] the same without waiting; $! then stands for its process id
  *   ps, threads       processes / threads (NtQuerySystemInformation SystemProcessInformation)
+ *   handles [PID]     a process's handles, this shell's by default (SystemHandleInformation)
+ *   kill PID          NtOpenProcess by id, NtTerminateProcess, wait for the end
  *   dir [DIR], type FILE, copy FROM TO, del FILE, mkdir DIR   (names relative to \SystemRoot,
  *                     or full NT paths starting with '\')
- *   svc               the services called so far and their counts (SystemCallCountInformation)
+ *   svc               the services called so far, by name, and their counts
+ *                     (SystemCallCountInformation; names from the generated svcnames.h)
  *   mem               physical pages and kernel pool (SystemBasicInformation, NanoNT pool class)
- *   shutdown, exit    end the shell (the init program's exit powers the machine off)
+ *   trace on|off [NAME]  trace NAME's calls on the console from now on, or stop; without NAME
+ *                     every service / none (NtSetSystemInformation, SystemNanoNtTraceFilter)
+ *   record, recover   thread-context record and recover of the shell itself through the seed
+ *                     service NtRecordOrRecoveryTrapFrame, as trapdemo.exe does
+ *   reboot, shutdown  NtShutdownSystem(ShutdownReboot / ShutdownPowerOff): the disk is flushed
+ *   exit              end the shell (the init program's exit powers the machine off)
  *
  * `make shell` boots into it; tests/guest/nsh.sh drives it with scripted input.
  */
 #include "ntdll.h"
+#include "traplib.h"
 #include "crt.h"
 
 #define LINE_MAX_CHARS 256
 #define MAX_WORDS 16
 
 static HANDLE Console;
+static ULONG LastStarted;          /* $!: the process id of the last start */
+static ULONG CommandCount;         /* commands run so far: record and recover tell them apart */
+static char LastStartedText[12];
+
+/* every service of every generated table: { table << 12 | index, name } */
+static const struct { ULONG Number; const char *Name; } ServiceNames[] = {
+#include "svcnames.h"
+};
+
+#define TYPE_NAME(Index, Name) [Index] = Name,
+static const char *const TypeNames[] = { [0] = "?", OB_TYPE_INDEX_LIST(TYPE_NAME) };
 
 /* ------------------------------------------------------------------ names and strings */
 static WCHAR NameBuffer[2][300];
@@ -66,7 +87,8 @@ static const struct { NTSTATUS Status; const char *Name; } StatusNames[] = {
     { 0x00000000, "STATUS_SUCCESS" },             { 0x00000102, "STATUS_TIMEOUT" },
     { 0x80000003, "STATUS_BREAKPOINT" },          { 0x80000004, "STATUS_SINGLE_STEP" },
     { 0xC0000001, "STATUS_UNSUCCESSFUL" },        { 0xC0000002, "STATUS_NOT_IMPLEMENTED" },
-    { 0xC0000005, "STATUS_ACCESS_VIOLATION" },    { 0xC0000008, "STATUS_INVALID_HANDLE" },
+    { 0xC0000005, "STATUS_ACCESS_VIOLATION" },    { 0xC0000008, "STATUS_INVALID_HANDLE" },      { 0xC000000B, "STATUS_INVALID_CID" },
+    { 0xC00000BB, "STATUS_NOT_SUPPORTED" },       { 0xC0000030, "STATUS_INVALID_PARAMETER_MIX" },
     { 0xC000000D, "STATUS_INVALID_PARAMETER" },   { 0xC000000F, "STATUS_NO_SUCH_FILE" },
     { 0xC0000010, "STATUS_INVALID_DEVICE_REQUEST" }, { 0xC0000011, "STATUS_END_OF_FILE" },
     { 0xC000001D, "STATUS_ILLEGAL_INSTRUCTION" }, { 0xC0000022, "STATUS_ACCESS_DENIED" },
@@ -92,7 +114,7 @@ static void Fail(const char *What, NTSTATUS Status)
 }
 
 /* ------------------------------------------------------------------ commands */
-static void CmdRun(int Argc, char **Argv)
+static void CmdRun(int Argc, char **Argv, int Wait)
 {
     char image[300], cmdline[LINE_MAX_CHARS];
     int n = 0, c = 0;
@@ -123,6 +145,14 @@ static void CmdRun(int Argc, char **Argv)
                                              0, &cid);
     if (!NT_SUCCESS(s)) {
         Fail(Argv[0], s);
+        return;
+    }
+    if (!Wait) {
+        LastStarted = (ULONG)(ULONG_PTR)cid.UniqueProcess;
+        printf("%s started (process %lu)\n", Argv[0], (unsigned long)LastStarted);
+        NtYieldExecution();                   /* let it start before the next command */
+        NtClose(thread);
+        NtClose(process);
         return;
     }
     NtWaitForSingleObject(process, FALSE, NULL);
@@ -281,12 +311,16 @@ static void CmdSvc(void)
     PSYSTEM_CALL_COUNT_INFORMATION info = (PVOID)Big;
     const ULONG *entries = (const ULONG *)(info + 1);
     ULONG total = 0;
-    printf("  TABLE INDEX      CALLS\n");
+    printf("  TABLE INDEX      CALLS  SERVICE\n");
     for (ULONG t = 0; t < info->NumberOfTables; t++)
         for (ULONG i = 0; i < entries[t]; i++) {
             ULONG c = NanoCallCount(Big, t, i);
             if (c && c != 0xFFFFFFFF) {
-                printf("  %5lu 0x%03lx %10lu\n", (unsigned long)t, (unsigned long)i, (unsigned long)c);
+                const char *name = "?";
+                for (ULONG k = 0; k < sizeof(ServiceNames) / sizeof(ServiceNames[0]); k++)
+                    if (ServiceNames[k].Number == (t << 12 | i))
+                        name = ServiceNames[k].Name;
+                printf("  %5lu 0x%03lx %10lu  %s\n", (unsigned long)t, (unsigned long)i, (unsigned long)c, name);
                 total += c;
             }
         }
@@ -312,11 +346,124 @@ static void CmdMem(void)
         Fail("SystemNanoNtPoolInformation", s);
 }
 
+static int ParsePid(const char *Text, ULONG *Pid)
+{
+    ULONG v = 0;
+    if (!*Text)
+        return 0;
+    for (const char *p = Text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (ULONG)(*p - '0');
+    }
+    *Pid = v;
+    return 1;
+}
+
+static void CmdHandles(ULONG Pid)
+{
+    ULONG need = 0;
+    NTSTATUS s = NtQuerySystemInformation(SystemHandleInformation, Big, sizeof(Big), &need);
+    if (!NT_SUCCESS(s)) {
+        Fail("SystemHandleInformation", s);
+        return;
+    }
+    PSYSTEM_HANDLE_INFORMATION info = (PVOID)Big;
+    ULONG shown = 0;
+    printf("  PID  HANDLE  TYPE        ACCESS\n");
+    for (ULONG i = 0; i < info->NumberOfHandles; i++) {
+        PSYSTEM_HANDLE_TABLE_ENTRY_INFO h = &info->Handles[i];
+        if (h->UniqueProcessId != Pid)
+            continue;
+        UCHAR type = h->ObjectTypeIndex;
+        const char *name = type < sizeof(TypeNames) / sizeof(TypeNames[0]) && TypeNames[type] ? TypeNames[type] : "?";
+        printf("%5lu  0x%04x  %-10s  0x%08lx\n", (unsigned long)Pid, (unsigned)h->HandleValue, name,
+               (unsigned long)h->GrantedAccess);
+        shown++;
+    }
+    printf("  %lu handles (%lu in the system)\n", (unsigned long)shown, (unsigned long)info->NumberOfHandles);
+}
+
+static void CmdKill(ULONG Pid)
+{
+    HANDLE process;
+    CLIENT_ID cid = { (HANDLE)(ULONG_PTR)Pid, NULL };
+    OBJECT_ATTRIBUTES oa = { sizeof(oa), NULL, NULL, 0, NULL, NULL };
+    NTSTATUS s = NtOpenProcess(&process, PROCESS_TERMINATE | PROCESS_QUERY_INFORMATION | SYNCHRONIZE, &oa, &cid);
+    if (!NT_SUCCESS(s)) {
+        Fail("NtOpenProcess", s);
+        return;
+    }
+    s = NtTerminateProcess(process, STATUS_CONTROL_C_EXIT);
+    if (NT_SUCCESS(s))
+        s = NtWaitForSingleObject(process, FALSE, NULL);
+    if (NT_SUCCESS(s))
+        printf("process %lu terminated\n", (unsigned long)Pid);
+    else
+        Fail("NtTerminateProcess", s);
+    NtClose(process);
+}
+
+static void CmdTrace(int On, const char *Name)
+{
+    char spec[128];
+    int n = 0;
+    if (Name) {
+        spec[n++] = On ? '+' : '-';
+        for (const char *p = Name; *p && n < 127; p++)
+            spec[n++] = *p;
+    } else {
+        for (const char *p = On ? "all" : "none"; *p; p++)
+            spec[n++] = *p;
+    }
+    spec[n] = 0;
+    NTSTATUS s = NtSetSystemInformation(SystemNanoNtTraceFilter, spec, (ULONG)n);
+    if (NT_SUCCESS(s))
+        printf("trace %s %s\n", On ? "on" : "off", Name ? Name : "(every service)");
+    else
+        Fail("SystemNanoNtTraceFilter", s);
+}
+
+/*
+ * record / recover: the seed service NtRecordOrRecoveryTrapFrame records this thread's context
+ * in \SystemRoot\TrapFrame when there is no such file (record deletes it first) and resumes at
+ * the record when there is. Both go through this one call of TrCall from one call site in
+ * Execute, so the resumed thread finds a stack laid out as when it recorded. TrCall loads
+ * EBX/ESI/EDI/EBP from a seed holding the command's number; after a recovery TrOut shows the
+ * recording command's registers, while this frame's locals are the recovering command's.
+ */
+static __attribute__((noinline)) void CmdTrapFrame(int Record)
+{
+    if (Record) {
+        NTSTATUS d = NtDeleteFile(Path(0, "TrapFrame"));
+        if (!NT_SUCCESS(d) && d != STATUS_OBJECT_NAME_NOT_FOUND)
+            Fail("TrapFrame", d);
+    }
+    ULONG seed = CommandCount << 4;           /* bit 0 clear: CF clear */
+    TrTarget = USER_SHARED_DATA[0x300 / 4];   /* the entry the ntdll stubs use */
+    NTSTATUS s = TrCall(SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, 0, 0, seed);
+    if (!NT_SUCCESS(s)) {
+        Fail("NtRecordOrRecoveryTrapFrame", s);
+        return;
+    }
+    ULONG got = TR_EBX(TrOut.Ebx);            /* TR_EBX is its own inverse */
+    if (got == seed) {
+        printf("record: command %lu's thread context is in \\SystemRoot\\TrapFrame (EBX=0x%08lx ESP=0x%08lx)\n",
+               (unsigned long)(seed >> 4), (unsigned long)TrOut.Ebx, (unsigned long)TrOut.Esp);
+        return;
+    }
+    int whole = TrOut.Esi == TR_ESI(got) && TrOut.Edi == TR_EDI(got) && TrOut.Ebp == TR_EBP(got);
+    printf("recover: command %lu resumed at command %lu's record (EBX=0x%08lx ESP=0x%08lx), registers %s\n",
+           (unsigned long)(seed >> 4), (unsigned long)(got >> 4), (unsigned long)TrOut.Ebx,
+           (unsigned long)TrOut.Esp, whole ? "all back" : "NOT consistent");
+}
+
 static void CmdHelp(void)
 {
-    printf("commands: run PROG [ARGS] (or PROG.exe [ARGS]), ps, threads, dir [DIR], type FILE,\n"
-           "          copy FROM TO, del FILE, mkdir DIR, svc, mem, help, shutdown (or exit)\n"
-           "names are relative to \\SystemRoot unless they start with '\\'\n");
+    printf("commands: run PROG [ARGS] (or PROG.exe [ARGS]), start PROG [ARGS], ps, threads,\n"
+           "          handles [PID], kill PID, dir [DIR], type FILE, copy FROM TO, del FILE, mkdir DIR,\n"
+           "          svc, mem, trace on|off [NAME], record, recover, help, reboot, shutdown, exit\n"
+           "names are relative to \\SystemRoot unless they start with '\\'; $! is the last started process\n");
 }
 
 static int EndsWithExe(const char *s)
@@ -341,17 +488,48 @@ static int Execute(char *Line)
     }
     if (!argc || argv[0][0] == '#')
         return 0;
+    CommandCount++;
+    for (int i = 1; i < argc; i++)
+        if (StrEq(argv[i], "$!")) {
+            char digits[12];
+            int n = 0;
+            ULONG v = LastStarted;
+            do
+                digits[n++] = (char)('0' + v % 10);
+            while ((v /= 10) && n < 11);
+            for (int k = 0; k < n; k++)
+                LastStartedText[k] = digits[n - 1 - k];
+            LastStartedText[n] = 0;
+            argv[i] = LastStartedText;
+        }
     const char *c = argv[0];
     NTSTATUS s;
     HANDLE h;
-    if (StrEq(c, "exit") || StrEq(c, "shutdown"))
+    ULONG pid;
+    if (StrEq(c, "exit"))
         return 1;
     if (StrEq(c, "help"))
         CmdHelp();
     else if (StrEq(c, "run") && argc > 1)
-        CmdRun(argc - 1, argv + 1);
+        CmdRun(argc - 1, argv + 1, 1);
+    else if (StrEq(c, "start") && argc > 1)
+        CmdRun(argc - 1, argv + 1, 0);
     else if (EndsWithExe(c))
-        CmdRun(argc, argv);
+        CmdRun(argc, argv, 1);
+    else if (StrEq(c, "handles") && (argc == 1 || ParsePid(argv[1], &pid)))
+        CmdHandles(argc == 1 ? (ULONG)(ULONG_PTR)NtCurrentTeb()->ClientId.UniqueProcess : pid);
+    else if (StrEq(c, "kill") && argc > 1 && ParsePid(argv[1], &pid))
+        CmdKill(pid);
+    else if (StrEq(c, "trace") && argc > 1 && (StrEq(argv[1], "on") || StrEq(argv[1], "off")))
+        CmdTrace(StrEq(argv[1], "on"), argc > 2 ? argv[2] : NULL);
+    else if (StrEq(c, "record") || StrEq(c, "recover"))
+        CmdTrapFrame(StrEq(c, "record"));
+    else if (StrEq(c, "reboot") || StrEq(c, "shutdown")) {
+        int reboot = StrEq(c, "reboot");
+        printf("nsh: %s\n", reboot ? "rebooting" : "powering off");
+        s = NtShutdownSystem(reboot ? ShutdownReboot : ShutdownPowerOff);
+        Fail("NtShutdownSystem", s);
+    }
     else if (StrEq(c, "ps"))
         CmdPs(0);
     else if (StrEq(c, "threads"))
