@@ -440,7 +440,7 @@ static __attribute__((noinline)) void CmdTrapFrame(int Record)
             Fail("TrapFrame", d);
     }
     ULONG seed = CommandCount << 4;           /* bit 0 clear: CF clear */
-    TrTarget = USER_SHARED_DATA[0x300 / 4];   /* the entry the ntdll stubs use */
+    TrTarget = USER_SHARED_DATA->SystemCall;   /* the entry the ntdll stubs use */
     NTSTATUS s = TrCall(SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, 0, 0, seed);
     if (!NT_SUCCESS(s)) {
         Fail("NtRecordOrRecoveryTrapFrame", s);
