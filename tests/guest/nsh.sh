@@ -85,7 +85,7 @@ check "a failing program's status by name" \
 check "mkdir, copy, dir" '^        1 file\(s\) copied, [0-9]+ bytes$' '^ +[0-9]+   h\.exe$' '^  1 entries$'
 check "trace on NtClose: the tracer's filter set at run time" '^NanoNT: tracing system calls \(NtClose\)$' \
     '^trace on NtClose$'
-verdict "NtClose traced while on" bash -c "[[ \$(awk '/^nsh> trace on NtClose\$/ { on = 1 } /^nsh> trace off NtClose\$/ { on = 0 } on' '$log' | grep -acE '^trace: [0-9]+\.[0-9]+ NtClose\(0000000[0-9a-f]\)\$') -ge 1 ]]"
+verdict "NtClose traced while on" bash -c "[[ \$(awk '/^nsh> trace on NtClose\$/ { on = 1 } /^nsh> trace off NtClose\$/ { on = 0 } on' '$log' | grep -acE '^trace: [0-9]+\.[0-9]+ @[0-9]+ NtClose\(0x[0-9a-f]+\) = STATUS_[A-Z_]+ \+[0-9]+\$') -ge 1 ]]"
 verdict "nothing traced after trace off" bash -c "! awk '/^nsh> trace off NtClose\$/ { on = 1 } on' '$log' | grep -aq '^trace: '"
 check "trace off" '^NanoNT: system calls no longer traced$' '^trace off NtClose$'
 check "del" '^  0 entries$'
