@@ -37,9 +37,10 @@ SERVICE_TABLES := ke/services.tab
 $(B)/tools/gensvc: tools/gensvc.c | $(B)/tools
 	$(HOSTCC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/gen/svc_native_pe_stubs.S $(B)/inc/svcnum.h &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table ke/services.tab --prefix Ki --index 0 \
-	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h
+	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h \
+	    --pe-stubs $(B)/gen/svc_native_pe_stubs.S
 
 # assembly offsets generated from the C structures (Linux asm-offsets style)
 $(B)/inc/ksoffsets.h: tools/genoffsets.c $(wildcard inc/*.h) | $(B)/inc
@@ -75,25 +76,54 @@ GENHDRS += $(B)/inc/w32svcnum.h
 WIN32K_KERNEL_OBJS := $(B)/k/gen/svc_win32k.o
 GDI32_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/gdi32/*.c)) $(B)/u/gen/svc_win32k_stubs.o
 
-# ---------------------------------------------------------------- ntdll (system image, fixed base)
+# ---------------------------------------------------------------- ntdll.dll (PE, fixed base)
+# ntdll is a PE DLL built by Debian's mingw-w64 (docs/native-programs.md), at NT's ntdll base
+# area. The build generates its .def (every global of its objects, except NT's private p-prefixed
+# names: Rtlp*, Ldrp*, Kip*; the service stubs with their Zw aliases) and an import library
+# (build/libntdll.a); the kernel carries the stripped image (ke/ntdllimg.S) and finds its entry
+# points by name in its export table (ps/sysdll.c). ELF programs link against its addresses
+# through build/ntdll.syms.ld (PROVIDE(name = address) for each global).
+MINGW   := i686-w64-mingw32
+MINGW_CC := $(MINGW)-gcc
 NTDLL_BASE := 0x77F00000
-NTDLL_C := $(wildcard user/ntdll/*.c) rtl/string.c rtl/format.c
-NTDLL_S := $(wildcard user/ntdll/*.S) $(B)/gen/svc_native_stubs.S
-NTDLL_OBJS := $(patsubst %.c,$(B)/u/%.o,$(filter %.c,$(NTDLL_C))) \
-              $(patsubst %.S,$(B)/u/%.o,$(patsubst $(B)/%,%,$(NTDLL_S)))
+NCFLAGS := -MMD -MP -march=i686 -ffreestanding -fno-builtin -fno-stack-protector -fno-asynchronous-unwind-tables \
+           -mno-sse -mno-mmx -O2 -g -Wall -Wextra -Werror -Wno-multichar -std=gnu11 \
+           -Iinc -Iuser/inc -Iuser/ntdll -I$(B)/inc -DNANONT_USER -DNANONT_NTDLL
+NTDLL_C := $(wildcard user/ntdll/*.c) rtl/string.c rtl/format.c rtl/unicode.c
+NTDLL_S := $(wildcard user/ntdll/*.S)
+NTDLL_OBJS := $(patsubst %.c,$(B)/n/%.o,$(NTDLL_C)) $(patsubst %.S,$(B)/n/%.o,$(NTDLL_S)) \
+              $(B)/n/gen/svc_native_pe_stubs.o
 
-$(B)/u/%.o: %.c $(GENHDRS)
+$(B)/n/%.o: %.c $(GENHDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c -o $@ $<
-$(B)/u/%.o: %.S $(GENHDRS)
+	$(MINGW_CC) $(NCFLAGS) -c -o $@ $<
+$(B)/n/%.o: %.S $(GENHDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
-$(B)/u/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	$(MINGW_CC) -MMD -MP -Iinc -Iuser/ntdll -I$(B)/inc -D__ASSEMBLY__ -c -o $@ $<
+$(B)/n/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
+	$(MINGW_CC) -c -o $@ $<
 
-$(B)/ntdll.elf: $(NTDLL_OBJS) user/ntdll/ntdll.ld
-	$(LD) -m elf_i386 -z noexecstack -T user/ntdll/ntdll.ld --defsym=NTDLL_BASE=$(NTDLL_BASE) -o $@ $(NTDLL_OBJS) $(LIBGCC)
+# the exports: decorated stdcall names (NtClose@4) for the import library; --kill-at exports
+# them undecorated (NtClose), as NT's ntdll names them
+$(B)/ntdll.def: $(NTDLL_OBJS) | $(B)
+	( echo 'LIBRARY ntdll.dll'; echo 'EXPORTS'; \
+	  $(MINGW)-nm -g --defined-only $(NTDLL_OBJS) | \
+	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); print n }' | \
+	  grep -Ev '^(Rtlp|Ldrp|Kip|Dbgp)' | LC_ALL=C sort -u ) > $@.tmp
+	mv $@.tmp $@
+$(B)/ntdll.dbg.dll: $(NTDLL_OBJS) $(B)/ntdll.def
+	$(MINGW_CC) -nostdlib -shared -Wl,--image-base,$(NTDLL_BASE) -Wl,--kill-at -Wl,-e,0 \
+	    -Wl,--no-insert-timestamp -Wl,--disable-dynamicbase -o $@ $(B)/ntdll.def $(NTDLL_OBJS) -lgcc
+$(B)/ntdll.dll: $(B)/ntdll.dbg.dll
+	$(MINGW)-strip -o $@ $<
+$(B)/libntdll.a: $(B)/ntdll.def
+	$(MINGW)-dlltool -k -d $< -D ntdll.dll -l $@
+$(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll
+	$(MINGW)-nm -g --defined-only $< | \
+	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); sub(/@[0-9]+$$/, "", n); \
+	       if (n ~ /^[A-Za-z_][A-Za-z0-9_]*$$/) print "PROVIDE(" n " = 0x" $$1 ");" }' > $@.tmp
+	mv $@.tmp $@
 
 # ---------------------------------------------------------------- user programs
 CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
@@ -103,16 +133,16 @@ CRT_OBJS += $(GDI32_OBJS)            # gdi32: the GUI table's stubs and helpers 
 USER_PROGS := $(patsubst user/programs/%.c,$(B)/user/%.exe,$(wildcard user/programs/*.c))
 TEST_PROGS := $(patsubst tests/guest/%.c,$(B)/user/%.exe,$(wildcard tests/guest/*.c))
 
-$(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+$(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $< $(LIBGCC)
-$(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
+$(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $< $(LIBGCC)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
 # tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c (issue 6)
-$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(LIBGCC)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/ntdll.syms.ld $(LIBGCC)
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
@@ -132,9 +162,9 @@ $(B)/k/gen/%.o: $(B)/gen/%.c $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
 # the system ntdll image travels inside the kernel (docs/spec.md §1)
-$(B)/k/ntdllimg.o: $(B)/ntdll.elf ke/ntdllimg.S
+$(B)/k/ntdllimg.o: $(B)/ntdll.dll ke/ntdllimg.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DNTDLL_PATH='"$(B)/ntdll.elf"' -c -o $@ ke/ntdllimg.S
+	$(CC) $(KASFLAGS) -DNTDLL_PATH='"$(B)/ntdll.dll"' -c -o $@ ke/ntdllimg.S
 
 $(B)/nanont.elf: $(KERNEL_OBJS) ke/i386/kernel.ld
 	$(LD) -m elf_i386 -z noexecstack -T ke/i386/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
@@ -166,7 +196,7 @@ $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
+all: $(B)/nanont.elf $(B)/libntdll.a $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
 
 setup:
 	@:

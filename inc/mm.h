@@ -57,6 +57,11 @@ VOID MmDeleteVads(struct _EPROCESS *Process);
 
 /* sections (mm/section.c): remove the view of Process containing Base */
 NTSTATUS MmUnmapViewOfSection(struct _EPROCESS *Process, ULONG Base);
+/* mm/section.c: image sections for the kernel's process creation (ps/create.c) */
+struct _SECTION_IMAGE_INFORMATION;
+NTSTATUS MmCreateImageSectionFromMemory(const VOID *File, ULONG Size, PVOID *Section);
+NTSTATUS MmMapImageSectionView(PVOID Section, struct _EPROCESS *Process, PULONG Base,
+                               struct _SECTION_IMAGE_INFORMATION *Info);
 
 /* shared pages */
 extern ULONG MmSharedUserDataPfn;

@@ -34,10 +34,21 @@ typedef struct _PEB {
     PVOID Ldr;                         /* 0x0C */
     PRTL_USER_PROCESS_PARAMETERS ProcessParameters; /* 0x10 */
     PVOID SubSystemData;               /* 0x14 */
-    PVOID ProcessHeap;                 /* 0x18 */
-    ULONG NanoNtNtdllBase;             /* NanoNT: where ntdll is mapped */
-    ULONG NanoNtImageSize;
+    PVOID ProcessHeap;                 /* 0x18: RtlCreateHeap's, made by the loader */
+    UCHAR Reserved1[0xA4 - 0x1C];
+    ULONG OSMajorVersion;              /* 0x0A4 */
+    ULONG OSMinorVersion;              /* 0x0A8 */
+    USHORT OSBuildNumber;              /* 0x0AC */
+    USHORT OSCSDVersion;               /* 0x0AE */
+    ULONG OSPlatformId;                /* 0x0B0 */
+    ULONG ImageSubsystem;              /* 0x0B4: the executable's, 0 for an ELF image */
+    ULONG ImageSubsystemMajorVersion;  /* 0x0B8 */
+    ULONG ImageSubsystemMinorVersion;  /* 0x0BC */
+    UCHAR Reserved2[0x230 - 0xC0];     /* the rest of NT 5.2's PEB */
+    ULONG NanoNtNtdllBase;             /* 0x230 NanoNT: where ntdll is mapped */
+    ULONG NanoNtImageSize;             /* 0x234 NanoNT: the executable file's size */
 } PEB, *PPEB;
+_Static_assert(offsetof(PEB, ImageSubsystem) == 0xB4, "PEB.ImageSubsystem");
 
 #define GDI_BATCH_BUFFER_SIZE 310
 typedef struct _GDI_TEB_BATCH {

@@ -1,7 +1,10 @@
 /*
  * create.c - creating processes and threads.
- * A process: validated ELF image mapped at its addresses (docs/spec.md §2), ntdll, SharedUserData
- * (read-only), a PEB with the process parameters, and an initial thread.
+ * A process: its executable mapped — a PE image as an image section view (docs/sections.md), or a
+ * validated static ELF image at its addresses (docs/spec.md §2) — ntdll, SharedUserData
+ * (read-only), a PEB with the process parameters, and an initial thread whose first user-mode
+ * work is ntdll's loader (LdrInitializeThunk, queued as a user APC, as NT's PspCreateThread does;
+ * docs/native-programs.md).
  * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
  * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).
  * Both are Ob objects (PsProcessType, PsThreadType): see ps/exit.c for how they go away.
@@ -13,6 +16,8 @@
 #include "rtl.h"
 #include "ob.h"
 #include "ntlist.h"
+#include "ntldr.h"
+#include "peimage.h"
 
 LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
 ULONG PspProcessCount;
@@ -180,18 +185,70 @@ static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE
     return STATUS_SUCCESS;
 }
 
+/* The loader APC lives in pool: freed when it is delivered, or at rundown. */
+static VOID PspFreeLoaderApc(PKAPC Apc)
+{
+    ExFreePoolWithTag(Apc, 'dLsP');
+}
+
+static VOID PspLoaderApcKernelRoutine(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
+{
+    UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+    PspFreeLoaderApc(Apc);
+}
+
 /*
- * PspCreateProcess - a process from an ELF image in memory: Ob object with a handle table, its
- * own address space with the image, ntdll, SharedUserData, parameters (ImageName, CommandLine),
- * PEB, a 256 KiB initial stack (a VAD) and a started initial thread. Anything that fails is
- * undone by the object's delete procedure. Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT,
- * STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG.
+ * PspQueueLoaderApc - the first thing Thread (new, not yet run) does in user mode: ntdll's
+ * LdrInitializeThunk as a user APC (NormalContext NULL, SystemArgument1 = ntdll's base,
+ * SystemArgument2 = LDRP_INIT_IMAGE_IS_PE for a PE executable), delivered on its first return to
+ * user mode with its initial context below it; the loader resumes that context (or redirects it)
+ * through NtContinue. Apc is the caller's pool allocation, allocated before the thread was made
+ * so that nothing can fail here.
+ */
+static VOID PspQueueLoaderApc(PETHREAD Thread, PKAPC Apc, BOOLEAN PeImage)
+{
+    KeInitializeApc(Apc, &Thread->Tcb, PspLoaderApcKernelRoutine, PspFreeLoaderApc,
+                    (PKNORMAL_ROUTINE)PspSystemDll.LdrInitializeThunk, UserMode, NULL);
+    ULONG flags = KeDisableInterrupts();
+    if (KeInsertQueueApc(Apc, (PVOID)PspSystemDll.DllBase, (PVOID)(ULONG_PTR)(PeImage ? LDRP_INIT_IMAGE_IS_PE : 0)))
+        Thread->Tcb.ApcState.UserApcPending = TRUE;   /* not in a service: no frame mark to clear */
+    else
+        PspFreeLoaderApc(Apc);
+    KeRestoreInterrupts(flags);
+}
+
+/* Is Image a PE file (an "MZ" header)? Anything else is taken for ELF. */
+static BOOLEAN PspIsPeImage(const VOID *Image, ULONG ImageSize)
+{
+    const UCHAR *bytes = Image;
+    return ImageSize >= 2 && bytes[0] == 'M' && bytes[1] == 'Z';
+}
+
+/*
+ * PspCreateProcess - a process from an executable in memory, a PE image (mapped as an image
+ * section view, relocated if its base is taken) or a static ELF image: Ob object with a handle
+ * table, its own address space with the image, ntdll, SharedUserData, parameters (ImageName,
+ * CommandLine), PEB, a 256 KiB initial stack (a VAD) and a started initial thread whose first
+ * user APC is ntdll's loader. Anything that fails is undone by the object's delete procedure.
+ * Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT (a bad image, a PE DLL, a PE image without
+ * an entry point), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG,
+ * STATUS_CONFLICTING_ADDRESSES (a PE image that cannot be placed).
  */
 NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
                           BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
 {
     MI_ELF_IMAGE info;
-    NTSTATUS status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
+    PVOID section = NULL;
+    SECTION_IMAGE_INFORMATION imageInfo;
+    BOOLEAN pe = PspIsPeImage(Image, ImageSize);
+    NTSTATUS status;
+    memset(&imageInfo, 0, sizeof(imageInfo));
+    if (pe) {
+        status = MmCreateImageSectionFromMemory(Image, ImageSize, &section);
+    } else {
+        status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
+    }
     if (!NT_SUCCESS(status))
         return status;
 
@@ -225,11 +282,27 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (NT_SUCCESS(status))
         status = MmCreateProcessAddressSpace(&process->Pcb.DirectoryTableBase);
     if (!NT_SUCCESS(status)) {
+        if (section)
+            ObDereferenceObject(section);
         ObDereferenceObject(process);
         return status;
     }
     ULONG dtb = process->Pcb.DirectoryTableBase;
-    status = PspMapImage(process, Image, &info);
+    ULONG imageBase, entry;
+    if (pe) {
+        /* the view holds its own reference on the section */
+        status = MmMapImageSectionView(section, process, &imageBase, &imageInfo);
+        ObDereferenceObject(section);
+        if (status == STATUS_IMAGE_NOT_AT_BASE)
+            status = STATUS_SUCCESS;
+        entry = (ULONG)imageInfo.TransferAddress;
+        if (NT_SUCCESS(status) && (!entry || (imageInfo.ImageCharacteristics & IMAGE_FILE_DLL)))
+            status = STATUS_INVALID_IMAGE_FORMAT;
+    } else {
+        imageBase = info.LowestAddress;
+        entry = info.EntryPoint;
+        status = PspMapImage(process, Image, &info);
+    }
     if (NT_SUCCESS(status))
         status = PspMapSystemDll(dtb);
     if (NT_SUCCESS(status))
@@ -241,7 +314,13 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (NT_SUCCESS(status)) {
         PEB peb;
         memset(&peb, 0, sizeof(peb));
-        peb.ImageBaseAddress = (PVOID)info.LowestAddress;
+        peb.ImageBaseAddress = (PVOID)imageBase;
+        peb.ImageSubsystem = imageInfo.SubSystemType;
+        peb.ImageSubsystemMajorVersion = imageInfo.SubSystemMajorVersion;
+        peb.ImageSubsystemMinorVersion = imageInfo.SubSystemMinorVersion;
+        peb.OSMajorVersion = 5;             /* NT 5.2, the design NanoNT follows */
+        peb.OSMinorVersion = 2;
+        peb.OSPlatformId = 2;               /* VER_PLATFORM_WIN32_NT */
         peb.ProcessParameters = (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA;
         peb.NanoNtNtdllBase = NTDLL_BASE;
         peb.NanoNtImageSize = ImageSize;
@@ -252,11 +331,21 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
     if (NT_SUCCESS(status))
         status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     PETHREAD thread = NULL;
+    PKAPC loaderApc = NULL;
+    if (NT_SUCCESS(status)) {
+        loaderApc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'dLsP');
+        if (!loaderApc)
+            status = STATUS_NO_MEMORY;
+    }
     if (NT_SUCCESS(status)) {
         INITIAL_TEB stack = { { NULL, NULL }, (PVOID)PSP_STACK_REGION_TOP, (PVOID)stackBase, (PVOID)stackBase };
-        status = PspCreateThread(process, info.EntryPoint, PSP_STACK_REGION_TOP - 16, NULL, &stack, FALSE, &thread);
+        status = PspCreateThread(process, entry, PSP_STACK_REGION_TOP - 16, NULL, &stack, FALSE, &thread);
+        if (NT_SUCCESS(status))
+            PspQueueLoaderApc(thread, loaderApc, pe);
     }
     if (!NT_SUCCESS(status)) {
+        if (loaderApc)
+            PspFreeLoaderApc(loaderApc);
         ObDereferenceObject(process);
         return status;
     }

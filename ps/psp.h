@@ -17,17 +17,17 @@
 #define PSP_STACK_REGION_TOP 0x7FF00000UL   /* initial thread stacks, top down */
 #define PSP_DEFAULT_STACK    0x40000        /* 256 KiB committed, plus a guard page */
 
-/* What the kernel needs to know about ntdll: a header at NTDLL_BASE (user/ntdll/header.S). */
-#define NTDLL_HEADER_MAGIC 0x4C44544EUL     /* 'NTDL' */
+/* What the kernel needs to know about ntdll.dll: its entry points, found by name in its export
+   table when it is loaded at boot (ps/sysdll.c). */
 typedef struct _NTDLL_KERNEL_EXPORTS {
-    ULONG Magic;
+    ULONG DllBase;
     ULONG KiFastSystemCall;
     ULONG KiFastSystemCallRet;
     ULONG KiIntSystemCall;
     ULONG KiUserApcDispatcher;
     ULONG KiUserExceptionDispatcher;
+    ULONG LdrInitializeThunk;          /* the user APC each process's first thread runs first */
     ULONG RtlUserThreadStart;
-    ULONG Reserved[9];
 } NTDLL_KERNEL_EXPORTS;
 extern NTDLL_KERNEL_EXPORTS PspSystemDll;
 
