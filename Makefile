@@ -191,6 +191,8 @@ $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 
 # ---------------------------------------------------------------- disk image
 -include tools/disk.mk
+# native test programs built by mingw-w64 (after disk.mk: they add to the disk image)
+include tests/guest/native.mk
 
 # header dependencies recorded by -MMD
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
