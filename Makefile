@@ -125,7 +125,17 @@ $(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll
 	       if (n ~ /^[A-Za-z_][A-Za-z0-9_]*$$/) print "PROVIDE(" n " = 0x" $$1 ");" }' > $@.tmp
 	mv $@.tmp $@
 
-# ---------------------------------------------------------------- user programs
+# ---------------------------------------------------------------- user programs (static ELF, docs/native-programs.md)
+$(B)/u/%.o: %.c $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+$(B)/u/%.o: %.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
+$(B)/u/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
+
 CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
             $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
 CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)

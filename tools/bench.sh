@@ -45,6 +45,10 @@ for prog in benchps benchio benchtrap benchgui; do
         cp "$BUILD/disk.img" "$LOG/$prog-disk.img"
         disk=(--disk "$LOG/$prog-disk.img")
     fi
+    # benchps also times a PE process (ps_pe_process_create_exit): natnull.exe as a module
+    if [[ $prog == benchps && -f $BUILD/user/natnull.exe ]]; then
+        disk+=(--module "$BUILD/user/benchps.exe" --module "$BUILD/user/natnull.exe")
+    fi
     boot "$prog" icount --icount "${disk[@]}" --append "bench" --init "$prog.exe instructions" || status=1
 done
 # real cycles, only where KVM proves it can run a paged 32-bit guest
