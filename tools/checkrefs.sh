@@ -27,7 +27,7 @@ KiInitializeKernel      WRK routine that starts the executive; NanoNT: KiSystemS
 IoCheckShareAccess      NT routine whose sharing rules io/iofile.c applies inline
 NtMyService             placeholder in the README example of adding a service
 NtXxx                   placeholder for any service stub (docs/services.md)
-PspLookupKernelUserEntryPoints WRK routine that finds ntdll's entry points; NanoNT: PspInitializeSystemDll
+PspLookupKernelUserEntryPoints WRK routine that finds the entry points of ntdll; NanoNT: PspInitializeSystemDll
 NtProtectVirtualMemory  NT service the loader would use to unprotect a read-only import table; NanoNT has none yet
 '
 

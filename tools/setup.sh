@@ -15,6 +15,7 @@ readonly PACKAGES=(
     dosfstools        # mkfs.fat: format the disk image
     gdb               # make gdb
     netpbm            # pnmtopng: QEMU screendumps (PPM) to PNG
+    gcc-mingw-w64-i686 # i686-w64-mingw32-gcc/ld/dlltool: ntdll.dll and the native PE programs
 )
 
 # missing_packages - print the packages of PACKAGES that dpkg does not list as installed.
