@@ -38,6 +38,7 @@ NTSTATUS MmMapUserPage(ULONG DirectoryTableBase, ULONG Va, ULONG Pfn, ULONG PteF
 NTSTATUS MmAllocateUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size, BOOLEAN Writable);
 VOID MmFreeUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size);
 PVOID MmUserVaToKernel(ULONG DirectoryTableBase, ULONG Va);   /* KSEG0 alias of a mapped user page */
+BOOLEAN MmIsUserPageWritable(ULONG DirectoryTableBase, ULONG Va);
 NTSTATUS MmCopyToProcess(ULONG DirectoryTableBase, ULONG Va, const VOID *Source, ULONG Length);
 
 /* user memory from services (mm/probe.c): range checks against MmUserProbeAddress + safe copy */

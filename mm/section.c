@@ -616,12 +616,14 @@ NTSTATUS MmCreateImageSectionFromMemory(const VOID *File, ULONG Size, PVOID *Sec
  * elsewhere when that is taken), as NtMapViewOfSection with *BaseAddress 0 does. Out: the view's
  * base and what NtQuerySection(SectionImageInformation) reports, except that TransferAddress is
  * the entry point at the view's actual base. Result: STATUS_SUCCESS, STATUS_IMAGE_NOT_AT_BASE,
- * MiMapViewOfSection's errors.
+ * STATUS_SECTION_NOT_IMAGE (a data section), MiMapViewOfSection's errors.
  */
 NTSTATUS MmMapImageSectionView(PVOID Section, PEPROCESS Process, PULONG Base, PSECTION_IMAGE_INFORMATION Info)
 {
     PSECTION section = Section;
     ULONG base = 0, offset = 0, size = 0;
+    if (!section->Image)
+        return STATUS_SECTION_NOT_IMAGE;
     NTSTATUS status = MiMapViewOfSection(section, Process, &base, &offset, &size, PAGE_EXECUTE_WRITECOPY);
     if (!NT_SUCCESS(status))
         return status;

@@ -226,34 +226,21 @@ static BOOLEAN PspIsPeImage(const VOID *Image, ULONG ImageSize)
 }
 
 /*
- * PspCreateProcess - a process from an executable in memory, a PE image (mapped as an image
- * section view, relocated if its base is taken) or a static ELF image: Ob object with a handle
- * table, its own address space with the image, ntdll, SharedUserData, parameters (ImageName,
- * CommandLine), PEB, a 256 KiB initial stack (a VAD) and a started initial thread whose first
- * user APC is ntdll's loader. Anything that fails is undone by the object's delete procedure.
- * Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT (a bad image, a PE DLL, a PE image without
- * an entry point), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG,
- * STATUS_CONFLICTING_ADDRESSES (a PE image that cannot be placed).
+ * PspBuildProcess - the part of process creation both ways share: the process object with its
+ * handle table and address space, the executable (a referenced image section, mapped as a view;
+ * or an ELF image, Elf/ElfSize validated by the caller as Info), ntdll, SharedUserData, the process
+ * parameters (only when CommandLine is given: NtCreateProcess leaves them to its caller) and the
+ * PEB. Out: the process (referenced, not yet on PsActiveProcessHead) and the entry point. On
+ * failure everything is undone by the object's delete procedure.
  */
-NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
-                          BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
+static NTSTATUS PspBuildProcess(PCSTR ImageName, const VOID *Elf, ULONG ElfSize, const MI_ELF_IMAGE *Info,
+                                PVOID Section, PCSTR CommandLine, BOOLEAN InitialProcess, PEPROCESS *ProcessOut,
+                                PULONG EntryOut)
 {
-    MI_ELF_IMAGE info;
-    PVOID section = NULL;
     SECTION_IMAGE_INFORMATION imageInfo;
-    BOOLEAN pe = PspIsPeImage(Image, ImageSize);
-    NTSTATUS status;
     memset(&imageInfo, 0, sizeof(imageInfo));
-    if (pe) {
-        status = MmCreateImageSectionFromMemory(Image, ImageSize, &section);
-    } else {
-        status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
-    }
-    if (!NT_SUCCESS(status))
-        return status;
-
     PEPROCESS process;
-    status = ObCreateObject(PsProcessType, sizeof(EPROCESS), (PVOID *)&process);
+    NTSTATUS status = ObCreateObject(PsProcessType, sizeof(EPROCESS), (PVOID *)&process);
     if (!NT_SUCCESS(status))
         return status;
     process->Pcb.Header.Type = ProcessObject;
@@ -272,42 +259,43 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
             base = p + 1;
     for (ULONG i = 0; i < sizeof(process->ImageFileName) - 1 && base[i]; i++)
         process->ImageFileName[i] = base[i];
-    process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
-    if (process->ImageBytes) {
-        memcpy(process->ImageBytes, Image, ImageSize);
-        process->ImageSize = ImageSize;
+    if (Elf) {
+        process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ElfSize, 'gmIP');
+        if (process->ImageBytes) {
+            memcpy(process->ImageBytes, Elf, ElfSize);
+            process->ImageSize = ElfSize;
+        }
     }
 
     status = ObInitializeProcessHandleTable(process);
     if (NT_SUCCESS(status))
         status = MmCreateProcessAddressSpace(&process->Pcb.DirectoryTableBase);
     if (!NT_SUCCESS(status)) {
-        if (section)
-            ObDereferenceObject(section);
         ObDereferenceObject(process);
         return status;
     }
     ULONG dtb = process->Pcb.DirectoryTableBase;
     ULONG imageBase, entry;
-    if (pe) {
+    if (Section) {
         /* the view holds its own reference on the section */
-        status = MmMapImageSectionView(section, process, &imageBase, &imageInfo);
-        ObDereferenceObject(section);
+        status = MmMapImageSectionView(Section, process, &imageBase, &imageInfo);
         if (status == STATUS_IMAGE_NOT_AT_BASE)
             status = STATUS_SUCCESS;
         entry = (ULONG)imageInfo.TransferAddress;
         if (NT_SUCCESS(status) && (!entry || (imageInfo.ImageCharacteristics & IMAGE_FILE_DLL)))
             status = STATUS_INVALID_IMAGE_FORMAT;
+        if (NT_SUCCESS(status) && !process->ImageSize)
+            process->ImageSize = imageInfo.ImageFileSize;
     } else {
-        imageBase = info.LowestAddress;
-        entry = info.EntryPoint;
-        status = PspMapImage(process, Image, &info);
+        imageBase = Info->LowestAddress;
+        entry = Info->EntryPoint;
+        status = PspMapImage(process, Elf, (PMI_ELF_IMAGE)Info);
     }
     if (NT_SUCCESS(status))
         status = PspMapSystemDll(dtb);
     if (NT_SUCCESS(status))
         status = MmMapUserPage(dtb, MM_SHARED_USER_DATA_VA, MmSharedUserDataPfn, 0);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status) && CommandLine)
         status = PspWriteParameters(process, ImageName, CommandLine);
     if (NT_SUCCESS(status))
         status = MmAllocateUserRange(dtb, PSP_PEB_ADDRESS, PAGE_SIZE, TRUE);
@@ -321,15 +309,71 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         peb.OSMajorVersion = 5;             /* NT 5.2, the design NanoNT follows */
         peb.OSMinorVersion = 2;
         peb.OSPlatformId = 2;               /* VER_PLATFORM_WIN32_NT */
-        peb.ProcessParameters = (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA;
+        peb.ProcessParameters = CommandLine ? (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA : NULL;
         peb.NanoNtNtdllBase = NTDLL_BASE;
-        peb.NanoNtImageSize = ImageSize;
+        peb.NanoNtImageSize = process->ImageSize;
         status = MmCopyToProcess(dtb, PSP_PEB_ADDRESS, &peb, sizeof(peb));
     }
+    if (!NT_SUCCESS(status)) {
+        ObDereferenceObject(process);
+        return status;
+    }
+    *ProcessOut = process;
+    *EntryOut = entry;
+    return STATUS_SUCCESS;
+}
+
+static VOID PspInsertProcess(PEPROCESS Process)
+{
+    ULONG flags = KeDisableInterrupts();
+    InsertTailList(&PsActiveProcessHead, &Process->ActiveProcessLinks);
+    PspProcessCount++;
+    KeRestoreInterrupts(flags);
+}
+
+/*
+ * PspCreateProcess - a process from an executable in memory, a PE image (mapped as an image
+ * section view, relocated if its base is taken) or a static ELF image: Ob object with a handle
+ * table, its own address space with the image, ntdll, SharedUserData, parameters (ImageName,
+ * CommandLine), PEB, a 256 KiB initial stack (a VAD) and a started initial thread whose first
+ * user APC is ntdll's loader. Anything that fails is undone by the object's delete procedure.
+ * Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT (a bad image, a PE DLL, a PE image without
+ * an entry point), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG,
+ * STATUS_CONFLICTING_ADDRESSES (a PE image that cannot be placed).
+ */
+NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
+                          BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
+{
+    MI_ELF_IMAGE info;
+    PVOID section = NULL;
+    BOOLEAN pe = PspIsPeImage(Image, ImageSize);
+    NTSTATUS status;
+    if (pe)
+        status = MmCreateImageSectionFromMemory(Image, ImageSize, &section);
+    else
+        status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
+    if (!NT_SUCCESS(status))
+        return status;
+    PEPROCESS process;
+    ULONG entry;
+    status = PspBuildProcess(ImageName, pe ? NULL : Image, ImageSize, &info, section, CommandLine, InitialProcess,
+                             &process, &entry);
+    if (section)
+        ObDereferenceObject(section);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (pe && !process->ImageBytes) {
+        /* the record of a trap frame names its image by these bytes (rr/) */
+        process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
+        if (process->ImageBytes) {
+            memcpy(process->ImageBytes, Image, ImageSize);
+            process->ImageSize = ImageSize;
+        }
+    }
+
     /* the initial thread's stack: a committed reservation with an unmapped page below */
     ULONG stackBase = PSP_STACK_REGION_TOP - PSP_DEFAULT_STACK, stackSize = PSP_DEFAULT_STACK;
-    if (NT_SUCCESS(status))
-        status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     PETHREAD thread = NULL;
     PKAPC loaderApc = NULL;
     if (NT_SUCCESS(status)) {
@@ -350,14 +394,47 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         return status;
     }
     thread->UserStackSize = stackSize;
-
-    ULONG flags = KeDisableInterrupts();
-    InsertTailList(&PsActiveProcessHead, &process->ActiveProcessLinks);
-    PspProcessCount++;
-    KeRestoreInterrupts(flags);
+    PspInsertProcess(process);
     ObDereferenceObject(thread);                /* its life reference keeps it */
     *ProcessOut = process;
     if (ThreadOut)
         *ThreadOut = thread;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * PspCreateProcessFromSection - NtCreateProcessEx's work: a process around an image section
+ * (referenced by the caller) with ntdll, SharedUserData and a PEB whose ProcessParameters is NULL,
+ * and no thread: the creator writes the parameters (NtWriteVirtualMemory) and makes the initial
+ * thread (NtCreateThread), which gets the loader APC (PspQueueLoaderApcForFirstThread). Out: the
+ * process, referenced. Result: as PspBuildProcess.
+ */
+NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *ProcessOut)
+{
+    PEPROCESS process;
+    ULONG entry;
+    NTSTATUS status = PspBuildProcess("", NULL, 0, NULL, Section, NULL, FALSE, &process, &entry);
+    if (!NT_SUCCESS(status))
+        return status;
+    process->LoaderApcPending = TRUE;
+    PspInsertProcess(process);
+    *ProcessOut = process;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * PspQueueLoaderApcForFirstThread - the first thread NtCreateThread makes in a process from
+ * NtCreateProcessEx runs ntdll's loader first, as the initial thread of PspCreateProcess does.
+ * Result: STATUS_SUCCESS, STATUS_NO_MEMORY.
+ */
+NTSTATUS PspQueueLoaderApcForFirstThread(PEPROCESS Process, PETHREAD Thread)
+{
+    if (!Process->LoaderApcPending)
+        return STATUS_SUCCESS;
+    PKAPC apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'dLsP');
+    if (!apc)
+        return STATUS_NO_MEMORY;
+    Process->LoaderApcPending = FALSE;
+    PspQueueLoaderApc(Thread, apc, TRUE);
     return STATUS_SUCCESS;
 }

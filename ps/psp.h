@@ -38,6 +38,9 @@ NTSTATUS PspMapSystemDll(ULONG DirectoryTableBase);
    dereferences it); *Thread (optional) is not referenced: valid until the caller next waits. */
 NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
                           BOOLEAN InitialProcess, PEPROCESS *Process, PETHREAD *Thread);
+/* NtCreateProcessEx: a thread-less process around an image section (ps/create.c) */
+NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *Process);
+NTSTATUS PspQueueLoaderApcForFirstThread(PEPROCESS Process, PETHREAD Thread);
 /* A new user thread at Eip/Esp or at a CONTEXT, on a stack described by Stack (optional).
    *Thread comes back referenced (the caller dereferences it). */
 struct _INITIAL_TEB;

@@ -11,7 +11,7 @@ NATIVE_DLL_FLAGS := -nostdlib -shared -Wl,--subsystem,native -e _DllMain@12 -Wl,
 # natdlla and natdllb share one preferred base: one of them is relocated
 NATIVE_DLL_BASE := 0x10000000
 
-NATIVE_EXES := $(patsubst %,$(B)/user/%.exe,nathello natbasic natdlls natmissdll natmissexp natbadimp natnull)
+NATIVE_EXES := $(patsubst %,$(B)/user/%.exe,nathello natbasic natdlls natmissdll natmissexp natbadimp natnull natchild natproc)
 NATIVE_DLLS := $(patsubst %,$(B)/user/%.dll,natdlla natdllb natdllc natdllm natbad)
 
 # import libraries from .def files (natmiss and natnowhere describe exports that do not exist)
@@ -19,7 +19,7 @@ $(B)/native/lib%.a: $(NATIVE_DIR)/%.def
 	@mkdir -p $(dir $@)
 	$(MINGW)-dlltool -k -d $< -l $@
 
-$(B)/user/nathello.exe $(B)/user/natbasic.exe $(B)/user/natmissexp.exe $(B)/user/natnull.exe: $(B)/user/%.exe: $(NATIVE_DIR)/%.c $(NATIVE_DIR)/nttest.h
+$(B)/user/nathello.exe $(B)/user/natbasic.exe $(B)/user/natmissexp.exe $(B)/user/natnull.exe $(B)/user/natchild.exe $(B)/user/natproc.exe: $(B)/user/%.exe: $(NATIVE_DIR)/%.c $(NATIVE_DIR)/nttest.h
 	@mkdir -p $(dir $@)
 	$(MINGW_CC) $(NATIVE_CFLAGS) $(NATIVE_EXE_FLAGS) -o $@ $< -lntdll
 $(B)/user/natmissdll.exe: $(NATIVE_DIR)/natmissdll.c $(B)/native/libnatnowhere.a

@@ -172,6 +172,36 @@ VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCre
 /* Make a service call through a chosen entry: Path 0 sysenter, 1 int 2Eh. */
 NTSTATUS NanoSystemCall(ULONG Path, ULONG Number, ULONG ArgumentCount, const ULONG *Arguments);
 
+/* NT's process creation (ps/pssvc.c, mm/vmcopy.c) and its user-mode half (user/ntdll/process.c) */
+NTSTATUS NTAPI NtCreateProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ParentProcess, BOOLEAN InheritObjectTable, HANDLE SectionHandle,
+                               HANDLE DebugPort, HANDLE ExceptionPort);
+NTSTATUS NTAPI NtCreateProcessEx(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                 HANDLE ParentProcess, ULONG Flags, HANDLE SectionHandle, HANDLE DebugPort,
+                                 HANDLE ExceptionPort, ULONG JobMemberLevel);
+NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T NumberOfBytesToRead,
+                                   PSIZE_T NumberOfBytesRead);
+NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer,
+                                    SIZE_T NumberOfBytesToWrite, PSIZE_T NumberOfBytesWritten);
+typedef struct _RTL_USER_PROCESS_INFORMATION {
+    ULONG Length;
+    HANDLE Process;
+    HANDLE Thread;
+    CLIENT_ID ClientId;
+    SECTION_IMAGE_INFORMATION ImageInformation;
+} RTL_USER_PROCESS_INFORMATION, *PRTL_USER_PROCESS_INFORMATION;
+NTSTATUS NTAPI RtlCreateProcessParameters(PRTL_USER_PROCESS_PARAMETERS *ProcessParameters,
+                                          PUNICODE_STRING ImagePathName, PUNICODE_STRING DllPath,
+                                          PUNICODE_STRING CurrentDirectory, PUNICODE_STRING CommandLine,
+                                          PVOID Environment, PUNICODE_STRING WindowTitle, PUNICODE_STRING DesktopInfo,
+                                          PUNICODE_STRING ShellInfo, PUNICODE_STRING RuntimeData);
+NTSTATUS NTAPI RtlDestroyProcessParameters(PRTL_USER_PROCESS_PARAMETERS ProcessParameters);
+NTSTATUS NTAPI RtlCreateUserProcess(PUNICODE_STRING NtImagePathName, ULONG Attributes,
+                                    PRTL_USER_PROCESS_PARAMETERS ProcessParameters, PVOID ProcessSecurityDescriptor,
+                                    PVOID ThreadSecurityDescriptor, HANDLE ParentProcess, BOOLEAN InheritHandles,
+                                    HANDLE DebugPort, HANDLE ExceptionPort,
+                                    PRTL_USER_PROCESS_INFORMATION ProcessInformation);
+
 /* heaps (user/ntdll/heap.c) */
 #define HEAP_NO_SERIALIZE 0x00000001
 #define HEAP_GROWABLE     0x00000002
