@@ -76,6 +76,8 @@ static int Excluded(ULONG Number)
         SERVICE_NUMBER_NtWaitForSingleObject, SERVICE_NUMBER_NtWaitForMultipleObjects,
         SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
         SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
+        /* copy to any address of any process, this one included: they would overwrite the fuzzer */
+        SERVICE_NUMBER_NtReadVirtualMemory, SERVICE_NUMBER_NtWriteVirtualMemory,
     };
     for (ULONG i = 0; i < ARRAYSIZE(skip); i++)
         if (skip[i] == Number)
