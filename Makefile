@@ -56,9 +56,10 @@ GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h
 # the generated tables) is linked into the kernel and registers itself at boot
 # (KeAddSystemServiceTable); the NtSample* user stubs are linked into every program (CRT_OBJS).
 SAMPLE_TABLE := ex/sample/services.tab
-$(B)/gen/svc_sample.c $(B)/gen/svc_sample_stubs.S $(B)/inc/svcsample.h &: $(SAMPLE_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_sample.c $(B)/gen/svc_sample_stubs.S $(B)/gen/svc_sample_pe_stubs.S $(B)/inc/svcsample.h &: $(SAMPLE_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table $(SAMPLE_TABLE) --prefix Exs --index 2 \
-	    --kernel $(B)/gen/svc_sample.c --stubs $(B)/gen/svc_sample_stubs.S --header $(B)/inc/svcsample.h
+	    --kernel $(B)/gen/svc_sample.c --stubs $(B)/gen/svc_sample_stubs.S --header $(B)/inc/svcsample.h \
+	    --pe-stubs $(B)/gen/svc_sample_pe_stubs.S
 GENHDRS += $(B)/inc/svcsample.h
 SAMPLE_KERNEL_OBJS := $(patsubst %.c,$(B)/k/%.o,$(wildcard ex/sample/*.c)) $(B)/k/gen/svc_sample.o
 SAMPLE_USER_OBJS := $(B)/u/gen/svc_sample_stubs.o
@@ -69,9 +70,10 @@ SAMPLE_USER_OBJS := $(B)/u/gen/svc_sample_stubs.o
 # is win32k/*.c plus the generated tables; user/gdi32/ (the NtGdi* stubs and the batching helpers)
 # is linked into every program (CRT_OBJS). docs/gui.md.
 WIN32K_TABLE := win32k/services.tab
-$(B)/gen/svc_win32k.c $(B)/gen/svc_win32k_stubs.S $(B)/inc/w32svcnum.h &: $(WIN32K_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_win32k.c $(B)/gen/svc_win32k_stubs.S $(B)/gen/svc_win32k_pe_stubs.S $(B)/inc/w32svcnum.h &: $(WIN32K_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table $(WIN32K_TABLE) --prefix W32p --index 1 \
-	    --kernel $(B)/gen/svc_win32k.c --stubs $(B)/gen/svc_win32k_stubs.S --header $(B)/inc/w32svcnum.h
+	    --kernel $(B)/gen/svc_win32k.c --stubs $(B)/gen/svc_win32k_stubs.S --header $(B)/inc/w32svcnum.h \
+	    --pe-stubs $(B)/gen/svc_win32k_pe_stubs.S
 GENHDRS += $(B)/inc/w32svcnum.h
 WIN32K_KERNEL_OBJS := $(B)/k/gen/svc_win32k.o
 GDI32_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/gdi32/*.c)) $(B)/u/gen/svc_win32k_stubs.o
@@ -154,6 +156,37 @@ $(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT
 	@mkdir -p $(dir $@)
 	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/ntdll.syms.ld $(LIBGCC)
 
+# ---------------------------------------------------------------- the same programs as PE images
+# Every program and test program above is also built by mingw-w64 (NanoNT's own headers, the
+# import library build/libntdll.a) as a native-subsystem PE executable in build/pe/, entered at
+# the same _start; tests/guest/MANIFEST runs some of them with format=pe (docs/native-programs.md).
+PCFLAGS := $(filter-out -DNANONT_NTDLL -Iuser/ntdll,$(NCFLAGS))
+PE_CRT_OBJS := $(patsubst %.c,$(B)/p/%.o,$(wildcard user/crt/*.c) $(wildcard user/gdi32/*.c)) \
+               $(B)/p/gen/svc_sample_pe_stubs.o $(B)/p/gen/svc_win32k_pe_stubs.o
+# psthread and sysabi stay ELF only: their hand-written assembly calls ntdll's stubs and reads C
+# globals by ELF names (a PE build would need stdcall-decorated, imported names there)
+PE_ELF_ONLY := psthread sysabi
+PE_PROGS := $(patsubst user/programs/%.c,$(B)/pe/%.exe,$(wildcard user/programs/*.c)) \
+            $(filter-out $(patsubst %,$(B)/pe/%.exe,$(PE_ELF_ONLY)), \
+                         $(patsubst tests/guest/%.c,$(B)/pe/%.exe,$(wildcard tests/guest/*.c)))
+PE_LINK = $(MINGW_CC) -nostdlib -Wl,--subsystem,native -e __start -o $@
+
+$(B)/p/%.o: %.c $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(PCFLAGS) -c -o $@ $<
+$(B)/p/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) -c -o $@ $<
+$(B)/pe/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
+$(B)/pe/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
+$(B)/pe/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/libntdll.a -lgcc
+
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
 KERNEL_S := $(sort $(wildcard ke/i386/*.S hal/*.S))
@@ -208,7 +241,7 @@ include tests/guest/native.mk
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(B)/libntdll.a $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
+all: $(B)/nanont.elf $(B)/libntdll.a $(PE_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE)
 
 setup:
 	@:
