@@ -73,6 +73,10 @@ if [[ -n $rt ]]; then
     echo "sysenter null round trip: $rt instructions (target <= 90; WRK's path is about 105)"
     echo "sysenter cost per argument dword: $pa instructions (target <= 1)"
 fi
+pe=$(get ps_pe_process_create_exit)
+if [[ -n $pe ]]; then
+    echo "PE process (imports only ntdll) create, run and exit: $pe instructions (target < 250,000)"
+fi
 echo
 cut -d' ' -f1-4 "$RESULTS"
 exit $status

@@ -178,6 +178,51 @@ static void ManyProcesses(void)
     }
 }
 
+/* NanoNT's pool counters (NtQuerySystemInformation class 0x1000, docs/processes.md): the
+   allocations in use, to see that thread-less processes leave nothing behind */
+static ULONG PoolAllocationsInUse(void)
+{
+    ULONG usage[5] = { 0 };
+    ULONG length;
+    if (!NT_SUCCESS(NtQuerySystemInformation((SYSTEM_INFORMATION_CLASS)0x1000, usage, sizeof(usage), &length)))
+        return 0;
+    return usage[1];
+}
+
+static void ThreadlessProcesses(void)
+{
+    UNICODE_STRING name;
+    RtlInitUnicodeString(&name, L"\\SystemRoot\\system32\\natchild.exe");
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    IO_STATUS_BLOCK io;
+    HANDLE file, section, process;
+    NT_CHECK_STATUS(NtOpenFile(&file, FILE_EXECUTE | SYNCHRONIZE, &oa, &io, FILE_SHARE_READ,
+                               FILE_SYNCHRONOUS_IO_NONALERT), STATUS_SUCCESS);
+    NT_CHECK_STATUS(NtCreateSection(&section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_EXECUTE, SEC_IMAGE, file),
+                    STATUS_SUCCESS);
+    NtClose(file);
+    /* warm up, then 100 processes made and dropped without a thread */
+    NT_CHECK_STATUS(NtCreateProcessEx(&process, PROCESS_ALL_ACCESS, NULL, NtCurrentProcess(), 0, section, NULL, NULL,
+                                      0), STATUS_SUCCESS);
+    NtClose(process);
+    ULONG before = PoolAllocationsInUse();
+    for (ULONG i = 0; i < 100; i++) {
+        NT_CHECK_STATUS(NtCreateProcessEx(&process, PROCESS_ALL_ACCESS, NULL, NtCurrentProcess(), 0, section, NULL,
+                                          NULL, 0), STATUS_SUCCESS);
+        PROCESS_BASIC_INFORMATION basic;
+        NT_CHECK_STATUS(NtQueryInformationProcess(process, ProcessBasicInformation, &basic, sizeof(basic), NULL),
+                        STATUS_SUCCESS);
+        NT_CHECK(basic.ExitStatus == STATUS_PENDING);
+        NT_CHECK_STATUS(NtClose(process), STATUS_SUCCESS);
+    }
+    NtClose(section);
+    ULONG after = PoolAllocationsInUse();
+    if (after > before + 2)
+        DbgPrint("pool allocations: %lu before, %lu after\n", (unsigned long)before, (unsigned long)after);
+    NT_CHECK(after <= before + 2);
+}
+
 void NTAPI NtProcessStartup(PPEB Peb)
 {
     (void)Peb;
@@ -185,6 +230,7 @@ void NTAPI NtProcessStartup(PPEB Peb)
     NT_RUN(OtherProcessMemory);
     NT_RUN(CreateProcessRefusals);
     NT_RUN(ChildLoaderFailures);
+    NT_RUN(ThreadlessProcesses);
     NT_RUN(ManyProcesses);
     NtTestFinish();
 }
