@@ -103,7 +103,7 @@ typedef struct _EPROCESS {
     ULONG ActiveThreads;
     BOOLEAN Exiting;
     BOOLEAN IsInitialProcess;
-    BOOLEAN LoaderApcPending;          /* made by NtCreateProcessEx: its first thread runs the loader APC */
+    BOOLEAN PeImage;                   /* the executable is a PE image (the loader APC's flag) */
     UCHAR Spare[2];
     ULONG TebBitmap[4];                /* TEB slots below the PEB (PSP_TEB_SLOTS) */
     struct _MMVAD *VadRoot;            /* user allocations (mm/virtual.c): a sorted list */

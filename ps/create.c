@@ -291,6 +291,7 @@ static NTSTATUS PspBuildProcess(PCSTR ImageName, const VOID *Elf, ULONG ElfSize,
         entry = Info->EntryPoint;
         status = PspMapImage(process, Elf, (PMI_ELF_IMAGE)Info);
     }
+    process->PeImage = Section != NULL;
     if (NT_SUCCESS(status))
         status = PspMapSystemDll(dtb);
     if (NT_SUCCESS(status))
@@ -406,7 +407,7 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
  * PspCreateProcessFromSection - NtCreateProcessEx's work: a process around an image section
  * (referenced by the caller) with ntdll, SharedUserData and a PEB whose ProcessParameters is NULL,
  * and no thread: the creator writes the parameters (NtWriteVirtualMemory) and makes the initial
- * thread (NtCreateThread), which gets the loader APC (PspQueueLoaderApcForFirstThread). Out: the
+ * thread (NtCreateThread), which gets the loader APC (PspQueueLoaderApcForNewThread). Out: the
  * process, referenced. Result: as PspBuildProcess.
  */
 NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *ProcessOut)
@@ -416,25 +417,22 @@ NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *ProcessOut)
     NTSTATUS status = PspBuildProcess("", NULL, 0, NULL, Section, NULL, FALSE, &process, &entry);
     if (!NT_SUCCESS(status))
         return status;
-    process->LoaderApcPending = TRUE;
     PspInsertProcess(process);
     *ProcessOut = process;
     return STATUS_SUCCESS;
 }
 
 /*
- * PspQueueLoaderApcForFirstThread - the first thread NtCreateThread makes in a process from
- * NtCreateProcessEx runs ntdll's loader first, as the initial thread of PspCreateProcess does.
+ * PspQueueLoaderApcForNewThread - every thread NtCreateThread makes runs ntdll's loader first, as
+ * NT's PspCreateThread queues LdrInitializeThunk to every user thread: the first thread of a
+ * process from NtCreateProcessEx initializes the process, any later one sends DLL_THREAD_ATTACH.
  * Result: STATUS_SUCCESS, STATUS_NO_MEMORY.
  */
-NTSTATUS PspQueueLoaderApcForFirstThread(PEPROCESS Process, PETHREAD Thread)
+NTSTATUS PspQueueLoaderApcForNewThread(PEPROCESS Process, PETHREAD Thread)
 {
-    if (!Process->LoaderApcPending)
-        return STATUS_SUCCESS;
     PKAPC apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'dLsP');
     if (!apc)
         return STATUS_NO_MEMORY;
-    Process->LoaderApcPending = FALSE;
-    PspQueueLoaderApc(Thread, apc, TRUE);
+    PspQueueLoaderApc(Thread, apc, Process->PeImage);
     return STATUS_SUCCESS;
 }

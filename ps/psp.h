@@ -40,7 +40,7 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
                           BOOLEAN InitialProcess, PEPROCESS *Process, PETHREAD *Thread);
 /* NtCreateProcessEx: a thread-less process around an image section (ps/create.c) */
 NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *Process);
-NTSTATUS PspQueueLoaderApcForFirstThread(PEPROCESS Process, PETHREAD Thread);
+NTSTATUS PspQueueLoaderApcForNewThread(PEPROCESS Process, PETHREAD Thread);
 /* A new user thread at Eip/Esp or at a CONTEXT, on a stack described by Stack (optional).
    *Thread comes back referenced (the caller dereferences it). */
 struct _INITIAL_TEB;

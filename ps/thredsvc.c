@@ -60,7 +60,7 @@ NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, P
     PETHREAD thread;
     status = PspCreateThread(process, 0, 0, &context, &stack, CreateSuspended, &thread);
     if (NT_SUCCESS(status)) {
-        status = PspQueueLoaderApcForFirstThread(process, thread);
+        status = PspQueueLoaderApcForNewThread(process, thread);
         if (!NT_SUCCESS(status)) {
             PspTerminateThreadByPointer(thread, status);
             ObDereferenceObject(thread);

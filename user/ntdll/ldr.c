@@ -1,9 +1,9 @@
 /*
  * ldr.c - the user-mode image loader, as NT's ntdll has it.
  *
- * The kernel queues LdrInitializeThunk as a user APC to the first thread of every process
- * (ps/create.c); it runs before the thread's first instruction (user/ntdll/dispatch.S) and
- * LdrpInitialize here:
+ * The kernel queues LdrInitializeThunk as a user APC to every new thread (ps/create.c); it runs
+ * before the thread's first instruction (user/ntdll/dispatch.S). On a thread after the first it
+ * sends DLL_THREAD_ATTACH to the initialized DLLs; on the process's first thread LdrpInitialize:
  *   1. makes the process heap (PEB->ProcessHeap) and the loader lists (PEB->Ldr, PEB_LDR_DATA),
  *      with entries for the executable and ntdll.dll;
  *   2. for a PE executable, snaps its imports: each named DLL is found among the loaded ones or
@@ -46,7 +46,8 @@ typedef struct _LDRP_MODULE {
 
 static PEB_LDR_DATA LdrpData;
 static LDRP_MODULE LdrpExeModule, LdrpNtdllModule;
-static BOOLEAN LdrpProcessInitialized;
+static volatile BOOLEAN LdrpProcessInitialized;
+static BOOLEAN LdrpInitializationStarted;
 static BOOLEAN LdrpInProcessInitialization;
 
 static const WCHAR LdrpSystem32[] = L"\\SystemRoot\\system32\\";
@@ -660,7 +661,11 @@ static NTSTATUS LdrpInitializeProcess(PCONTEXT Context, PVOID NtdllBase, ULONG F
  */
 VOID NTAPI LdrpInitialize(PCONTEXT Context, PVOID NtdllBase, PVOID Flags)
 {
-    if (LdrpProcessInitialized) {
+    /* one thread initializes the process; one that starts meanwhile (a DllMain made it) waits */
+    if (__atomic_exchange_n(&LdrpInitializationStarted, TRUE, __ATOMIC_ACQ_REL)) {
+        LARGE_INTEGER pause = { .QuadPart = -10000 };   /* 1 ms */
+        while (!LdrpProcessInitialized)
+            NtDelayExecution(FALSE, &pause);
         LdrpThreadAttach();
         return;
     }
@@ -671,8 +676,8 @@ VOID NTAPI LdrpInitialize(PCONTEXT Context, PVOID NtdllBase, PVOID Flags)
     }
 }
 
-/* DLL_THREAD_ATTACH to every initialized DLL, in initialization order: called on a new thread
-   before its start routine (RtlUserThreadStart). */
+/* DLL_THREAD_ATTACH to every initialized DLL, in initialization order: the loader APC of every
+   thread after the first (LdrpInitialize), before the thread's own start. */
 VOID LdrpThreadAttach(VOID)
 {
     if (!LdrpProcessInitialized)

@@ -11,11 +11,11 @@
 #define RTLP_DEFAULT_STACK_COMMIT  0x10000
 #define RTLP_ROUND(x, a) (((x) + (a) - 1) & ~((SIZE_T)(a) - 1))
 
-/* RtlUserThreadStart (user/ntdll/dispatch.S) comes here with the start routine and its parameter:
-   DLL_THREAD_ATTACH to the loaded DLLs, the routine, then the thread's end with its result. */
+/* RtlUserThreadStart (user/ntdll/dispatch.S) comes here with the start routine and its parameter
+   (the loader APC has already sent DLL_THREAD_ATTACH): the routine, then the thread's end with
+   its result. */
 DECLSPEC_NORETURN VOID NTAPI RtlpUserThreadStart(PUSER_THREAD_START_ROUTINE Start, PVOID Parameter)
 {
-    LdrpThreadAttach();
     RtlExitUserThread((NTSTATUS)Start(Parameter));
     for (;;)
         ;
