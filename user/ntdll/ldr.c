@@ -96,7 +96,7 @@ static BOOLEAN LdrpRvaWritable(IMAGE_NT_HEADERS32_NT *Nt, ULONG Rva, ULONG Size)
     for (ULONG i = 0; i < Nt->FileHeader.NumberOfSections; i++, s++) {
         ULONG size = s->VirtualSize ? s->VirtualSize : s->SizeOfRawData;
         if (Rva >= s->VirtualAddress && Rva - s->VirtualAddress < size && Size <= size - (Rva - s->VirtualAddress))
-            return (s->Characteristics & 0x80000000u) != 0;
+            return (s->Characteristics & IMAGE_SCN_MEM_WRITE_NT) != 0;
     }
     return FALSE;
 }
