@@ -40,12 +40,13 @@ SERVICE_TABLES := ke/services.tab
 $(B)/tools/gensvc: tools/gensvc.c inc/svclimit.h | $(B)/tools
 	$(HOSTCC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/inc/svcnum.h $(B)/gen/svc_native_protos.c \
-$(B)/gen/svc_native_zw.S $(B)/inc/zwapi.h &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_native.c $(B)/gen/svc_native_stubs.S $(B)/gen/svc_native_pe_stubs.S $(B)/inc/svcnum.h \
+$(B)/gen/svc_native_protos.c $(B)/gen/svc_native_zw.S $(B)/inc/zwapi.h &: ke/services.tab $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table ke/services.tab --prefix Ki --index 0 \
 	    --kernel $(B)/gen/svc_native.c --stubs $(B)/gen/svc_native_stubs.S --header $(B)/inc/svcnum.h \
 	    --protos $(B)/gen/svc_native_protos.c \
-	    --kernel-stubs $(B)/gen/svc_native_zw.S --kernel-protos $(B)/inc/zwapi.h
+	    --kernel-stubs $(B)/gen/svc_native_zw.S --kernel-protos $(B)/inc/zwapi.h \
+	    --pe-stubs $(B)/gen/svc_native_pe_stubs.S
 
 # The parameter types in ke/services.tab (read by the tracer's decoder) must be the C prototypes'
 # types: the generated file declares every typed service again after ntdll.h, so a disagreement
@@ -73,9 +74,10 @@ GENHDRS := $(B)/inc/ksoffsets.h $(B)/inc/svcnum.h $(B)/inc/ntstatusnames.h $(B)/
 # the generated tables) is linked into the kernel and registers itself at boot
 # (KeAddSystemServiceTable); the NtSample* user stubs are linked into every program (CRT_OBJS).
 SAMPLE_TABLE := ex/sample/services.tab
-$(B)/gen/svc_sample.c $(B)/gen/svc_sample_stubs.S $(B)/inc/svcsample.h &: $(SAMPLE_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_sample.c $(B)/gen/svc_sample_stubs.S $(B)/gen/svc_sample_pe_stubs.S $(B)/inc/svcsample.h &: $(SAMPLE_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table $(SAMPLE_TABLE) --prefix Exs --index 2 \
-	    --kernel $(B)/gen/svc_sample.c --stubs $(B)/gen/svc_sample_stubs.S --header $(B)/inc/svcsample.h
+	    --kernel $(B)/gen/svc_sample.c --stubs $(B)/gen/svc_sample_stubs.S --header $(B)/inc/svcsample.h \
+	    --pe-stubs $(B)/gen/svc_sample_pe_stubs.S
 GENHDRS += $(B)/inc/svcsample.h
 SAMPLE_KERNEL_OBJS := $(patsubst %.c,$(B)/k/%.o,$(wildcard ex/sample/*.c)) $(B)/k/gen/svc_sample.o
 SAMPLE_USER_OBJS := $(B)/u/gen/svc_sample_stubs.o
@@ -86,20 +88,68 @@ SAMPLE_USER_OBJS := $(B)/u/gen/svc_sample_stubs.o
 # is win32k/*.c plus the generated tables; user/gdi32/ (the NtGdi* stubs and the batching helpers)
 # is linked into every program (CRT_OBJS). docs/gui.md.
 WIN32K_TABLE := win32k/services.tab
-$(B)/gen/svc_win32k.c $(B)/gen/svc_win32k_stubs.S $(B)/inc/w32svcnum.h &: $(WIN32K_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
+$(B)/gen/svc_win32k.c $(B)/gen/svc_win32k_stubs.S $(B)/gen/svc_win32k_pe_stubs.S $(B)/inc/w32svcnum.h &: $(WIN32K_TABLE) $(B)/tools/gensvc | $(B)/gen $(B)/inc
 	$(B)/tools/gensvc --table $(WIN32K_TABLE) --prefix W32p --index 1 \
-	    --kernel $(B)/gen/svc_win32k.c --stubs $(B)/gen/svc_win32k_stubs.S --header $(B)/inc/w32svcnum.h
+	    --kernel $(B)/gen/svc_win32k.c --stubs $(B)/gen/svc_win32k_stubs.S --header $(B)/inc/w32svcnum.h \
+	    --pe-stubs $(B)/gen/svc_win32k_pe_stubs.S
 GENHDRS += $(B)/inc/w32svcnum.h
 WIN32K_KERNEL_OBJS := $(B)/k/gen/svc_win32k.o
 GDI32_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/gdi32/*.c)) $(B)/u/gen/svc_win32k_stubs.o
 
-# ---------------------------------------------------------------- ntdll (system image, fixed base)
+# ---------------------------------------------------------------- ntdll.dll (PE, fixed base)
+# ntdll is a PE DLL built by Debian's mingw-w64 (docs/native-programs.md), at NT's ntdll base
+# area. The build generates its .def (every global of its objects, except NT's private p-prefixed
+# names: Rtlp*, Ldrp*, Kip*; the service stubs with their Zw aliases) and an import library
+# (build/libntdll.a); the kernel carries the stripped image (ke/ntdllimg.S) and finds its entry
+# points by name in its export table (ps/sysdll.c). ELF programs link against its addresses
+# through build/ntdll.syms.ld (PROVIDE(name = address) for each global).
+MINGW   := i686-w64-mingw32
+MINGW_CC := $(MINGW)-gcc
 NTDLL_BASE := 0x77F00000
-NTDLL_C := $(wildcard user/ntdll/*.c) rtl/string.c rtl/format.c
-NTDLL_S := $(wildcard user/ntdll/*.S) $(B)/gen/svc_native_stubs.S
-NTDLL_OBJS := $(patsubst %.c,$(B)/u/%.o,$(filter %.c,$(NTDLL_C))) \
-              $(patsubst %.S,$(B)/u/%.o,$(patsubst $(B)/%,%,$(NTDLL_S)))
+NCFLAGS := -MMD -MP -march=i686 -ffreestanding -fno-builtin -fno-stack-protector -fno-asynchronous-unwind-tables \
+           -mno-sse -mno-mmx -O2 -g -Wall -Wextra -Werror -Wno-multichar -std=gnu11 \
+           -Iinc -Iuser/inc -Iuser/ntdll -I$(B)/inc -DNANONT_USER -DNANONT_NTDLL
+NTDLL_C := $(wildcard user/ntdll/*.c) rtl/string.c rtl/format.c rtl/unicode.c
+NTDLL_S := $(wildcard user/ntdll/*.S)
+NTDLL_OBJS := $(patsubst %.c,$(B)/n/%.o,$(NTDLL_C)) $(patsubst %.S,$(B)/n/%.o,$(NTDLL_S)) \
+              $(B)/n/gen/svc_native_pe_stubs.o
 
+$(B)/n/%.o: %.c $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(NCFLAGS) -c -o $@ $<
+$(B)/n/%.o: %.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) -MMD -MP -Iinc -Iuser/ntdll -I$(B)/inc -D__ASSEMBLY__ -c -o $@ $<
+$(B)/n/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) -c -o $@ $<
+
+# the exports: decorated stdcall names (NtClose@4) for the import library; --kill-at exports
+# them undecorated (NtClose), as NT's ntdll names them
+$(B)/ntdll.def: $(NTDLL_OBJS) | $(B)
+	( echo 'LIBRARY ntdll.dll'; echo 'EXPORTS'; \
+	  $(MINGW)-nm -g --defined-only $(NTDLL_OBJS) | \
+	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); print n }' | \
+	  grep -Ev '^(Rtlp|Ldrp|Kip|Dbgp)' | LC_ALL=C sort -u ) > $@.tmp
+	mv $@.tmp $@
+$(B)/ntdll.dbg.dll: $(NTDLL_OBJS) $(B)/ntdll.def
+	$(MINGW_CC) -nostdlib -shared -Wl,--image-base,$(NTDLL_BASE) -Wl,--kill-at -Wl,-e,0 \
+	    -Wl,--no-insert-timestamp -Wl,--disable-dynamicbase -o $@ $(B)/ntdll.def $(NTDLL_OBJS) -lgcc
+$(B)/ntdll.dll: $(B)/ntdll.dbg.dll
+	$(MINGW)-strip -o $@ $<
+# the debugger's and the profiler's copy of ntdll's symbols and line tables, as an ELF file that
+# gdb and nm read like the kernel's (tools/gdb/nanont.py, tools/profile.sh)
+$(B)/ntdll.sym.elf: $(B)/ntdll.dbg.dll
+	objcopy -O elf32-i386 $< $@
+$(B)/libntdll.a: $(B)/ntdll.def
+	$(MINGW)-dlltool -k -d $< -D ntdll.dll -l $@
+$(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll
+	$(MINGW)-nm -g --defined-only $< | \
+	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); sub(/@[0-9]+$$/, "", n); \
+	       if (n ~ /^[A-Za-z_][A-Za-z0-9_]*$$/) print "PROVIDE(" n " = 0x" $$1 ");" }' > $@.tmp
+	mv $@.tmp $@
+
+# ---------------------------------------------------------------- user programs (static ELF, docs/native-programs.md)
 $(B)/u/%.o: %.c $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -c -o $@ $<
@@ -109,9 +159,6 @@ $(B)/u/%.o: %.S $(GENHDRS)
 $(B)/u/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
-
-$(B)/ntdll.elf: $(NTDLL_OBJS) user/ntdll/ntdll.ld
-	$(LD) -m elf_i386 -z noexecstack -T user/ntdll/ntdll.ld --defsym=NTDLL_BASE=$(NTDLL_BASE) -o $@ $(NTDLL_OBJS) $(LIBGCC)
 
 # ---------------------------------------------------------------- user programs
 # nsh's svc command names services: every SERVICE_NUMBER_x of the generated headers as a
@@ -127,16 +174,48 @@ CRT_OBJS += $(GDI32_OBJS)            # gdi32: the GUI table's stubs and helpers 
 USER_PROGS := $(patsubst user/programs/%.c,$(B)/user/%.exe,$(wildcard user/programs/*.c))
 TEST_PROGS := $(patsubst tests/guest/%.c,$(B)/user/%.exe,$(wildcard tests/guest/*.c))
 
-$(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+$(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $< $(LIBGCC)
-$(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
+$(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $< $(LIBGCC)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
 # tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c (issue 6)
-$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.elf user/crt/user.ld
+$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -R $(B)/ntdll.elf -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(LIBGCC)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/ntdll.syms.ld $(LIBGCC)
+
+# ---------------------------------------------------------------- the same programs as PE images
+# Every program and test program above is also built by mingw-w64 (NanoNT's own headers, the
+# import library build/libntdll.a) as a native-subsystem PE executable in build/pe/, entered at
+# the same _start; tests/guest/MANIFEST runs some of them with format=pe (docs/native-programs.md).
+PCFLAGS := $(filter-out -DNANONT_NTDLL -Iuser/ntdll,$(NCFLAGS))
+PE_CRT_OBJS := $(patsubst %.c,$(B)/p/%.o,$(wildcard user/crt/*.c) $(wildcard user/gdi32/*.c)) \
+               $(B)/p/gen/svc_sample_pe_stubs.o $(B)/p/gen/svc_win32k_pe_stubs.o
+# psthread, sysabi, dbgregs, framedbg and fuzzsys stay ELF only: their hand-written assembly calls
+# ntdll's stubs and names C globals by ELF names (a PE build would need stdcall-decorated,
+# imported names there)
+PE_ELF_ONLY := psthread sysabi dbgregs framedbg fuzzsys
+PE_PROGS := $(patsubst user/programs/%.c,$(B)/pe/%.exe,$(wildcard user/programs/*.c)) \
+            $(filter-out $(patsubst %,$(B)/pe/%.exe,$(PE_ELF_ONLY)), \
+                         $(patsubst tests/guest/%.c,$(B)/pe/%.exe,$(wildcard tests/guest/*.c)))
+PE_LINK = $(MINGW_CC) -nostdlib -Wl,--subsystem,native -e __start -o $@
+
+$(B)/p/%.o: %.c $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(PCFLAGS) -c -o $@ $<
+$(B)/p/gen/%.o: $(B)/gen/%.S $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) -c -o $@ $<
+$(B)/pe/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
+$(B)/pe/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
+$(B)/pe/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
+	@mkdir -p $(dir $@)
+	$(PE_LINK) $(PE_CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/libntdll.a -lgcc
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
@@ -160,9 +239,9 @@ $(B)/k/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c -o $@ $<
 # the system ntdll image travels inside the kernel (docs/spec.md §1)
-$(B)/k/ntdllimg.o: $(B)/ntdll.elf ke/ntdllimg.S
+$(B)/k/ntdllimg.o: $(B)/ntdll.dll ke/ntdllimg.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DNTDLL_PATH='"$(B)/ntdll.elf"' -c -o $@ ke/ntdllimg.S
+	$(CC) $(KASFLAGS) -DNTDLL_PATH='"$(B)/ntdll.dll"' -c -o $@ ke/ntdllimg.S
 
 $(B)/nanont.elf: $(KERNEL_OBJS) ke/i386/kernel.ld
 	$(LD) -m elf_i386 -z noexecstack -T ke/i386/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC)
@@ -189,19 +268,21 @@ $(B) $(B)/tools $(B)/gen $(B)/inc $(B)/host:
 
 # ---------------------------------------------------------------- disk image
 -include tools/disk.mk
+# native test programs built by mingw-w64 (after disk.mk: they add to the disk image)
+include tests/guest/native.mk
 
 # ---------------------------------------------------------------- bootable ISO (tools/mkiso.sh)
 # GRUB with the kernel, every user program as a Multiboot module and the FAT image as a file;
 # boots from a CD (qemu -cdrom, tools/run.sh --cdrom) and on other hypervisors (docs/runner.md).
 ISO_IMAGE := $(B)/nanont.iso
-$(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.elf $(USER_PROGS) $(DISK_IMAGE)
+$(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.sym.elf $(USER_PROGS) $(DISK_IMAGE)
 	tools/mkiso.sh $@ $(B)/nanont.elf $(DISK_IMAGE) $(USER_PROGS)
 
 # header dependencies recorded by -MMD
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
+all: $(B)/nanont.elf $(B)/libntdll.a $(B)/ntdll.sym.elf $(PE_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
 
 setup:
 	@:

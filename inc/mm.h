@@ -38,6 +38,7 @@ NTSTATUS MmMapUserPage(ULONG DirectoryTableBase, ULONG Va, ULONG Pfn, ULONG PteF
 NTSTATUS MmAllocateUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size, BOOLEAN Writable);
 VOID MmFreeUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size);
 PVOID MmUserVaToKernel(ULONG DirectoryTableBase, ULONG Va);   /* KSEG0 alias of a mapped user page */
+BOOLEAN MmIsUserPageWritable(ULONG DirectoryTableBase, ULONG Va);
 NTSTATUS MmCopyToProcess(ULONG DirectoryTableBase, ULONG Va, const VOID *Source, ULONG Length);
 
 /* user memory from services (mm/probe.c): range checks against MmUserProbeAddress + safe copy */
@@ -57,6 +58,11 @@ VOID MmDeleteVads(struct _EPROCESS *Process);
 
 /* sections (mm/section.c): remove the view of Process containing Base */
 NTSTATUS MmUnmapViewOfSection(struct _EPROCESS *Process, ULONG Base);
+/* mm/section.c: image sections for the kernel's process creation (ps/create.c) */
+struct _SECTION_IMAGE_INFORMATION;
+NTSTATUS MmCreateImageSectionFromMemory(const VOID *File, ULONG Size, PVOID *Section);
+NTSTATUS MmMapImageSectionView(PVOID Section, struct _EPROCESS *Process, PULONG Base,
+                               struct _SECTION_IMAGE_INFORMATION *Info);
 
 /* shared pages */
 extern ULONG MmSharedUserDataPfn;

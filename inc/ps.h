@@ -21,7 +21,16 @@ typedef struct _RTL_USER_PROCESS_PARAMETERS {
     UNICODE_STRING ImagePathName;      /* 0x38 */
     UNICODE_STRING CommandLine;        /* 0x40 */
     PVOID Environment;                 /* 0x48 */
+    ULONG StartingX, StartingY, CountX, CountY, CountCharsX, CountCharsY; /* 0x4C */
+    ULONG FillAttribute;               /* 0x64 */
+    ULONG WindowFlags;                 /* 0x68 */
+    ULONG ShowWindowFlags;             /* 0x6C */
+    UNICODE_STRING WindowTitle;        /* 0x70 */
+    UNICODE_STRING DesktopInfo;        /* 0x78 */
+    UNICODE_STRING ShellInfo;          /* 0x80 */
+    UNICODE_STRING RuntimeData;        /* 0x88 */
 } RTL_USER_PROCESS_PARAMETERS, *PRTL_USER_PROCESS_PARAMETERS;
+#define RTL_USER_PROC_PARAMS_NORMALIZED 0x00000001   /* Flags: the string pointers are addresses */
 _Static_assert(offsetof(RTL_USER_PROCESS_PARAMETERS, CommandLine) == 0x40, "CommandLine");
 
 typedef struct _PEB {
@@ -127,6 +136,7 @@ typedef struct _EPROCESS {
     ULONG ActiveThreads;
     BOOLEAN Exiting;
     BOOLEAN IsInitialProcess;
+    BOOLEAN PeImage;                   /* the executable is a PE image (the loader APC's flag) */
     UCHAR Spare[2];
     ULONG TebBitmap[4];                /* TEB slots below the PEB (PSP_TEB_SLOTS) */
     struct _MMVAD *VadRoot;            /* user allocations (mm/virtual.c): a sorted list */

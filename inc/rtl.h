@@ -69,15 +69,22 @@ int wcscmp(PCWSTR Left, PCWSTR Right);
 int RtlFormatStringV(char *Buffer, SIZE_T Size, const char *Format, va_list Arguments);
 int RtlFormatString(char *Buffer, SIZE_T Size, const char *Format, ...);
 
-/* rtl/unicode.c - counted UNICODE_STRING helpers (case folding covers the ASCII range). */
-VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
-WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
-WCHAR RtlDowncaseUnicodeChar(WCHAR SourceCharacter);
-LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                             BOOLEAN CaseInsensitive);
-BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                              BOOLEAN CaseInsensitive);
-BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
-                               BOOLEAN CaseInsensitive);
+/* rtl/unicode.c - counted UNICODE_STRING helpers (case folding covers the ASCII range). NTAPI as
+   NT's: ntdll.dll exports them to PE programs that call them stdcall (host builds, x86-64, have
+   no stdcall). */
+#ifdef NANONT_HOST
+#define RTLAPI
+#else
+#define RTLAPI NTAPI
+#endif
+VOID RTLAPI RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+WCHAR RTLAPI RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
+WCHAR RTLAPI RtlDowncaseUnicodeChar(WCHAR SourceCharacter);
+LONG RTLAPI RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+                                    BOOLEAN CaseInsensitive);
+BOOLEAN RTLAPI RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+                                     BOOLEAN CaseInsensitive);
+BOOLEAN RTLAPI RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+                                      BOOLEAN CaseInsensitive);
 
 #endif

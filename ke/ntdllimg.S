@@ -1,4 +1,5 @@
-/* ntdllimg.S - the system ntdll ELF image, carried inside the kernel image (docs/spec.md §1). */
+/* ntdllimg.S - the system ntdll.dll (a PE image, stripped), carried inside the kernel image
+   (docs/spec.md §1); ps/sysdll.c validates and maps it. */
         .section .rodata
         .balign 4096
         .globl KiNtdllImage, KiNtdllImageEnd

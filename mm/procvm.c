@@ -130,3 +130,10 @@ VOID MmDeleteProcessAddressSpace(ULONG Dtb)
     }
     MiFreePhysicalPage(Dtb >> PAGE_SHIFT);
 }
+
+/* Is the user page at Va present and writable in the address space Dtb? */
+BOOLEAN MmIsUserPageWritable(ULONG Dtb, ULONG Va)
+{
+    PULONG pte = MiUserPte(Dtb, Va, FALSE);
+    return pte && (*pte & MI_PTE_PRESENT) && (*pte & MI_PTE_WRITE);
+}

@@ -575,3 +575,72 @@ NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS Se
     }
     return status;
 }
+
+/* ------------------------------------------------------------------ the kernel's own image views */
+
+/*
+ * MmCreateImageSectionFromMemory - an image section of the PE file held at File (Size bytes), for
+ * process creation from a boot module or a file the kernel has read (ps/create.c): the bytes are
+ * copied and validated exactly as NtCreateSection validates a file. *Section comes back with one
+ * reference (ObDereferenceObject when done). Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT,
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS MmCreateImageSectionFromMemory(const VOID *File, ULONG Size, PVOID *Section)
+{
+    PSECTION section;
+    NTSTATUS status = ObCreateObject(MmSectionObjectType, sizeof(SECTION), (PVOID *)&section);
+    if (!NT_SUCCESS(status))
+        return status;
+    section->SectionPageProtection = PAGE_EXECUTE_WRITECOPY;
+    section->File = Size ? ExAllocatePoolWithTag(NonPagedPool, Size, IO_POOL_TAG) : NULL;   /* IoFreeWholeFile's */
+    section->Image = ExAllocatePoolZero(NonPagedPool, sizeof(MI_PE_IMAGE), MI_SECTION_TAG);
+    if (!section->File || !section->Image) {
+        ObDereferenceObject(section);
+        return Size ? STATUS_INSUFFICIENT_RESOURCES : STATUS_INVALID_IMAGE_FORMAT;
+    }
+    memcpy(section->File, File, Size);
+    section->FileSize = Size;
+    status = MiValidatePeImage(section->File, Size, section->Image);
+    if (!NT_SUCCESS(status)) {
+        ObDereferenceObject(section);
+        return status;
+    }
+    section->AllocationAttributes = SEC_IMAGE | SEC_FILE;
+    section->SizeOfSection = section->Image->SizeOfImage;
+    *Section = section;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * MmMapImageSectionView - map an image section into Process at its preferred base (relocated
+ * elsewhere when that is taken), as NtMapViewOfSection with *BaseAddress 0 does. Out: the view's
+ * base and what NtQuerySection(SectionImageInformation) reports, except that TransferAddress is
+ * the entry point at the view's actual base. Result: STATUS_SUCCESS, STATUS_IMAGE_NOT_AT_BASE,
+ * STATUS_SECTION_NOT_IMAGE (a data section), MiMapViewOfSection's errors.
+ */
+NTSTATUS MmMapImageSectionView(PVOID Section, PEPROCESS Process, PULONG Base, PSECTION_IMAGE_INFORMATION Info)
+{
+    PSECTION section = Section;
+    ULONG base = 0, offset = 0, size = 0;
+    if (!section->Image)
+        return STATUS_SECTION_NOT_IMAGE;
+    NTSTATUS status = MiMapViewOfSection(section, Process, &base, &offset, &size, PAGE_EXECUTE_WRITECOPY);
+    if (!NT_SUCCESS(status))
+        return status;
+    const MI_PE_IMAGE *image = section->Image;
+    memset(Info, 0, sizeof(*Info));
+    Info->TransferAddress = image->AddressOfEntryPoint ? (PVOID)(base + image->AddressOfEntryPoint) : NULL;
+    Info->MaximumStackSize = image->SizeOfStackReserve;
+    Info->CommittedStackSize = image->SizeOfStackCommit;
+    Info->SubSystemType = image->Subsystem;
+    Info->SubSystemMinorVersion = image->MinorSubsystemVersion;
+    Info->SubSystemMajorVersion = image->MajorSubsystemVersion;
+    Info->ImageCharacteristics = image->Characteristics;
+    Info->DllCharacteristics = image->DllCharacteristics;
+    Info->Machine = image->Machine;
+    Info->ImageContainsCode = image->ContainsCode;
+    Info->LoaderFlags = image->LoaderFlags;
+    Info->ImageFileSize = section->FileSize;
+    *Base = base;
+    return status;
+}

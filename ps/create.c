@@ -1,7 +1,10 @@
 /*
  * create.c - creating processes and threads.
- * A process: validated ELF image mapped at its addresses (docs/spec.md §2), ntdll, SharedUserData
- * (read-only), a PEB with the process parameters, and an initial thread.
+ * A process: its executable mapped — a PE image as an image section view (docs/sections.md), or a
+ * validated static ELF image at its addresses (docs/spec.md §2) — ntdll, SharedUserData
+ * (read-only), a PEB with the process parameters, and an initial thread whose first user-mode
+ * work is ntdll's loader (LdrInitializeThunk, queued as a user APC, as NT's PspCreateThread does;
+ * docs/native-programs.md).
  * A thread: an ETHREAD, a kernel stack with a guard page, a TEB, and a trap frame holding its
  * initial user context; it starts by leaving through the ordinary exit path (KiThreadStartup).
  * Both are Ob objects (PsProcessType, PsThreadType): see ps/exit.c for how they go away.
@@ -13,6 +16,8 @@
 #include "rtl.h"
 #include "ob.h"
 #include "ntlist.h"
+#include "ntldr.h"
+#include "peimage.h"
 
 LIST_ENTRY PsActiveProcessHead = { &PsActiveProcessHead, &PsActiveProcessHead };
 ULONG PspProcessCount;
@@ -180,23 +185,62 @@ static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE
     return STATUS_SUCCESS;
 }
 
-/*
- * PspCreateProcess - a process from an ELF image in memory: Ob object with a handle table, its
- * own address space with the image, ntdll, SharedUserData, parameters (ImageName, CommandLine),
- * PEB, a 256 KiB initial stack (a VAD) and a started initial thread. Anything that fails is
- * undone by the object's delete procedure. Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT,
- * STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG.
- */
-NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
-                          BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
+/* The loader APC lives in pool: freed when it is delivered, or at rundown. */
+static VOID PspFreeLoaderApc(PKAPC Apc)
 {
-    MI_ELF_IMAGE info;
-    NTSTATUS status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
-    if (!NT_SUCCESS(status))
-        return status;
+    ExFreePoolWithTag(Apc, 'dLsP');
+}
 
+static VOID PspLoaderApcKernelRoutine(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
+{
+    UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(A1); UNREFERENCED_PARAMETER(A2);
+    PspFreeLoaderApc(Apc);
+}
+
+/*
+ * PspQueueLoaderApc - the first thing Thread (new, not yet run) does in user mode: ntdll's
+ * LdrInitializeThunk as a user APC (NormalContext NULL, SystemArgument1 = ntdll's base,
+ * SystemArgument2 = LDRP_INIT_IMAGE_IS_PE for a PE executable), delivered on its first return to
+ * user mode with its initial context below it; the loader resumes that context (or redirects it)
+ * through NtContinue. Apc is the caller's pool allocation, allocated before the thread was made
+ * so that nothing can fail here.
+ */
+static VOID PspQueueLoaderApc(PETHREAD Thread, PKAPC Apc, BOOLEAN PeImage)
+{
+    KeInitializeApc(Apc, &Thread->Tcb, PspLoaderApcKernelRoutine, PspFreeLoaderApc,
+                    (PKNORMAL_ROUTINE)PspSystemDll.LdrInitializeThunk, UserMode, NULL);
+    ULONG flags = KeDisableInterrupts();
+    if (KeInsertQueueApc(Apc, (PVOID)PspSystemDll.DllBase, (PVOID)(ULONG_PTR)(PeImage ? LDRP_INIT_IMAGE_IS_PE : 0)))
+        Thread->Tcb.ApcState.UserApcPending = TRUE;   /* not in a service: no frame mark to clear */
+    else
+        PspFreeLoaderApc(Apc);
+    KeRestoreInterrupts(flags);
+}
+
+/* Is Image a PE file (an "MZ" header)? Anything else is taken for ELF. */
+static BOOLEAN PspIsPeImage(const VOID *Image, ULONG ImageSize)
+{
+    const UCHAR *bytes = Image;
+    return ImageSize >= 2 && bytes[0] == 'M' && bytes[1] == 'Z';
+}
+
+/*
+ * PspBuildProcess - the part of process creation both ways share: the process object with its
+ * handle table and address space, the executable (a referenced image section, mapped as a view;
+ * or an ELF image, Elf/ElfSize validated by the caller as Info), ntdll, SharedUserData, the process
+ * parameters (only when CommandLine is given: NtCreateProcess leaves them to its caller) and the
+ * PEB. Out: the process (referenced, not yet on PsActiveProcessHead) and the entry point. On
+ * failure everything is undone by the object's delete procedure.
+ */
+static NTSTATUS PspBuildProcess(PCSTR ImageName, const VOID *Elf, ULONG ElfSize, const MI_ELF_IMAGE *Info,
+                                PVOID Section, PCSTR CommandLine, BOOLEAN InitialProcess, PEPROCESS *ProcessOut,
+                                PULONG EntryOut)
+{
+    SECTION_IMAGE_INFORMATION imageInfo;
+    memset(&imageInfo, 0, sizeof(imageInfo));
     PEPROCESS process;
-    status = ObCreateObject(PsProcessType, sizeof(EPROCESS), (PVOID *)&process);
+    NTSTATUS status = ObCreateObject(PsProcessType, sizeof(EPROCESS), (PVOID *)&process);
     if (!NT_SUCCESS(status))
         return status;
     process->Pcb.Header.Type = ProcessObject;
@@ -215,10 +259,12 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
             base = p + 1;
     for (ULONG i = 0; i < sizeof(process->ImageFileName) - 1 && base[i]; i++)
         process->ImageFileName[i] = base[i];
-    process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
-    if (process->ImageBytes) {
-        memcpy(process->ImageBytes, Image, ImageSize);
-        process->ImageSize = ImageSize;
+    if (Elf) {
+        process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ElfSize, 'gmIP');
+        if (process->ImageBytes) {
+            memcpy(process->ImageBytes, Elf, ElfSize);
+            process->ImageSize = ElfSize;
+        }
     }
 
     status = ObInitializeProcessHandleTable(process);
@@ -229,51 +275,166 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
         return status;
     }
     ULONG dtb = process->Pcb.DirectoryTableBase;
-    status = PspMapImage(process, Image, &info);
+    ULONG imageBase, entry;
+    if (Section) {
+        /* the view holds its own reference on the section */
+        status = MmMapImageSectionView(Section, process, &imageBase, &imageInfo);
+        if (status == STATUS_IMAGE_NOT_AT_BASE)
+            status = STATUS_SUCCESS;
+        entry = (ULONG)imageInfo.TransferAddress;
+        if (NT_SUCCESS(status) && (!entry || (imageInfo.ImageCharacteristics & IMAGE_FILE_DLL)))
+            status = STATUS_INVALID_IMAGE_FORMAT;
+        if (NT_SUCCESS(status) && !process->ImageSize)
+            process->ImageSize = imageInfo.ImageFileSize;
+    } else {
+        imageBase = Info->LowestAddress;
+        entry = Info->EntryPoint;
+        status = PspMapImage(process, Elf, (PMI_ELF_IMAGE)Info);
+    }
+    process->PeImage = Section != NULL;
     if (NT_SUCCESS(status))
         status = PspMapSystemDll(dtb);
     if (NT_SUCCESS(status))
         status = MmMapUserPage(dtb, MM_SHARED_USER_DATA_VA, MmSharedUserDataPfn, 0);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status) && CommandLine)
         status = PspWriteParameters(process, ImageName, CommandLine);
     if (NT_SUCCESS(status))
         status = MmAllocateUserRange(dtb, PSP_PEB_ADDRESS, PAGE_SIZE, TRUE);
     if (NT_SUCCESS(status)) {
         PEB peb;
         memset(&peb, 0, sizeof(peb));
-        peb.ImageBaseAddress = (PVOID)info.LowestAddress;
-        peb.ProcessParameters = (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA;
+        peb.ImageBaseAddress = (PVOID)imageBase;
+        peb.ImageSubsystem = imageInfo.SubSystemType;
+        peb.ImageSubsystemMajorVersion = imageInfo.SubSystemMajorVersion;
+        peb.ImageSubsystemMinorVersion = imageInfo.SubSystemMinorVersion;
         peb.NumberOfProcessors = 1;
         peb.OSMajorVersion = 5;                         /* the version WRK reports: 5.2.3790 */
         peb.OSMinorVersion = 2;
         peb.OSBuildNumber = 3790;
         peb.OSPlatformId = VER_PLATFORM_WIN32_NT;
+        peb.ProcessParameters = CommandLine ? (PRTL_USER_PROCESS_PARAMETERS)PSP_PARAMETERS_VA : NULL;
         peb.NanoNtNtdllBase = NTDLL_BASE;
-        peb.NanoNtImageSize = ImageSize;
+        peb.NanoNtImageSize = process->ImageSize;
         status = MmCopyToProcess(dtb, PSP_PEB_ADDRESS, &peb, sizeof(peb));
-    }
-    /* the initial thread's stack: a committed reservation with an unmapped page below */
-    ULONG stackBase = PSP_STACK_REGION_TOP - PSP_DEFAULT_STACK, stackSize = PSP_DEFAULT_STACK;
-    if (NT_SUCCESS(status))
-        status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-    PETHREAD thread = NULL;
-    if (NT_SUCCESS(status)) {
-        INITIAL_TEB stack = { { NULL, NULL }, (PVOID)PSP_STACK_REGION_TOP, (PVOID)stackBase, (PVOID)stackBase };
-        status = PspCreateThread(process, info.EntryPoint, PSP_STACK_REGION_TOP - 16, NULL, &stack, FALSE, &thread);
     }
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(process);
         return status;
     }
-    thread->UserStackSize = stackSize;
+    *ProcessOut = process;
+    *EntryOut = entry;
+    return STATUS_SUCCESS;
+}
 
+static VOID PspInsertProcess(PEPROCESS Process)
+{
     ULONG flags = KeDisableInterrupts();
-    InsertTailList(&PsActiveProcessHead, &process->ActiveProcessLinks);
+    InsertTailList(&PsActiveProcessHead, &Process->ActiveProcessLinks);
     PspProcessCount++;
     KeRestoreInterrupts(flags);
+}
+
+/*
+ * PspCreateProcess - a process from an executable in memory, a PE image (mapped as an image
+ * section view, relocated if its base is taken) or a static ELF image: Ob object with a handle
+ * table, its own address space with the image, ntdll, SharedUserData, parameters (ImageName,
+ * CommandLine), PEB, a 256 KiB initial stack (a VAD) and a started initial thread whose first
+ * user APC is ntdll's loader. Anything that fails is undone by the object's delete procedure.
+ * Result: STATUS_SUCCESS, STATUS_INVALID_IMAGE_FORMAT (a bad image, a PE DLL, a PE image without
+ * an entry point), STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_NAME_TOO_LONG,
+ * STATUS_CONFLICTING_ADDRESSES (a PE image that cannot be placed).
+ */
+NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
+                          BOOLEAN InitialProcess, PEPROCESS *ProcessOut, PETHREAD *ThreadOut)
+{
+    MI_ELF_IMAGE info;
+    PVOID section = NULL;
+    BOOLEAN pe = PspIsPeImage(Image, ImageSize);
+    NTSTATUS status;
+    if (pe)
+        status = MmCreateImageSectionFromMemory(Image, ImageSize, &section);
+    else
+        status = MiValidateElfImage(Image, ImageSize, 0x10000, PSP_IMAGE_MAXIMUM, &info);
+    if (!NT_SUCCESS(status))
+        return status;
+    PEPROCESS process;
+    ULONG entry;
+    status = PspBuildProcess(ImageName, pe ? NULL : Image, ImageSize, &info, section, CommandLine, InitialProcess,
+                             &process, &entry);
+    if (section)
+        ObDereferenceObject(section);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (pe && !process->ImageBytes) {
+        /* the record of a trap frame names its image by these bytes (rr/) */
+        process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
+        if (process->ImageBytes) {
+            memcpy(process->ImageBytes, Image, ImageSize);
+            process->ImageSize = ImageSize;
+        }
+    }
+
+    /* the initial thread's stack: a committed reservation with an unmapped page below */
+    ULONG stackBase = PSP_STACK_REGION_TOP - PSP_DEFAULT_STACK, stackSize = PSP_DEFAULT_STACK;
+    status = MmAllocateVirtualMemory(process, &stackBase, &stackSize, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    PETHREAD thread = NULL;
+    PKAPC loaderApc = NULL;
+    if (NT_SUCCESS(status)) {
+        loaderApc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'dLsP');
+        if (!loaderApc)
+            status = STATUS_NO_MEMORY;
+    }
+    if (NT_SUCCESS(status)) {
+        INITIAL_TEB stack = { { NULL, NULL }, (PVOID)PSP_STACK_REGION_TOP, (PVOID)stackBase, (PVOID)stackBase };
+        status = PspCreateThread(process, entry, PSP_STACK_REGION_TOP - 16, NULL, &stack, FALSE, &thread);
+        if (NT_SUCCESS(status))
+            PspQueueLoaderApc(thread, loaderApc, pe);
+    }
+    if (!NT_SUCCESS(status)) {
+        if (loaderApc)
+            PspFreeLoaderApc(loaderApc);
+        ObDereferenceObject(process);
+        return status;
+    }
+    thread->UserStackSize = stackSize;
+    PspInsertProcess(process);
     ObDereferenceObject(thread);                /* its life reference keeps it */
     *ProcessOut = process;
     if (ThreadOut)
         *ThreadOut = thread;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * PspCreateProcessFromSection - NtCreateProcessEx's work: a process around an image section
+ * (referenced by the caller) with ntdll, SharedUserData and a PEB whose ProcessParameters is NULL,
+ * and no thread: the creator writes the parameters (NtWriteVirtualMemory) and makes the initial
+ * thread (NtCreateThread), which gets the loader APC (PspQueueLoaderApcForNewThread). Out: the
+ * process, referenced. Result: as PspBuildProcess.
+ */
+NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *ProcessOut)
+{
+    PEPROCESS process;
+    ULONG entry;
+    NTSTATUS status = PspBuildProcess("", NULL, 0, NULL, Section, NULL, FALSE, &process, &entry);
+    if (!NT_SUCCESS(status))
+        return status;
+    PspInsertProcess(process);
+    *ProcessOut = process;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * PspQueueLoaderApcForNewThread - every thread NtCreateThread makes runs ntdll's loader first, as
+ * NT's PspCreateThread queues LdrInitializeThunk to every user thread: the first thread of a
+ * process from NtCreateProcessEx initializes the process, any later one sends DLL_THREAD_ATTACH.
+ * Result: STATUS_SUCCESS, STATUS_NO_MEMORY.
+ */
+NTSTATUS PspQueueLoaderApcForNewThread(PEPROCESS Process, PETHREAD Thread)
+{
+    PKAPC apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'dLsP');
+    if (!apc)
+        return STATUS_NO_MEMORY;
+    PspQueueLoaderApc(Thread, apc, Process->PeImage);
     return STATUS_SUCCESS;
 }

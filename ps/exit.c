@@ -28,6 +28,14 @@ static LIST_ENTRY PspReaperList = { &PspReaperList, &PspReaperList };
 VOID PspDeleteProcess(PVOID Object)
 {
     PEPROCESS process = Object;
+    /* a process that never had a thread (NtCreateProcessEx) is still on the active list */
+    ULONG flags = KeDisableInterrupts();
+    if (!IsListEmpty(&process->ActiveProcessLinks)) {
+        RemoveEntryList(&process->ActiveProcessLinks);
+        InitializeListHead(&process->ActiveProcessLinks);
+        PspProcessCount--;
+    }
+    KeRestoreInterrupts(flags);
     ObKillProcess(process);
     if (process->Pcb.DirectoryTableBase && process->Pcb.DirectoryTableBase != MmSystemDirectoryTableBase)
         MmDeleteProcessAddressSpace(process->Pcb.DirectoryTableBase);

@@ -17,17 +17,17 @@
 #define PSP_STACK_REGION_TOP 0x7FF00000UL   /* initial thread stacks, top down */
 #define PSP_DEFAULT_STACK    0x40000        /* 256 KiB committed, plus a guard page */
 
-/* What the kernel needs to know about ntdll: a header at NTDLL_BASE (user/ntdll/header.S). */
-#define NTDLL_HEADER_MAGIC 0x4C44544EUL     /* 'NTDL' */
+/* What the kernel needs to know about ntdll.dll: its entry points, found by name in its export
+   table when it is loaded at boot (ps/sysdll.c). */
 typedef struct _NTDLL_KERNEL_EXPORTS {
-    ULONG Magic;
+    ULONG DllBase;
     ULONG KiFastSystemCall;
     ULONG KiFastSystemCallRet;
     ULONG KiIntSystemCall;
     ULONG KiUserApcDispatcher;
     ULONG KiUserExceptionDispatcher;
+    ULONG LdrInitializeThunk;          /* the user APC each process's first thread runs first */
     ULONG RtlUserThreadStart;
-    ULONG Reserved[9];
 } NTDLL_KERNEL_EXPORTS;
 extern NTDLL_KERNEL_EXPORTS PspSystemDll;
 
@@ -38,6 +38,9 @@ NTSTATUS PspMapSystemDll(ULONG DirectoryTableBase);
    dereferences it); *Thread (optional) is not referenced: valid until the caller next waits. */
 NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, PCSTR CommandLine,
                           BOOLEAN InitialProcess, PEPROCESS *Process, PETHREAD *Thread);
+/* NtCreateProcessEx: a thread-less process around an image section (ps/create.c) */
+NTSTATUS PspCreateProcessFromSection(PVOID Section, PEPROCESS *Process);
+NTSTATUS PspQueueLoaderApcForNewThread(PEPROCESS Process, PETHREAD Thread);
 /* A new user thread at Eip/Esp or at a CONTEXT, on a stack described by Stack (optional).
    *Thread comes back referenced (the caller dereferences it). */
 struct _INITIAL_TEB;

@@ -42,7 +42,72 @@ static NTSTATUS PspCaptureAscii(PUNICODE_STRING UserString, ULONG MaxBytes, BOOL
 }
 
 /*
- * NtCreateUserProcessFromPath (NanoNT) - start a program. In: where to return the process and
+ * NtCreateProcessEx - NT's process creation from an image section (NT 5.2's signature). In: where
+ * to return the handle and its access, unnamed attributes, the parent (a process handle with
+ * PROCESS_CREATE_PROCESS; NanoNT takes nothing from it), Flags (NT's PROCESS_CREATE_FLAGS_*
+ * 0x1-0x4, accepted and without effect: nothing is inherited), an image section handle
+ * (SECTION_MAP_EXECUTE), DebugPort and ExceptionPort (must be NULL: NanoNT has no ports),
+ * JobMemberLevel (ignored). The process gets the image view, ntdll, SharedUserData and a PEB
+ * with no parameters, and no thread: the caller writes the parameters (NtWriteVirtualMemory)
+ * and makes the initial thread (NtCreateThread, whose first thread runs ntdll's loader), as
+ * ntdll's RtlCreateUserProcess does. Result: STATUS_SUCCESS, STATUS_NOT_IMPLEMENTED (no
+ * section: NT would clone the parent's address space), STATUS_INVALID_PARAMETER_5/_7/_8,
+ * STATUS_SECTION_NOT_IMAGE, STATUS_INVALID_IMAGE_FORMAT (a DLL or an image without an entry
+ * point), STATUS_CONFLICTING_ADDRESSES, STATUS_NO_MEMORY, handle errors, STATUS_ACCESS_VIOLATION.
+ */
+NTSTATUS NTAPI NtCreateProcessEx(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                 HANDLE ParentProcess, ULONG Flags, HANDLE SectionHandle, HANDLE DebugPort,
+                                 HANDLE ExceptionPort, ULONG JobMemberLevel)
+{
+    UNREFERENCED_PARAMETER(JobMemberLevel);
+    if (Flags & ~0x7u)
+        return STATUS_INVALID_PARAMETER_5;
+    if (DebugPort)
+        return STATUS_INVALID_PARAMETER_7;
+    if (ExceptionPort)
+        return STATUS_INVALID_PARAMETER_8;
+    if (!SectionHandle)
+        return STATUS_NOT_IMPLEMENTED;
+    NTSTATUS status = ObCheckObjectAttributes(ObjectAttributes);
+    if (NT_SUCCESS(status))
+        status = ProbeForWrite(ProcessHandle, sizeof(HANDLE), sizeof(ULONG));
+    if (!NT_SUCCESS(status))
+        return status;
+    PEPROCESS parent;
+    status = ObReferenceObjectByHandle(ParentProcess, PROCESS_CREATE_PROCESS, PsProcessType, UserMode,
+                                       (PVOID *)&parent, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    ObDereferenceObject(parent);
+    PVOID section;
+    status = ObReferenceObjectByHandle(SectionHandle, SECTION_MAP_EXECUTE, MmSectionObjectType, UserMode, &section,
+                                       NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    PEPROCESS process;
+    status = PspCreateProcessFromSection(section, &process);
+    ObDereferenceObject(section);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ObInsertObjectReturnHandle(process, DesiredAccess, ProcessHandle);
+    ObDereferenceObject(process);           /* without a handle, a thread-less process goes now */
+    return status;
+}
+
+/* NtCreateProcess - NT's older form: InheritObjectTable in place of Flags, no job level. */
+NTSTATUS NTAPI NtCreateProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ParentProcess, BOOLEAN InheritObjectTable, HANDLE SectionHandle,
+                               HANDLE DebugPort, HANDLE ExceptionPort)
+{
+    return NtCreateProcessEx(ProcessHandle, DesiredAccess, ObjectAttributes, ParentProcess,
+                             InheritObjectTable ? 0x4 : 0, SectionHandle, DebugPort, ExceptionPort, 0);
+}
+
+/*
+ * NtCreateUserProcessFromPath (NanoNT) - start a program in one call: a convenience for NanoNT's
+ * shell-like programs and tests, doing in the kernel what NtOpenFile + NtCreateSection +
+ * NtCreateProcessEx + parameters + NtCreateThread do from user mode (RtlCreateUserProcess), and
+ * also accepting static ELF images and boot modules. In: where to return the process and
  * initial-thread handles and their access, the image path (PspOpenImageFile: a file on the
  * boot volume, else a boot module by its last component), the command line the process sees in its
  * RTL_USER_PROCESS_PARAMETERS (NULL: the path), ThreadFlags (THREAD_CREATE_FLAGS_CREATE_SUSPENDED:

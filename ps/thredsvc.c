@@ -59,6 +59,13 @@ NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, P
         return status;
     PETHREAD thread;
     status = PspCreateThread(process, 0, 0, &context, &stack, CreateSuspended, &thread);
+    if (NT_SUCCESS(status)) {
+        status = PspQueueLoaderApcForNewThread(process, thread);
+        if (!NT_SUCCESS(status)) {
+            PspTerminateThreadByPointer(thread, status);
+            ObDereferenceObject(thread);
+        }
+    }
     ObDereferenceObject(process);
     if (!NT_SUCCESS(status))
         return status;

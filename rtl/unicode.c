@@ -14,7 +14,7 @@
  * Length excludes the terminator, MaximumLength includes it; a NULL source gives an empty
  * string with a NULL buffer. Longer sources are cut to what the USHORT lengths can describe.
  */
-VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
+VOID RTLAPI RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
 {
     SIZE_T Characters = 0;
 
@@ -37,7 +37,7 @@ VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString
 /*
  * RtlUpcaseUnicodeChar - the uppercase form of SourceCharacter ('a'..'z' fold; others unchanged).
  */
-WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter)
+WCHAR RTLAPI RtlUpcaseUnicodeChar(WCHAR SourceCharacter)
 {
     if (SourceCharacter >= 'a' && SourceCharacter <= 'z') {
         return (WCHAR)(SourceCharacter - ('a' - 'A'));
@@ -48,7 +48,7 @@ WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter)
 /*
  * RtlDowncaseUnicodeChar - the lowercase form of SourceCharacter ('A'..'Z' fold).
  */
-WCHAR RtlDowncaseUnicodeChar(WCHAR SourceCharacter)
+WCHAR RTLAPI RtlDowncaseUnicodeChar(WCHAR SourceCharacter)
 {
     if (SourceCharacter >= 'A' && SourceCharacter <= 'Z') {
         return (WCHAR)(SourceCharacter + ('a' - 'A'));
@@ -82,7 +82,7 @@ static LONG RtlpCompareCharacters(PCWSTR Left, PCWSTR Right, ULONG Count, BOOLEA
  * RtlCompareUnicodeString - order two counted strings (lexically by code unit, a proper prefix
  * first). Returns <0, 0 or >0.
  */
-LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+LONG RTLAPI RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
                              BOOLEAN CaseInsensitive)
 {
     ULONG Count1 = String1->Length / sizeof(WCHAR), Count2 = String2->Length / sizeof(WCHAR);
@@ -99,7 +99,7 @@ LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
 /*
  * RtlEqualUnicodeString - TRUE when both strings have the same length and characters.
  */
-BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+BOOLEAN RTLAPI RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
                               BOOLEAN CaseInsensitive)
 {
     if (String1->Length != String2->Length) {
@@ -112,7 +112,7 @@ BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2
 /*
  * RtlPrefixUnicodeString - TRUE when String1 is a prefix of String2 (equal strings included).
  */
-BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
+BOOLEAN RTLAPI RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
                                BOOLEAN CaseInsensitive)
 {
     if (String1->Length > String2->Length) {

@@ -45,6 +45,10 @@ for prog in benchps benchio benchtrap benchgui; do
         cp "$BUILD/disk.img" "$LOG/$prog-disk.img"
         disk=(--disk "$LOG/$prog-disk.img")
     fi
+    # benchps also times a PE process (ps_pe_process_create_exit): natnull.exe as a module
+    if [[ $prog == benchps && -f $BUILD/user/natnull.exe ]]; then
+        disk+=(--module "$BUILD/user/benchps.exe" --module "$BUILD/user/natnull.exe")
+    fi
     boot "$prog" icount --icount "${disk[@]}" --append "bench" --init "$prog.exe instructions" || status=1
 done
 # real cycles, only where KVM proves it can run a paged 32-bit guest
@@ -68,6 +72,10 @@ if [[ -n $rt ]]; then
     echo
     echo "sysenter null round trip: $rt instructions (target <= 90; WRK's path is about 105)"
     echo "sysenter cost per argument dword: $pa instructions (target <= 1)"
+fi
+pe=$(get ps_pe_process_create_exit)
+if [[ -n $pe ]]; then
+    echo "PE process (imports only ntdll) create, run and exit: $pe instructions (target < 250,000)"
 fi
 echo
 cut -d' ' -f1-4 "$RESULTS"

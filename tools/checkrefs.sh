@@ -28,6 +28,8 @@ IoCheckShareAccess      NT routine whose sharing rules io/iofile.c applies inlin
 NtMyService             placeholder in the README example of adding a service
 NtXxx                   placeholder for any service stub (docs/services.md)
 NtX                     placeholder for any service in the services.tab format (docs/services.md)
+PspLookupKernelUserEntryPoints WRK routine that finds the entry points of ntdll; NanoNT: PspInitializeSystemDll
+NtProtectVirtualMemory  NT service the loader would use to unprotect a read-only import table; NanoNT has none yet
 '
 
 git ls-files -z | CHECKREFS_ALLOWED="$ALLOWED" perl -0 -e '

@@ -5,9 +5,10 @@ NANONT_DISK_MK := 1
 
 DISK_IMAGE := $(B)/disk.img
 
-# Rebuilt whenever a program (or the script) changes; every .exe goes to \WINDOWS\system32,
-# including ones other .mk files add as prerequisites (the mingw-linked PE samples, pe.mk).
+# Rebuilt whenever a program (or the script) changes; every .exe and .dll goes to
+# \WINDOWS\system32, including ones other .mk files add as prerequisites (the mingw-linked PE
+# samples, pe.mk; ntdll.dll and the native tests, tests/guest/native.mk).
 $(DISK_IMAGE): tools/mkdisk.sh $(USER_PROGS) $(TEST_PROGS)
-	tools/mkdisk.sh $@ $(filter %.exe,$^)
+	tools/mkdisk.sh $@ $(filter %.exe %.dll,$^)
 
 endif

@@ -40,8 +40,8 @@ done < <(readelf -lW "$kernel")
 [[ -n $ventry ]] || { echo "mkiso.sh: $kernel: entry 0x$entry lies in no loaded segment" >&2; exit 1; }
 objcopy --set-start "$ventry" "$kernel" "$stage/boot/nanont.elf"
 cp "$disk" "$stage/boot/disk.img"
-ntdll=$(dirname "$kernel")/ntdll.elf
-[[ -f $ntdll ]] && cp "$ntdll" "$stage/boot/ntdll.elf"     # symbols only: the kernel carries ntdll
+ntdll=$(dirname "$kernel")/ntdll.sym.elf
+[[ -f $ntdll ]] && cp "$ntdll" "$stage/boot/ntdll.sym.elf"     # symbols only: the kernel carries ntdll
 modules=''
 for p in "$@"; do
     cp "$p" "$stage/boot/programs/"

@@ -39,7 +39,7 @@ done
 # symbols: "address name" for every text symbol, sorted by address
 {
     nm -n --defined-only "$BUILD/nanont.elf"
-    nm -n --defined-only "$BUILD/ntdll.elf"
+    nm -n --defined-only "$BUILD/ntdll.sym.elf"
     [[ -n $prog && -f $BUILD/user/$prog ]] && nm -n --defined-only "$BUILD/user/$prog"
 } | awk 'toupper($2) == "T" { print $1, $3 }' | sort -u > "$tmp/syms"
 

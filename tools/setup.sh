@@ -18,6 +18,7 @@ readonly PACKAGES=(
     grub-common       # grub-mkrescue: make iso
     grub-pc-bin       # GRUB's BIOS (i386-pc) modules that grub-mkrescue puts on the ISO
     xorriso           # writes the ISO for grub-mkrescue
+    gcc-mingw-w64-i686 # i686-w64-mingw32-gcc/ld/dlltool: ntdll.dll and the native PE programs
 )
 
 # missing_packages - print the packages of PACKAGES that dpkg does not list as installed.

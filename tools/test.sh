@@ -96,6 +96,7 @@ guest_test() {
     read -ra w <<<"$1"
     local name=${w[0]} expect=${w[1]:-} init='' iargs='' tmo=$DEFAULT_TIMEOUT disk=no script='' i kv
     local log=$LOGDIR/$name.log result=$LOGDIR/$name.result img='' rc=0 why='' p=0 f=0 line
+    local progdir=$BUILD/user
     finish() { echo "$1 $2 $3" >"$result"; }
     : >"$log"
     for (( i = 2; i < ${#w[@]}; i++ )); do
@@ -108,6 +109,8 @@ guest_test() {
         disk=yes)   disk=yes ;;
         disk=no)    disk=no ;;
         module=*)   kv=${kv#module=}; [[ $kv == */* ]] || kv=$BUILD/user/$kv; modules+=("$kv") ;;
+        format=pe)  progdir=$BUILD/pe ;;
+        format=elf) progdir=$BUILD/user ;;
         script=*)   script=${kv#script=} ;;
         *)          finish 0 1 "bad MANIFEST key '$kv'"; return ;;
         esac
@@ -122,7 +125,7 @@ guest_test() {
     init=${init:-$name.exe}
     [[ -n $iargs ]] && init="$init ${iargs//,/ }"
     # a \SystemRoot path is read from the disk; any other init travels as a module
-    if [[ -z $script && $init != *\\* ]]; then modules=("$BUILD/user/${init%% *}" "${modules[@]}"); fi
+    if [[ -z $script && $init != *\\* ]]; then modules=("$progdir/${init%% *}" "${modules[@]}"); fi
     for m in "${modules[@]}"; do
         [[ -f ${m%% *} ]] || { finish 0 1 "no program ${m%% *} (is it built?)"; return; }
     done

@@ -290,7 +290,7 @@ TL_TEST(system_information)
 /* Thread contexts, and the EXCEPTION_RECORD and CONTEXT the kernel writes on the user stack for
    exceptions and user APCs: built on the kernel stack, which was just filled with the marker. */
 static volatile ULONG HandlerHits, ApcHits, FloatNotZero, MarkerSeen;
-extern char LeakAvInstruction[];
+extern char LeakAvInstruction[] __asm__("LeakAvInstruction");
 
 static VOID CheckDeliveredContext(const CONTEXT *C, const EXCEPTION_RECORD *Er)
 {

@@ -141,7 +141,8 @@ static NTSTATUS Map(HANDLE Section, PULONG Base, PULONG Size, ULONG Protect)
 
 /* ------------------------------------------------------------------ probing pages */
 
-extern char ProbeReadInstruction[], ProbeWriteInstruction[];
+extern char ProbeReadInstruction[] __asm__("ProbeReadInstruction");
+extern char ProbeWriteInstruction[] __asm__("ProbeWriteInstruction");
 static volatile int ProbeFaults;
 
 static LONG NTAPI ProbeHandler(PEXCEPTION_POINTERS Ep)

@@ -315,7 +315,7 @@ _loaded_user = {}
 def load_user_symbols(process=None):
     """Add ntdll's symbols (fixed base) and the program of PROCESS (default the current one).
     Every program is linked at the same address, so only one program's symbols are loaded."""
-    ntdll = os.path.join(BUILD, "ntdll.elf")
+    ntdll = os.path.join(BUILD, "ntdll.sym.elf")
     if "ntdll" not in _loaded_user and os.path.isfile(ntdll):
         gdb.execute("add-symbol-file %s" % ntdll, to_string=True)
         _loaded_user["ntdll"] = ntdll

@@ -10,6 +10,13 @@
 static char RtlpArgBuffer[1024];
 static char *RtlpArgv[MAX_ARGS + 1];
 
+#ifdef _WIN32
+/* mingw-w64's gcc calls __main from main to run constructors; NanoNT programs have none */
+void __main(void)
+{
+}
+#endif
+
 __attribute__((section(".text.start"), used)) void _start(void)
 {
     PRTL_USER_PROCESS_PARAMETERS p = NtCurrentPeb()->ProcessParameters;

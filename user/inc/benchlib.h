@@ -10,11 +10,12 @@
 /* Empty stdcall routines with the argument counts of the NtBenchNull services, the baseline a
    service's cost is measured against. The program that calls them defines them (file-scope
    assembly: `ret $4*N`), only the ones it uses. */
-NTSTATUS NTAPI BenchEmpty0(VOID);
-NTSTATUS NTAPI BenchEmpty4(ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI BenchEmpty8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+/* (explicit assembler names: the same undecorated labels in ELF and PE builds) */
+NTSTATUS NTAPI BenchEmpty0(VOID) __asm__("BenchEmpty0");
+NTSTATUS NTAPI BenchEmpty4(ULONG, ULONG, ULONG, ULONG) __asm__("BenchEmpty4");
+NTSTATUS NTAPI BenchEmpty8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG) __asm__("BenchEmpty8");
 NTSTATUS NTAPI BenchEmpty16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG,
-                            ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+                            ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG) __asm__("BenchEmpty16");
 
 static inline ULONG BenchTsc(VOID)
 {

@@ -205,6 +205,81 @@ VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCre
 /* Make a service call through a chosen entry: Path 0 sysenter, 1 int 2Eh. */
 NTSTATUS NanoSystemCall(ULONG Path, ULONG Number, ULONG ArgumentCount, const ULONG *Arguments);
 
+/* NT's process creation (ps/pssvc.c, mm/vmcopy.c) and its user-mode half (user/ntdll/process.c) */
+NTSTATUS NTAPI NtCreateProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ParentProcess, BOOLEAN InheritObjectTable, HANDLE SectionHandle,
+                               HANDLE DebugPort, HANDLE ExceptionPort);
+NTSTATUS NTAPI NtCreateProcessEx(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                 HANDLE ParentProcess, ULONG Flags, HANDLE SectionHandle, HANDLE DebugPort,
+                                 HANDLE ExceptionPort, ULONG JobMemberLevel);
+NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T NumberOfBytesToRead,
+                                   PSIZE_T NumberOfBytesRead);
+NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer,
+                                    SIZE_T NumberOfBytesToWrite, PSIZE_T NumberOfBytesWritten);
+typedef struct _RTL_USER_PROCESS_INFORMATION {
+    ULONG Length;
+    HANDLE Process;
+    HANDLE Thread;
+    CLIENT_ID ClientId;
+    SECTION_IMAGE_INFORMATION ImageInformation;
+} RTL_USER_PROCESS_INFORMATION, *PRTL_USER_PROCESS_INFORMATION;
+NTSTATUS NTAPI RtlCreateProcessParameters(PRTL_USER_PROCESS_PARAMETERS *ProcessParameters,
+                                          PUNICODE_STRING ImagePathName, PUNICODE_STRING DllPath,
+                                          PUNICODE_STRING CurrentDirectory, PUNICODE_STRING CommandLine,
+                                          PVOID Environment, PUNICODE_STRING WindowTitle, PUNICODE_STRING DesktopInfo,
+                                          PUNICODE_STRING ShellInfo, PUNICODE_STRING RuntimeData);
+NTSTATUS NTAPI RtlDestroyProcessParameters(PRTL_USER_PROCESS_PARAMETERS ProcessParameters);
+NTSTATUS NTAPI RtlCreateUserProcess(PUNICODE_STRING NtImagePathName, ULONG Attributes,
+                                    PRTL_USER_PROCESS_PARAMETERS ProcessParameters, PVOID ProcessSecurityDescriptor,
+                                    PVOID ThreadSecurityDescriptor, HANDLE ParentProcess, BOOLEAN InheritHandles,
+                                    HANDLE DebugPort, HANDLE ExceptionPort,
+                                    PRTL_USER_PROCESS_INFORMATION ProcessInformation);
+
+/* heaps (user/ntdll/heap.c) */
+#define HEAP_NO_SERIALIZE 0x00000001
+#define HEAP_GROWABLE     0x00000002
+#define HEAP_ZERO_MEMORY  0x00000008
+PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_T CommitSize, PVOID Lock,
+                          PVOID Parameters);
+PVOID NTAPI RtlDestroyHeap(PVOID HeapHandle);
+PVOID NTAPI RtlAllocateHeap(PVOID HeapHandle, ULONG Flags, SIZE_T Size);
+BOOLEAN NTAPI RtlFreeHeap(PVOID HeapHandle, ULONG Flags, PVOID BaseAddress);
+PVOID NTAPI RtlReAllocateHeap(PVOID HeapHandle, ULONG Flags, PVOID BaseAddress, SIZE_T Size);
+SIZE_T NTAPI RtlSizeHeap(PVOID HeapHandle, ULONG Flags, PVOID BaseAddress);
+
+/* the user-mode loader (user/ntdll/ldr.c) */
+#include "ntldr.h"
+NTSTATUS NTAPI LdrLoadDll(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_STRING DllName, PVOID *DllHandle);
+NTSTATUS NTAPI LdrUnloadDll(PVOID DllHandle);
+NTSTATUS NTAPI LdrGetDllHandle(PWSTR SearchPath, PULONG DllCharacteristics, PUNICODE_STRING DllName,
+                               PVOID *DllHandle);
+NTSTATUS NTAPI LdrGetProcedureAddress(PVOID DllHandle, PANSI_STRING ProcedureName, ULONG ProcedureNumber,
+                                      PVOID *ProcedureAddress);
+VOID NTAPI LdrShutdownProcess(VOID);
+VOID NTAPI LdrShutdownThread(VOID);
+VOID NTAPI LdrInitializeThunk(PVOID NormalContext, PVOID SystemArgument1, PVOID SystemArgument2);
+
+/* strings and memory (user/ntdll/rtlstr.c; RtlInitUnicodeString and the comparisons are rtl/unicode.c's) */
+VOID NTAPI RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString);
+VOID NTAPI RtlInitString(PANSI_STRING DestinationString, PCSTR SourceString);
+VOID NTAPI RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+NTSTATUS NTAPI RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PANSI_STRING SourceString,
+                                            BOOLEAN AllocateDestinationString);
+NTSTATUS NTAPI RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
+                                            BOOLEAN AllocateDestinationString);
+VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+VOID NTAPI RtlFreeAnsiString(PANSI_STRING AnsiString);
+BOOLEAN NTAPI RtlCreateUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+SIZE_T NTAPI RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length);
+VOID NTAPI RtlFillMemory(PVOID Destination, SIZE_T Length, UCHAR Fill);
+VOID NTAPI RtlZeroMemory(PVOID Destination, SIZE_T Length);
+VOID NTAPI RtlMoveMemory(PVOID Destination, const VOID *Source, SIZE_T Length);
+ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);
+PPEB NTAPI RtlGetCurrentPeb(VOID);
+DECLSPEC_NORETURN VOID NTAPI RtlRaiseStatus(NTSTATUS Status);
+VOID NTAPI RtlRaiseException(PEXCEPTION_RECORD ExceptionRecord);
+VOID NTAPI DbgBreakPoint(VOID);
+
 /* exceptions */
 #define EXCEPTION_CONTINUE_EXECUTION (-1)
 #define EXCEPTION_CONTINUE_SEARCH 0

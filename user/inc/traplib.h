@@ -25,9 +25,9 @@ typedef struct _TR_REGS {
 #define TR_EDI(s) ((s) ^ 0x0D0D0D0Du)
 #define TR_EBP(s) ((s) ^ 0x0E0E0E0Eu)
 
-TR_REGS TrOut;
-ULONG TrTarget;
-NTSTATUS TrCall(ULONG Number, ULONG Arg1, ULONG Arg2, ULONG Seed);
+TR_REGS TrOut __asm__("TrOut");        /* assembler names: one label in ELF and PE builds */
+ULONG TrTarget __asm__("TrTarget");
+NTSTATUS TrCall(ULONG Number, ULONG Arg1, ULONG Arg2, ULONG Seed) __asm__("TrCall");   /* one label in ELF and PE builds */
 
 __asm__(
     "    .text\n"

@@ -1,37 +1,30 @@
 /*
  * thread.c - user threads from ntdll: RtlCreateUserThread builds the stack (a reservation with
  * its top part committed), the CONTEXT and the INITIAL_TEB that NtCreateThread takes, and
- * RtlUserThreadStart, where such a thread begins, runs the start routine and ends the THREAD with
- * its result (the process ends when its last thread does).
+ * RtlUserThreadStart (dispatch.S), where such a thread begins, runs the start routine and ends the
+ * thread with its result (the process ends when its last thread does).
  */
 #include "ntdll.h"
+#include "ntdllp.h"
 
 #define RTLP_DEFAULT_STACK_RESERVE 0x40000
 #define RTLP_DEFAULT_STACK_COMMIT  0x10000
 #define RTLP_ROUND(x, a) (((x) + (a) - 1) & ~((SIZE_T)(a) - 1))
 
-/* The thread's start: NtCreateThread's CONTEXT has EAX = start routine, EBX = its parameter (the
-   creator may not be able to write the new thread's stack: it can be in another process). */
-__asm__(".text\n"
-        ".globl RtlUserThreadStart\n"
-        ".type RtlUserThreadStart, @function\n"
-        "RtlUserThreadStart:\n"
-        "    pushl %ebx\n"
-        "    pushl %eax\n"
-        "    call RtlpUserThreadStart\n"
-        "    ud2\n"
-        ".size RtlUserThreadStart, . - RtlUserThreadStart\n");
-
-__attribute__((used, noreturn)) VOID NTAPI RtlpUserThreadStart(PUSER_THREAD_START_ROUTINE Start, PVOID Parameter)
+/* RtlUserThreadStart (user/ntdll/dispatch.S) comes here with the start routine and its parameter
+   (the loader APC has already sent DLL_THREAD_ATTACH): the routine, then the thread's end with
+   its result. */
+DECLSPEC_NORETURN VOID NTAPI RtlpUserThreadStart(PUSER_THREAD_START_ROUTINE Start, PVOID Parameter)
 {
     RtlExitUserThread((NTSTATUS)Start(Parameter));
     for (;;)
         ;
 }
 
-/* RtlExitUserThread - end the calling thread with ExitStatus. */
+/* RtlExitUserThread - end the calling thread with ExitStatus, after DLL_THREAD_DETACH. */
 VOID NTAPI RtlExitUserThread(NTSTATUS ExitStatus)
 {
+    LdrShutdownThread();
     NtTerminateThread(NtCurrentThread(), ExitStatus);
 }
 

@@ -7,6 +7,10 @@
  *                               the service exit through KiUserApcDispatcher and NtContinue
  *   ps_process_create_exit      NtCreateUserProcessFromPath of this program (which returns at
  *                               once), waiting for the process, closing both handles
+ *   ps_pe_process_create_exit   the same for natnull.exe (tests/guest/native/natnull.c), a PE
+ *                               program importing only ntdll: image section view, ntdll's loader
+ *                               snapping its import, NtProcessStartup ending the process; when
+ *                               natnull.exe is there (tools/bench.sh attaches it as a module)
  * Each figure is the median of its samples, printed as `bench NAME VALUE UNIT`.
  * Usage: benchps.exe [instructions|cycles]; "benchps.exe child" is the process it starts.
  * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
@@ -74,16 +78,21 @@ static ULONG UserApc(VOID)
     return ApcRuns == APC_SAMPLES ? Median(APC_SAMPLES) : 0;
 }
 
-static ULONG ProcessCreateExit(VOID)
+/* Create, run and wait for Path's process (Command its command line) PROCESS_SAMPLES times;
+   the median, or 0 when a process cannot be created or does not end with STATUS_SUCCESS. */
+static ULONG ProcessCreateExit(WCHAR *Path, USHORT PathBytes, WCHAR *Command, USHORT CommandBytes)
 {
-    static WCHAR path[] = u"benchps.exe", cmd[] = u"benchps.exe child";
-    UNICODE_STRING up = { sizeof(path) - 2, sizeof(path), path }, uc = { sizeof(cmd) - 2, sizeof(cmd), cmd };
+    UNICODE_STRING up = { PathBytes - 2, PathBytes, Path }, uc = { CommandBytes - 2, CommandBytes, Command };
     for (int i = 0; i < PROCESS_SAMPLES; i++) {
         HANDLE p, t;
         ULONG a = BenchTsc();
         if (NtCreateUserProcessFromPath(&p, &t, PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS, &up, &uc, 0, NULL))
             return 0;
         NtWaitForSingleObject(p, FALSE, NULL);
+        PROCESS_BASIC_INFORMATION info;
+        if (NtQueryInformationProcess(p, ProcessBasicInformation, &info, sizeof(info), NULL) ||
+            info.ExitStatus != STATUS_SUCCESS)
+            return 0;
         NtClose(t);
         NtClose(p);
         Samples[i] = BenchTsc() - a;
@@ -96,9 +105,14 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "child"))
         return 0;
     const char *unit = (argc > 1 && !strcmp(argv[1], "cycles")) ? "cycles" : "instructions";
-    ULONG sw = ThreadSwitch(), apc = UserApc(), proc = ProcessCreateExit();
+    static WCHAR self[] = u"benchps.exe", selfCmd[] = u"benchps.exe child", pe[] = u"natnull.exe";
+    ULONG sw = ThreadSwitch(), apc = UserApc();
+    ULONG proc = ProcessCreateExit(self, sizeof(self), selfCmd, sizeof(selfCmd));
+    ULONG peProc = ProcessCreateExit(pe, sizeof(pe), pe, sizeof(pe));
     printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)sw, unit);
     printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)apc, unit);
     printf("bench ps_process_create_exit %u %s\n", (unsigned)proc, unit);
+    if (peProc)
+        printf("bench ps_pe_process_create_exit %u %s\n", (unsigned)peProc, unit);
     return (sw && apc && proc) ? 0 : 1;
 }
