@@ -256,6 +256,8 @@ typedef struct _KPRCB {
     ULONG InterruptCount;
     ULONG ContextSwitches;
     ULONG QuantumEnd;                  /* the clock asks for a reschedule */
+    UCHAR Number, Spare0[3];           /* this processor's number (ke/mp.c) */
+    ULONG SetMember;                   /* 1 << Number */
 } KPRCB, *PKPRCB;
 
 typedef struct _KPCR {
@@ -283,7 +285,14 @@ _Static_assert(offsetof(KPCR, Prcb) == 0x20, "KPCR.Prcb");
 _Static_assert(offsetof(KPCR, TSS) == 0x40, "KPCR.TSS");
 _Static_assert(offsetof(KPCR, PrcbData.CurrentThread) == 0x124, "KPCR.CurrentThread");
 
-#define KeGetPcr() ((PKPCR)KIP0PCRADDRESS)
+/* This processor's KPCR: FS:[0x1C] (SelfPcr). The boot processor's is at KIP0PCRADDRESS; each other
+   processor's FS descriptor (its own GDT) points at its own. */
+static inline PKPCR KeGetPcr(void)
+{
+    PKPCR p;
+    __asm__ volatile("movl %%fs:0x1C, %0" : "=r"(p));
+    return p;
+}
 static inline PKTHREAD KeGetCurrentThread(void)
 {
     PKTHREAD t;
@@ -291,6 +300,11 @@ static inline PKTHREAD KeGetCurrentThread(void)
     return t;
 }
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
+
+/* ------------------------------------------------------------------ processors (ke/mp.c) */
+typedef ULONG KAFFINITY, *PKAFFINITY;
+extern CCHAR KeNumberProcessors;                 /* processors running */
+extern volatile KAFFINITY KeActiveProcessors;    /* bit N: processor N runs */
 
 /* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
 typedef struct _KUSER_SHARED_DATA {

@@ -1,9 +1,12 @@
 /*
  * bugcheck.c - KeBugCheckEx: the kernel found itself in a state it cannot continue from. Prints
  * the STOP line (docs/spec.md §1), the bugcheck name, the trap frame when there is one and a backtrace,
- * then powers QEMU off with exit code 2 (QEMU exits 5). Never returns, never hangs.
+ * then powers QEMU off with exit code 2 (QEMU exits 5). Never returns, never hangs. With more than
+ * one processor the others are stopped first (ke/mp.c), the STOP line names the processor that
+ * bugchecked and a line lists the ones stopped.
  */
 #include "ke.h"
+#include "ki.h"
 #include "hal.h"
 #include "arch.h"
 
@@ -61,7 +64,8 @@ VOID KeBugCheckWithTf(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULON
                       PKTRAP_FRAME TrapFrame)
 {
     _disable();
-    if (KiBugCheckActive++) {
+    BOOLEAN nested = KiFreezeOtherProcessors();        /* another processor's bugcheck: never returns */
+    if (KiBugCheckActive++ || nested) {
         /* a bugcheck inside the bugcheck: say so and stop */
         HalSerialWrite("\n*** nested bugcheck\n", 21);
         HalPowerOff(2);
@@ -70,8 +74,12 @@ VOID KeBugCheckWithTf(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULON
     for (ULONG i = 0; i < ARRAYSIZE(KiBugCheckNames); i++)
         if (KiBugCheckNames[i].Code == Code)
             name = KiBugCheckNames[i].Name;
-    DbgPrint("\n*** STOP: 0x%08lX (0x%08lX,0x%08lX,0x%08lX,0x%08lX)\n%s\n", (unsigned long)Code,
-             (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4, name);
+    DbgPrint("\n*** STOP: 0x%08lX (0x%08lX,0x%08lX,0x%08lX,0x%08lX)", (unsigned long)Code,
+             (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4);
+    if (KeNumberProcessors > 1)
+        DbgPrint(" on processor %u", (unsigned)KeGetPcr()->Number);
+    DbgPrint("\n%s\n", name);
+    KiReportFrozenProcessors();
     if (TrapFrame) {
         KiDumpTrapFrame(TrapFrame);
         KiBacktrace(TrapFrame->Ebp);

@@ -25,6 +25,7 @@ STUB(KiInterrupt30); STUB(KiInterrupt31); STUB(KiInterrupt32); STUB(KiInterrupt3
 STUB(KiInterrupt34); STUB(KiInterrupt35); STUB(KiInterrupt36); STUB(KiInterrupt37);
 STUB(KiInterrupt38); STUB(KiInterrupt39); STUB(KiInterrupt3A); STUB(KiInterrupt3B);
 STUB(KiInterrupt3C); STUB(KiInterrupt3D); STUB(KiInterrupt3E); STUB(KiInterrupt3F);
+STUB(KiInterruptD1); STUB(KiInterruptE1); STUB(KiInterruptFF);
 
 static VOID KiSetGate(ULONG Vector, VOID (*Handler)(VOID), ULONG Dpl)
 {
@@ -70,7 +71,16 @@ VOID KiInitializeIdt(VOID)
     KiSetGate(0x2E, KiSystemService, 3);
     for (ULONG i = 0; i < 16; i++)
         KiSetGate(0x30 + i, irq[i], 0);
+    /* the local APIC's clock, IPI and spurious vectors (ke/mp.c; unused with one processor) */
+    KiSetGate(KI_APIC_CLOCK_VECTOR, KiInterruptD1, 0);
+    KiSetGate(KI_IPI_VECTOR, KiInterruptE1, 0);
+    KiSetGate(0xFF, KiInterruptFF, 0);
+    KiLoadIdt();
+}
 
+/* Load the IDT on this processor (every processor shares the one table). */
+VOID KiLoadIdt(VOID)
+{
     struct { USHORT Limit; ULONG Base; } __attribute__((packed)) idtr = { sizeof(KiIdt) - 1, (ULONG)KiIdt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
     KeGetPcr()->IDT = KiIdt;

@@ -144,6 +144,9 @@ KiEntryDebugTrapsDismissed:             /* held #DBs dismissed at the sysenter e
         KI_INTERRUPT KiInterrupt3D, 0x3D
         KI_INTERRUPT KiInterrupt3E, 0x3E
         KI_INTERRUPT KiInterrupt3F, 0x3F
+        KI_INTERRUPT KiInterruptD1, 0xD1       /* local APIC: clock (ke/mp.c) */
+        KI_INTERRUPT KiInterruptE1, 0xE1       /* local APIC: interprocessor interrupt */
+        KI_INTERRUPT KiInterruptFF, 0xFF       /* local APIC: spurious */
 
 KiTrapCommon:
         pushl   %eax
