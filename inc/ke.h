@@ -306,6 +306,50 @@ typedef ULONG KAFFINITY, *PKAFFINITY;
 extern CCHAR KeNumberProcessors;                 /* processors running */
 extern volatile KAFFINITY KeActiveProcessors;    /* bit N: processor N runs */
 
+/* IRQL (ke/irql.c) and spin locks (ke/spinlock.c), NT's names and levels */
+#define PASSIVE_LEVEL  0
+#define APC_LEVEL      1
+#define DISPATCH_LEVEL 2
+#define PROFILE_LEVEL  27
+#define CLOCK2_LEVEL   28
+#define IPI_LEVEL      29
+#define HIGH_LEVEL     31
+#define SYNCH_LEVEL    (IPI_LEVEL - 2)
+typedef KIRQL *PKIRQL;
+KIRQL KeGetCurrentIrql(VOID);
+KIRQL KfRaiseIrql(KIRQL NewIrql);
+VOID KfLowerIrql(KIRQL NewIrql);
+VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
+VOID KeLowerIrql(KIRQL NewIrql);
+KIRQL KeRaiseIrqlToDpcLevel(VOID);
+KIRQL KeRaiseIrqlToSynchLevel(VOID);
+
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+typedef struct _KSPIN_LOCK_QUEUE {
+    struct _KSPIN_LOCK_QUEUE *volatile Next;   /* NanoNT: the holder's ticket (ke/spinlock.c) */
+    PKSPIN_LOCK volatile Lock;                 /* the lock held through this entry */
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+typedef struct _KLOCK_QUEUE_HANDLE {
+    KSPIN_LOCK_QUEUE LockQueue;
+    KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+typedef enum _KSPIN_LOCK_QUEUE_NUMBER {
+    LockQueueDispatcherLock = 0,               /* the dispatcher database */
+    LockQueueMaximumLock = 1
+} KSPIN_LOCK_QUEUE_NUMBER;
+VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
+VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+KIRQL KeAcquireQueuedSpinLock(KSPIN_LOCK_QUEUE_NUMBER Number);
+VOID KeReleaseQueuedSpinLock(KSPIN_LOCK_QUEUE_NUMBER Number, KIRQL OldIrql);
+VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
+
 /* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
 typedef struct _KUSER_SHARED_DATA {
     ULONG TickCountLowDeprecated;      /* 0x000 */
@@ -327,7 +371,10 @@ _Static_assert(offsetof(KUSER_SHARED_DATA, SystemCallReturn) == 0x304, "SystemCa
 #define SharedUserData ((PKUSER_SHARED_DATA)KI_USER_SHARED_DATA)
 
 /* ------------------------------------------------------------------ bugcheck codes */
+#define IRQL_NOT_GREATER_OR_EQUAL      0x00000009
 #define IRQL_NOT_LESS_OR_EQUAL         0x0000000A
+#define SPIN_LOCK_ALREADY_OWNED        0x0000000F
+#define SPIN_LOCK_NOT_OWNED            0x00000010
 #define KMODE_EXCEPTION_NOT_HANDLED    0x0000001E
 #define PFN_LIST_CORRUPT               0x0000004E
 #define PAGE_FAULT_IN_NONPAGED_AREA    0x00000050

@@ -44,6 +44,8 @@ VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector);
 BOOLEAN KiFreezeExecution(PKTRAP_FRAME TrapFrame);
 BOOLEAN KiFreezeOtherProcessors(VOID);
 VOID KiReportFrozenProcessors(VOID);
+KIRQL KiLockDispatcherDatabase(VOID);          /* ke/spinlock.c */
+VOID KiUnlockDispatcherDatabase(KIRQL OldIrql);
 VOID KiSetTebDescriptor(ULONG TebBase);
 VOID KiSetSysenterTarget(PVOID Target);
 

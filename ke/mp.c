@@ -56,6 +56,7 @@ static ULONG KiApStartupDirectory[1024] __attribute__((aligned(4096)));
 /* requests carried by the IPI vector, per processor */
 static volatile ULONG KiIpiRequest[HAL_MAXIMUM_PROCESSORS];
 #define KI_IPI_CRASH 0x1                       /* selftest=mpcrash: bugcheck on this processor */
+#define KI_IPI_LOCK_TEST 0x2                   /* selftest=mplock: run KiLockTestRun */
 
 /* the bugcheck freeze */
 static volatile LONG KiFreezeOwner = -1;
@@ -127,6 +128,42 @@ VOID KiReportFrozenProcessors(VOID)
     DbgPrint("\n");
 }
 
+/* selftest=mplock: every processor adds to a counter with a read, a pause and a write, under
+   each kind of lock in turn (one counter per kind: processors run the kinds at different times);
+   no increment may be lost. */
+#define KI_LOCK_TEST_ROUNDS 3000
+static volatile ULONG KiLockTestCount[3], KiLockTestDone;
+static KSPIN_LOCK KiLockTestLock, KiLockTestQueuedLock;
+
+static inline VOID KiLockTestIncrement(ULONG Kind)
+{
+    ULONG v = KiLockTestCount[Kind];
+    __asm__ volatile("pause" ::: "memory");
+    KiLockTestCount[Kind] = v + 1;
+}
+
+static VOID KiLockTestRun(VOID)
+{
+    for (ULONG i = 0; i < KI_LOCK_TEST_ROUNDS; i++) {
+        KIRQL old;
+        KeAcquireSpinLock(&KiLockTestLock, &old);
+        KiLockTestIncrement(0);
+        KeReleaseSpinLock(&KiLockTestLock, old);
+    }
+    for (ULONG i = 0; i < KI_LOCK_TEST_ROUNDS; i++) {
+        KIRQL old = KiLockDispatcherDatabase();
+        KiLockTestIncrement(1);
+        KiUnlockDispatcherDatabase(old);
+    }
+    for (ULONG i = 0; i < KI_LOCK_TEST_ROUNDS; i++) {
+        KLOCK_QUEUE_HANDLE handle;
+        KeAcquireInStackQueuedSpinLock(&KiLockTestQueuedLock, &handle);
+        KiLockTestIncrement(2);
+        KeReleaseInStackQueuedSpinLock(&handle);
+    }
+    __atomic_fetch_add(&KiLockTestDone, 1, __ATOMIC_SEQ_CST);
+}
+
 /* The local APIC's vectors (clock, IPI, spurious), from KiInterruptDispatch. */
 VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector)
 {
@@ -139,6 +176,8 @@ VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector)
         ULONG request = __atomic_exchange_n(&KiIpiRequest[n], 0, __ATOMIC_SEQ_CST);
         if (request & KI_IPI_CRASH)
             KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0x4D50, n, 0, 0);
+        if (request & KI_IPI_LOCK_TEST)
+            KiLockTestRun();
     }
     /* KI_APIC_CLOCK_VECTOR: the processor's own clock; counted in InterruptCount, nothing to
        schedule while these processors run only their idle loop */
@@ -264,12 +303,30 @@ VOID KiInitializeMultiprocessor(VOID)
 /*
  * KiRunMultiprocessorSelfTest - selftest=mpcrash: processor 1 is asked by IPI to bugcheck while
  * this processor spins with interrupts disabled; the freeze NMI must stop it, and the STOP line
- * must name processor 1.
+ * must name processor 1. selftest=mplock: the spin lock test above on every processor at once;
+ * powers off with 0 when no increment was lost.
  */
 VOID KiRunMultiprocessorSelfTest(VOID)
 {
     CHAR opt[16];
-    if (!KeGetBootOption("selftest", opt, sizeof(opt)) || strcmp(opt, "mpcrash"))
+    if (!KeGetBootOption("selftest", opt, sizeof(opt)))
+        return;
+    if (!strcmp(opt, "mplock")) {
+        ULONG n = (ULONG)KeNumberProcessors;
+        for (ULONG i = 1; i < n; i++)
+            KiRequestIpi(i, KI_IPI_LOCK_TEST);
+        KiLockTestRun();
+        for (ULONG waited = 0; KiLockTestDone < n && waited < 3000000; waited++)
+            HalStallExecutionProcessor(10);
+        ULONG want = n * KI_LOCK_TEST_ROUNDS;
+        DbgPrint("selftest=mplock: %lu processor(s) finished of %lu; increments of %lu: spin lock %lu, "
+                 "dispatcher lock %lu, in-stack queued lock %lu\n", (unsigned long)KiLockTestDone,
+                 (unsigned long)n, (unsigned long)want, (unsigned long)KiLockTestCount[0],
+                 (unsigned long)KiLockTestCount[1], (unsigned long)KiLockTestCount[2]);
+        HalPowerOff(KiLockTestDone == n && KiLockTestCount[0] == want && KiLockTestCount[1] == want &&
+                    KiLockTestCount[2] == want ? 0 : 1);
+    }
+    if (strcmp(opt, "mpcrash"))
         return;
     if (KeNumberProcessors < 2) {
         DbgPrint("selftest=mpcrash: needs two processors\n");

@@ -1,6 +1,6 @@
 /*
  * apstart.S - where an application processor begins after INIT-SIPI-SIPI (ke/mp.c,
- * KiStartProcessors). This code is copied to physical KI_AP_START_PA below 1 MiB and entered in
+ * KiInitializeMultiprocessor). This code is copied to physical KI_AP_START_PA below 1 MiB and entered in
  * real mode at CS = KI_AP_START_PA >> 4, IP = 0. It switches to protected mode with a flat GDT of
  * its own, loads CR4, CR3 and CR0 from the parameter block the boot processor filled in (a
  * directory that maps this page 1:1 as well as the kernel, so the instruction after paging is
