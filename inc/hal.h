@@ -1,4 +1,5 @@
-/* hal.h - the hardware abstraction: COM1, the 8259 PICs, the 8254 timer, power-off. */
+/* hal.h - the hardware abstraction: COM1, the 8259 PICs, the 8254 timer, power-off; the ACPI MADT
+   and the local APICs of a multiprocessor. */
 #ifndef NANONT_HAL_H
 #define NANONT_HAL_H
 

@@ -105,8 +105,11 @@ BOOLEAN KiFreezeOtherProcessors(VOID)
         return FALSE;
     LONG me = (LONG)KiCurrentNumber(), expected = -1;
     if (!__atomic_compare_exchange_n(&KiFreezeOwner, &expected, me, FALSE, __ATOMIC_SEQ_CST,
-                                     __ATOMIC_SEQ_CST))
-        return expected == me ? TRUE : (KiFreezeSelf((ULONG)__builtin_return_address(0)), TRUE);
+                                     __ATOMIC_SEQ_CST)) {
+        if (expected == me)
+            return TRUE;                       /* a bugcheck inside this processor's bugcheck */
+        KiFreezeSelf((ULONG)__builtin_return_address(0));   /* another processor's bugcheck */
+    }
     HalSendNmiToOthers();
     ULONG others = (ULONG)__builtin_popcount(KeActiveProcessors) - 1;
     for (ULONG spins = 0; KiFrozenCount < others && spins < 100000; spins++)
