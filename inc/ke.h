@@ -305,6 +305,7 @@ static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThrea
 typedef ULONG KAFFINITY, *PKAFFINITY;
 extern CCHAR KeNumberProcessors;                 /* processors running */
 extern volatile KAFFINITY KeActiveProcessors;    /* bit N: processor N runs */
+VOID KeFlushSingleTb(PVOID Va, BOOLEAN AllProcessors);
 
 /* IRQL (ke/irql.c) and spin locks (ke/spinlock.c), NT's names and levels */
 #define PASSIVE_LEVEL  0

@@ -57,6 +57,15 @@ static ULONG KiApStartupDirectory[1024] __attribute__((aligned(4096)));
 static volatile ULONG KiIpiRequest[HAL_MAXIMUM_PROCESSORS];
 #define KI_IPI_CRASH 0x1                       /* selftest=mpcrash: bugcheck on this processor */
 #define KI_IPI_LOCK_TEST 0x2                   /* selftest=mplock: run KiLockTestRun */
+#define KI_IPI_FLUSH_TB 0x4                    /* invalidate KiFlushTbVa (KeFlushSingleTb) */
+#define KI_IPI_TLB_TEST 0x8                    /* selftest=mptlb: read KiTlbTestVa */
+
+/* KeFlushSingleTb's request: one at a time (KiFlushTbLock); each target clears its bit */
+static KSPIN_LOCK KiFlushTbLock;
+static PVOID volatile KiFlushTbVa;
+static volatile KAFFINITY KiFlushTbPending;
+static PULONG volatile KiTlbTestVa;
+static volatile ULONG KiTlbTestValue, KiTlbTestDone;
 
 /* the bugcheck freeze */
 static volatile LONG KiFreezeOwner = -1;
@@ -167,6 +176,17 @@ static VOID KiLockTestRun(VOID)
     __atomic_fetch_add(&KiLockTestDone, 1, __ATOMIC_SEQ_CST);
 }
 
+/* A TLB flush asked of this processor: done at once, also while it waits to ask for one itself
+   (two processors flushing at the same time would otherwise wait for each other for ever). */
+static VOID KiServiceFlushRequest(ULONG Number)
+{
+    if (!(KiIpiRequest[Number] & KI_IPI_FLUSH_TB))
+        return;
+    __atomic_fetch_and(&KiIpiRequest[Number], ~KI_IPI_FLUSH_TB, __ATOMIC_SEQ_CST);
+    KeInvalidateTlbEntry(KiFlushTbVa);
+    __atomic_fetch_and(&KiFlushTbPending, ~(1u << Number), __ATOMIC_SEQ_CST);
+}
+
 /* The local APIC's vectors (clock, IPI, spurious), from KiInterruptDispatch. */
 VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector)
 {
@@ -176,11 +196,16 @@ VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector)
     HalLocalApicEndOfInterrupt();
     if (Vector == KI_IPI_VECTOR) {
         ULONG n = KeGetPcr()->Number;
-        ULONG request = __atomic_exchange_n(&KiIpiRequest[n], 0, __ATOMIC_SEQ_CST);
+        KiServiceFlushRequest(n);
+        ULONG request = __atomic_exchange_n(&KiIpiRequest[n], 0, __ATOMIC_SEQ_CST) & ~KI_IPI_FLUSH_TB;
         if (request & KI_IPI_CRASH)
             KeBugCheckEx(MANUALLY_INITIATED_CRASH, 0x4D50, n, 0, 0);
         if (request & KI_IPI_LOCK_TEST)
             KiLockTestRun();
+        if (request & KI_IPI_TLB_TEST) {
+            KiTlbTestValue = *KiTlbTestVa;
+            __atomic_store_n(&KiTlbTestDone, 1, __ATOMIC_SEQ_CST);
+        }
     }
     /* KI_APIC_CLOCK_VECTOR: the processor's own clock; counted in InterruptCount, nothing to
        schedule while these processors run only their idle loop */
@@ -191,6 +216,71 @@ static VOID KiRequestIpi(ULONG Number, ULONG Request)
 {
     __atomic_fetch_or(&KiIpiRequest[Number], Request, __ATOMIC_SEQ_CST);
     HalRequestIpi(KiProcessorApicId[Number], KI_IPI_VECTOR);
+}
+
+/*
+ * KeFlushSingleTb - invalidate the translation of Va on this processor and, with AllProcessors,
+ * on every other running processor: an IPI to each, then a wait until each has done it. Called
+ * after a kernel mapping changes, by the processor that changed it. One processor: invlpg alone.
+ */
+VOID KeFlushSingleTb(PVOID Va, BOOLEAN AllProcessors)
+{
+    KeInvalidateTlbEntry(Va);
+    if (!AllProcessors || KeNumberProcessors <= 1)
+        return;
+    ULONG flags = KeDisableInterrupts();
+    ULONG me = KeGetPcr()->Number;
+    while (!KeTryToAcquireSpinLockAtDpcLevel(&KiFlushTbLock)) {
+        KiServiceFlushRequest(me);
+        __asm__ volatile("pause");
+    }
+    KAFFINITY targets = KeActiveProcessors & ~(1u << me);
+    KiFlushTbVa = Va;
+    __atomic_store_n(&KiFlushTbPending, targets, __ATOMIC_SEQ_CST);
+    for (ULONG i = 0; i < (ULONG)KeNumberProcessors; i++)
+        if (targets & (1u << i))
+            KiRequestIpi(i, KI_IPI_FLUSH_TB);
+    while (__atomic_load_n(&KiFlushTbPending, __ATOMIC_SEQ_CST))
+        __asm__ volatile("pause");
+    KeReleaseSpinLockFromDpcLevel(&KiFlushTbLock);
+    KeRestoreInterrupts(flags);
+}
+
+/* selftest=mptlb: ask processor 1 to read through Va and wait for the value. */
+static ULONG KiTlbTestRead(PULONG Va)
+{
+    KiTlbTestVa = Va;
+    KiTlbTestDone = 0;
+    KiRequestIpi(1, KI_IPI_TLB_TEST);
+    for (ULONG waited = 0; !KiTlbTestDone && waited < 1000000; waited++)
+        HalStallExecutionProcessor(10);
+    return KiTlbTestDone ? KiTlbTestValue : 0xDEAD;
+}
+
+/*
+ * selftest=mptlb: a kernel page is mapped and read by processor 1, which now caches the
+ * translation; it is unmapped with only this processor's TLB entry invalidated, and processor 1
+ * still reads the old page through its stale entry; after KeFlushSingleTb(Va, TRUE) processor 1's
+ * read faults: a bugcheck 0x50 on processor 1 for that address (what MANIFEST expects).
+ */
+static ULONG KiTlbTestPage[PAGE_SIZE / sizeof(ULONG)] __attribute__((aligned(4096)));
+
+static DECLSPEC_NORETURN VOID KiRunTlbSelfTest(VOID)
+{
+    KiTlbTestPage[0] = 0xAAAA;
+    PHYSICAL_ADDRESS pa;
+    pa.QuadPart = MI_VA_TO_PA(KiTlbTestPage);
+    PULONG va = MmMapIoSpace(pa, PAGE_SIZE, MmCached);
+    ULONG first = KiTlbTestRead(va);
+    MmUnmapIoSpace(va, PAGE_SIZE);
+    ULONG stale = KiTlbTestRead(va);
+    DbgPrint("selftest=mptlb: processor 1 read %lx at %p, and %lx after the unmap without a "
+             "shootdown; now KeFlushSingleTb, then its read must fault\n", (unsigned long)first,
+             (PVOID)va, (unsigned long)stale);
+    KeFlushSingleTb(va, TRUE);
+    KiTlbTestRead(va);
+    DbgPrint("selftest=mptlb: processor 1 still read the unmapped page\n");
+    HalPowerOff(1);
 }
 
 /* An application processor's first C code, on its idle stack, with the startup directory. */
@@ -329,6 +419,8 @@ VOID KiRunMultiprocessorSelfTest(VOID)
         HalPowerOff(KiLockTestDone == n && KiLockTestCount[0] == want && KiLockTestCount[1] == want &&
                     KiLockTestCount[2] == want ? 0 : 1);
     }
+    if (!strcmp(opt, "mptlb") && KeNumberProcessors >= 2)
+        KiRunTlbSelfTest();
     if (strcmp(opt, "mpcrash"))
         return;
     if (KeNumberProcessors < 2) {

@@ -2,7 +2,9 @@
 # smp.sh - two processors: each one prints its boot line (the boot processor with the count from
 # the MADT, the other when its own code runs), smpinfo.exe sees NumberOfProcessors 2; and a
 # bugcheck on processor 1 (selftest=mpcrash, ke/mp.c) stops processor 0, which spins with
-# interrupts disabled (the freeze is an NMI), and the STOP line names processor 1.
+# interrupts disabled (the freeze is an NMI), and the STOP line names processor 1; a kernel page
+# unmapped on processor 0 stays readable on processor 1 through its TLB until KeFlushSingleTb
+# (selftest=mptlb), after which processor 1's read faults.
 set -euo pipefail
 RUNNER=$1
 BUILD=${NANONT_BUILD:-build}
@@ -45,6 +47,12 @@ boot "$DIR/crash.log" hello.exe --append selftest=mpcrash
 check "$DIR/crash.log" "a bugcheck on processor 1 stops processor 0 and names processor 1" 2 "$rc" \
     '^\*\*\* STOP: 0x000000E2 \(.*\) on processor 1$' \
     '^Processors stopped by the bugcheck on processor 1: 0 \(eip [0-9a-f]{8}\)$'
+
+boot "$DIR/tlb.log" hello.exe --append selftest=mptlb
+va=$(tr -d '\r' <"$DIR/tlb.log" | sed -nE 's/^selftest=mptlb: processor 1 read aaaa at ([0-9A-F]{8}), and aaaa after the unmap.*/\1/p')
+check "$DIR/tlb.log" "processor 1 reads a page through a stale TLB entry until KeFlushSingleTb" 2 "$rc" \
+    'and aaaa after the unmap without a shootdown' \
+    "^\*\*\* STOP: 0x00000050 \(0x${va:-none},.*\) on processor 1\$"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
