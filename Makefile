@@ -288,7 +288,7 @@ setup:
 	@:
 
 run: setup all
-	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --init hello.exe $(RUN_ARGS)
+	tools/run.sh --kernel $(B)/nanont.elf --disk-if-present --interactive --cpus 2 --init hello.exe $(RUN_ARGS)
 
 test: setup all $(HOST_TESTS)
 	NANONT_BUILD=$(B) tools/test.sh $(HOST_TESTS)

@@ -128,8 +128,8 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
         basic.AllocationGranularity = 0x10000;
         basic.MinimumUserModeAddress = 0x10000;
         basic.MaximumUserModeAddress = MM_HIGHEST_USER_ADDRESS;
-        basic.ActiveProcessorsAffinityMask = 1;
-        basic.NumberOfProcessors = 1;
+        basic.ActiveProcessorsAffinityMask = KeActiveProcessors;
+        basic.NumberOfProcessors = KeNumberProcessors;
         data = &basic;
         size = sizeof(basic);
         break;

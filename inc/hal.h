@@ -1,4 +1,5 @@
-/* hal.h - the hardware abstraction: COM1, the 8259 PICs, the 8254 timer, power-off. */
+/* hal.h - the hardware abstraction: COM1, the 8259 PICs, the 8254 timer, power-off; the ACPI MADT
+   and the local APICs of a multiprocessor. */
 #ifndef NANONT_HAL_H
 #define NANONT_HAL_H
 
@@ -39,5 +40,31 @@ DECLSPEC_NORETURN VOID HalReboot(VOID);
 /* called once by HalPowerOff before the machine stops (the timeline drains its buffer) */
 typedef VOID (*PHAL_POWER_OFF_NOTIFY)(VOID);
 extern PHAL_POWER_OFF_NOTIFY HalPowerOffNotify;
+
+/* Multiprocessor machines (hal/acpi.c, hal/apic.c): the processors and interrupt controllers the
+   ACPI MADT lists, and each processor's local APIC. A one-processor boot uses none of it. */
+#define HAL_MAXIMUM_PROCESSORS   8
+#define HAL_APIC_SPURIOUS_VECTOR 0xFF
+typedef struct _HAL_PROCESSOR_TABLE {
+    ULONG Count;                           /* enabled processors (1 without a MADT) */
+    UCHAR ApicId[HAL_MAXIMUM_PROCESSORS];  /* local APIC ids, the boot processor's among them */
+    ULONG LocalApicPhysical;
+    ULONG IoApicPhysical, IoApicGsiBase;   /* the first IO-APIC (0: none) */
+    UCHAR IsaIrqToGsi[16];                 /* ISA IRQ -> global system interrupt (overrides) */
+} HAL_PROCESSOR_TABLE, *PHAL_PROCESSOR_TABLE;
+extern HAL_PROCESSOR_TABLE HalProcessorTable;
+BOOLEAN HalQueryProcessors(VOID);
+BOOLEAN HalMapLocalApic(VOID);
+ULONG HalGetLocalApicId(VOID);
+VOID HalInitializeLocalApic(BOOLEAN BootProcessor);
+VOID HalLocalApicEndOfInterrupt(VOID);
+VOID HalSetTaskPriority(ULONG Priority);
+ULONG HalGetTaskPriority(VOID);
+VOID HalStartProcessor(ULONG ApicId, ULONG StartPage);
+VOID HalRequestIpi(ULONG ApicId, ULONG Vector);
+VOID HalSendNmiToOthers(VOID);
+VOID HalCalibrateApicTimer(VOID);
+VOID HalStartApicTimer(ULONG Vector);
+VOID HalStallExecutionProcessor(ULONG Microseconds);
 
 #endif

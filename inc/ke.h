@@ -435,7 +435,14 @@ _Static_assert(offsetof(KPCR, PrcbData) == 0x120, "KPCR.PrcbData");
 _Static_assert(offsetof(KPCR, PrcbData.CurrentThread) == 0x124, "KPCR.CurrentThread");
 _Static_assert(sizeof(KPCR) <= PAGE_SIZE, "KPCR fits its page");
 
-#define KeGetPcr() ((PKPCR)KIP0PCRADDRESS)
+/* This processor's KPCR: FS:[0x1C] (SelfPcr). The boot processor's is at KIP0PCRADDRESS; each other
+   processor's FS descriptor (its own GDT) points at its own. */
+static inline PKPCR KeGetPcr(void)
+{
+    PKPCR p;
+    __asm__ volatile("movl %%fs:0x1C, %0" : "=r"(p));
+    return p;
+}
 static inline PKTHREAD KeGetCurrentThread(void)
 {
     PKTHREAD t;
@@ -443,6 +450,56 @@ static inline PKTHREAD KeGetCurrentThread(void)
     return t;
 }
 static inline KPROCESSOR_MODE KeGetPreviousMode(void) { return KeGetCurrentThread()->PreviousMode; }
+
+/* ------------------------------------------------------------------ processors (ke/mp.c) */
+typedef ULONG KAFFINITY, *PKAFFINITY;
+extern CCHAR KeNumberProcessors;                 /* processors running */
+extern volatile KAFFINITY KeActiveProcessors;    /* bit N: processor N runs */
+VOID KeFlushSingleTb(PVOID Va, BOOLEAN AllProcessors);
+
+/* IRQL (ke/irql.c) and spin locks (ke/spinlock.c), NT's names and levels */
+#define PASSIVE_LEVEL  0
+#define APC_LEVEL      1
+#define DISPATCH_LEVEL 2
+#define PROFILE_LEVEL  27
+#define CLOCK2_LEVEL   28
+#define IPI_LEVEL      29
+#define HIGH_LEVEL     31
+#define SYNCH_LEVEL    (IPI_LEVEL - 2)
+typedef KIRQL *PKIRQL;
+KIRQL KeGetCurrentIrql(VOID);
+KIRQL KfRaiseIrql(KIRQL NewIrql);
+VOID KfLowerIrql(KIRQL NewIrql);
+VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
+VOID KeLowerIrql(KIRQL NewIrql);
+KIRQL KeRaiseIrqlToDpcLevel(VOID);
+KIRQL KeRaiseIrqlToSynchLevel(VOID);
+
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+typedef struct _KSPIN_LOCK_QUEUE {
+    struct _KSPIN_LOCK_QUEUE *volatile Next;   /* NanoNT: the holder's ticket (ke/spinlock.c) */
+    PKSPIN_LOCK volatile Lock;                 /* the lock held through this entry */
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+typedef struct _KLOCK_QUEUE_HANDLE {
+    KSPIN_LOCK_QUEUE LockQueue;
+    KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+typedef enum _KSPIN_LOCK_QUEUE_NUMBER {
+    LockQueueDispatcherLock = 0,               /* the dispatcher database */
+    LockQueueMaximumLock = 1
+} KSPIN_LOCK_QUEUE_NUMBER;
+VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
+VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+KIRQL KeAcquireQueuedSpinLock(KSPIN_LOCK_QUEUE_NUMBER Number);
+VOID KeReleaseQueuedSpinLock(KSPIN_LOCK_QUEUE_NUMBER Number, KIRQL OldIrql);
+VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
 
 /* ------------------------------------------------------------------ SharedUserData (docs/spec.md §5) */
 /* A 64-bit time written so that a reader without a lock can tell a torn read: the writer stores
@@ -536,7 +593,10 @@ KUSD_ASSERT(Cookie, 0x330);                 KUSD_ASSERT(NanoNtFlags, 0x338);
 #define SharedUserData ((PKUSER_SHARED_DATA)KI_USER_SHARED_DATA)
 
 /* ------------------------------------------------------------------ bugcheck codes */
+#define IRQL_NOT_GREATER_OR_EQUAL      0x00000009
 #define IRQL_NOT_LESS_OR_EQUAL         0x0000000A
+#define SPIN_LOCK_ALREADY_OWNED        0x0000000F
+#define SPIN_LOCK_NOT_OWNED            0x00000010
 #define KMODE_EXCEPTION_NOT_HANDLED    0x0000001E
 #define PFN_LIST_CORRUPT               0x0000004E
 #define PAGE_FAULT_IN_NONPAGED_AREA    0x00000050

@@ -1,16 +1,22 @@
 /*
  * bugcheck.c - KeBugCheckEx: the kernel found itself in a state it cannot continue from. Prints
  * the STOP line (docs/spec.md §1), the bugcheck name, the trap frame when there is one and a backtrace,
- * then powers QEMU off with exit code 2 (QEMU exits 5). Never returns, never hangs.
+ * then powers QEMU off with exit code 2 (QEMU exits 5). Never returns, never hangs. With more than
+ * one processor the others are stopped first (ke/mp.c), the STOP line names the processor that
+ * bugchecked and a line lists the ones stopped.
  */
 #include "ke.h"
+#include "ki.h"
 #include "hal.h"
 #include "arch.h"
 
 static const struct { ULONG Code; PCSTR Name; } KiBugCheckNames[] = {
     { INVALID_DATA_ACCESS_TRAP, "INVALID_DATA_ACCESS_TRAP" },
     { INVALID_PROCESS_ATTACH_ATTEMPT, "INVALID_PROCESS_ATTACH_ATTEMPT" },
+    { IRQL_NOT_GREATER_OR_EQUAL, "IRQL_NOT_GREATER_OR_EQUAL" },
     { IRQL_NOT_LESS_OR_EQUAL, "IRQL_NOT_LESS_OR_EQUAL" },
+    { SPIN_LOCK_ALREADY_OWNED, "SPIN_LOCK_ALREADY_OWNED" },
+    { SPIN_LOCK_NOT_OWNED, "SPIN_LOCK_NOT_OWNED" },
     { TRAP_CAUSE_UNKNOWN, "TRAP_CAUSE_UNKNOWN" },
     { KMODE_EXCEPTION_NOT_HANDLED, "KMODE_EXCEPTION_NOT_HANDLED" },
     { PHASE0_INITIALIZATION_FAILED, "PHASE0_INITIALIZATION_FAILED" },
@@ -61,7 +67,8 @@ VOID KeBugCheckWithTf(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULON
                       PKTRAP_FRAME TrapFrame)
 {
     _disable();
-    if (KiBugCheckActive++) {
+    BOOLEAN nested = KiFreezeOtherProcessors();        /* another processor's bugcheck: never returns */
+    if (KiBugCheckActive++ || nested) {
         /* a bugcheck inside the bugcheck: say so and stop */
         HalSerialWrite("\n*** nested bugcheck\n", 21);
         HalPowerOff(2);
@@ -70,8 +77,12 @@ VOID KeBugCheckWithTf(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULON
     for (ULONG i = 0; i < ARRAYSIZE(KiBugCheckNames); i++)
         if (KiBugCheckNames[i].Code == Code)
             name = KiBugCheckNames[i].Name;
-    DbgPrint("\n*** STOP: 0x%08lX (0x%08lX,0x%08lX,0x%08lX,0x%08lX)\n%s\n", (unsigned long)Code,
-             (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4, name);
+    DbgPrint("\n*** STOP: 0x%08lX (0x%08lX,0x%08lX,0x%08lX,0x%08lX)", (unsigned long)Code,
+             (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4);
+    if (KeNumberProcessors > 1)
+        DbgPrint(" on processor %u", (unsigned)KeGetPcr()->Number);
+    DbgPrint("\n%s\n", name);
+    KiReportFrozenProcessors();
     if (TrapFrame) {
         KiDumpTrapFrame(TrapFrame);
         KiBacktrace(TrapFrame->Ebp);

@@ -5,6 +5,8 @@
 #include "rtl.h"
 #include "arch.h"
 
+static KSPIN_LOCK KiDbgPrintLock;      /* one line at a time with more than one processor */
+
 /* The boot screen console, when win32k has set one up (inc/hal.h). */
 VOID (*HalDisplayStringRoutine)(const CHAR *Text, ULONG Length);
 
@@ -20,9 +22,20 @@ ULONG DbgPrint(PCSTR Format, ...)
     if ((ULONG)n >= sizeof(buffer))
         n = sizeof(buffer) - 1;
     ULONG flags = KeDisableInterrupts();        /* one line is not interleaved with another */
+    BOOLEAN locked = FALSE;
+    if (KeNumberProcessors > 1) {
+        /* bounded: a processor stopped by a bugcheck may hold it, and the bugcheck must print */
+        for (ULONG spins = 0; spins < 10000000; spins++) {
+            if ((locked = KeTryToAcquireSpinLockAtDpcLevel(&KiDbgPrintLock)))
+                break;
+            __asm__ volatile("pause");
+        }
+    }
     HalSerialWrite(buffer, (ULONG)n);
     if (HalDisplayStringRoutine)
         HalDisplayStringRoutine(buffer, (ULONG)n);
+    if (locked)
+        KeReleaseSpinLockFromDpcLevel(&KiDbgPrintLock);
     KeRestoreInterrupts(flags);
     return (ULONG)n;
 }

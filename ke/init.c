@@ -75,6 +75,27 @@ static VOID KiInitializeSharedUserData(VOID)
     KeRestoreInterrupts(flags);
 }
 
+/* An idle thread of the System process on the given stack (the boot processor's, and by ke/mp.c
+   each other processor's). */
+VOID KiInitializeIdleThreadObject(PKTHREAD t, PVOID StackBase, PVOID StackLimit)
+{
+    PKPROCESS p = &KiInitialProcess.Pcb;
+    t->Process = p;
+    t->ApcState.Process = p;
+    t->Header.Type = ThreadObject;
+    InitializeListHead(&t->Header.WaitListHead);
+    InitializeListHead(&t->MutantListHead);                  /* boot code may own mutants */
+    InitializeListHead(&t->ApcState.ApcListHead[KernelMode]);
+    InitializeListHead(&t->ApcState.ApcListHead[UserMode]);
+    t->InitialStack = StackBase;
+    t->StackBase = StackBase;
+    t->StackLimit = StackLimit;
+    t->State = Running;
+    t->Priority = 0;
+    t->SystemThread = TRUE;
+    t->ServiceTable = KeServiceDescriptorTable;
+}
+
 static VOID KiInitializeIdleThread(VOID)
 {
     PKTHREAD t = &KiInitialThread.Tcb;
@@ -83,20 +104,7 @@ static VOID KiInitializeIdleThread(VOID)
     InitializeListHead(&p->ThreadListHead);
     InitializeListHead(&p->Header.WaitListHead);
     memcpy(KiInitialProcess.ImageFileName, "Idle", 5);
-    t->Process = p;
-    t->ApcState.Process = p;
-    t->Header.Type = ThreadObject;
-    InitializeListHead(&t->Header.WaitListHead);
-    InitializeListHead(&t->MutantListHead);                  /* boot code may own mutants */
-    InitializeListHead(&t->ApcState.ApcListHead[KernelMode]);
-    InitializeListHead(&t->ApcState.ApcListHead[UserMode]);
-    t->InitialStack = KiBootStackTop;
-    t->StackBase = KiBootStackTop;
-    t->StackLimit = KiBootStack;
-    t->State = Running;
-    t->Priority = 0;
-    t->SystemThread = TRUE;
-    t->ServiceTable = KeServiceDescriptorTable;
+    KiInitializeIdleThreadObject(t, KiBootStackTop, KiBootStack);
     KeGetPcr()->PrcbData.CurrentThread = t;
     KiInitializeScheduler(t);
 }
@@ -111,12 +119,14 @@ VOID KiSystemStartup(ULONG Magic, ULONG InfoPhysical)
     DbgPrint("NanoNT 0.1 (x86, NT system-service path) - command line: %s\n", KeLoaderBlock.CommandLine);
 
     MmInitSystem(&KeLoaderBlock);
-    KiInitializeProcessor(KeGetPcr());
+    KiInitializeProcessor((PKPCR)KIP0PCRADDRESS);    /* FS reaches it from here on */
     KiInitializeIdt();
     KiInitializeIdleThread();
     HalInitializePic();
     HalInitializeClock();
     KiCalibrateTsc();
+    KiInitializeMultiprocessor();         /* the other processors, if any: their idle loops */
+    KiRunMultiprocessorSelfTest();
     KiInitializeServiceTables();
     ExInitializeExecutive(0);             /* the system ntdll, the GUI and sample tables */
 

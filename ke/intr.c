@@ -33,6 +33,10 @@ VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
         if (thread->DebugActive)
             KiDisarmUserDebugRegisters(Tf);      /* before any APC or exit touches user memory */
     }
+    if (Vector >= KI_APIC_CLOCK_VECTOR) {
+        KiApicInterrupt(Tf, Vector);             /* only ever raised with more than one processor */
+        return;
+    }
     if (irq == 7 || irq == 15) {
         /* spurious interrupt: the in-service bit is not set; IRQ 15 still needs the master EOI */
         if (irq == 15)

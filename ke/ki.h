@@ -15,6 +15,37 @@ extern BOOLEAN KiForceIntSystemCall;
 
 VOID KiInitializeProcessor(PKPCR Pcr);
 VOID KiInitializeIdt(VOID);
+VOID KiLoadIdt(VOID);                          /* the shared IDT on another processor */
+
+/* one processor's descriptor tables and stacks (ke/i386/kiinit.c; the boot processor's are static
+   there, the others' come from ke/mp.c) */
+#define KI_GDT_ENTRIES 12
+typedef struct _KI_PROCESSOR_TABLES {
+    ULONGLONG *Gdt;                            /* KI_GDT_ENTRIES descriptors */
+    KI_CPU_ENTRY_AREA *EntryArea;              /* the TSS and the sysenter entry stack */
+    PKTSS DoubleFaultTss;
+    PVOID DoubleFaultStackTop;
+    PVOID InitialEsp0;                         /* TSS.Esp0 until the first thread switch */
+} KI_PROCESSOR_TABLES;
+VOID KiInitializeProcessorTables(PKPCR Pcr, const KI_PROCESSOR_TABLES *Tables);
+
+/* multiprocessor (ke/mp.c, ke/i386/apstart.S) */
+#define KI_APIC_CLOCK_VECTOR 0xD1                /* NT's vectors for the APIC clock and IPIs */
+#define KI_IPI_VECTOR        0xE1
+typedef struct _KI_AP_START_PARAMETERS {       /* filled in by the boot processor, read by apstart.S */
+    ULONG Cr0, Cr3, Cr4, Stack, Entry;
+} KI_AP_START_PARAMETERS;
+extern UCHAR KiApStartup[], KiApStartupEnd[], KiApStartupParameters[];
+extern PKPCR KiProcessorBlock[];
+VOID KiInitializeIdleThreadObject(PKTHREAD Thread, PVOID StackBase, PVOID StackLimit);
+VOID KiInitializeMultiprocessor(VOID);
+VOID KiRunMultiprocessorSelfTest(VOID);
+VOID KiApicInterrupt(PKTRAP_FRAME TrapFrame, ULONG Vector);
+BOOLEAN KiFreezeExecution(PKTRAP_FRAME TrapFrame);
+BOOLEAN KiFreezeOtherProcessors(VOID);
+VOID KiReportFrozenProcessors(VOID);
+KIRQL KiLockDispatcherDatabase(VOID);          /* ke/spinlock.c */
+VOID KiUnlockDispatcherDatabase(KIRQL OldIrql);
 VOID KiSetTebDescriptor(ULONG TebBase);
 VOID KiSetSysenterTarget(PVOID Target);
 

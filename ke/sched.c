@@ -90,7 +90,7 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
         return;
     pcr->PrcbData.KeContextSwitches++;
     pcr->PrcbData.CurrentThread = New;
-    KiCpuEntryArea.Tss.Esp0 = (ULONG)New->InitialStack - NPX_FRAME_LENGTH - KI_V86_FRAME_SKIP;
+    pcr->TSS->Esp0 = (ULONG)New->InitialStack - NPX_FRAME_LENGTH - KI_V86_FRAME_SKIP;
     KiSetTebDescriptor((ULONG)New->Teb);
     pcr->NtTib.Self = New->Teb;
     if (New->Process && Old->Process != New->Process)

@@ -151,5 +151,5 @@ VOID KeForceGeneralExit(PKTHREAD Thread)
 VOID KeSetInitialStackCurrentThread(PVOID InitialStack)
 {
     KeGetCurrentThread()->InitialStack = InitialStack;
-    KiCpuEntryArea.Tss.Esp0 = (ULONG)InitialStack - NPX_FRAME_LENGTH - KI_V86_FRAME_SKIP;
+    KeGetPcr()->TSS->Esp0 = (ULONG)InitialStack - NPX_FRAME_LENGTH - KI_V86_FRAME_SKIP;
 }

@@ -61,6 +61,8 @@ usage: tools/run.sh [options]
   --quit-expected        the caller will quit QEMU (e.g. through --monitor-pipe): a stop without
                          a guest verdict is reported as asked for (exit 5), not as an error
   --memory MB            guest memory (default 128)
+  --cpus N               N processors (-smp N; default 1); NanoNT starts the others from the
+                         ACPI MADT (docs/smp.md)
   --com2 FILE            COM2 into FILE, raw (the event timeline, timeline=1; tools/nttrace reads it)
   --serial-input FILE    COM1 reads FILE as if typed (non-interactive runs; the guest's console
                          device takes it line by line, e.g. nsh.exe's commands)
@@ -83,7 +85,7 @@ kernel=$BUILD/nanont.elf
 write_log='' init='' append='' disk='' disk_if_present=0 timeout_s=60 log='' gdb=0 interactive=0 icount=0
 gdb_port='' cdrom=''
 quit_expected=0
-kvm=auto memory=128 verbose=0 kill_min='' kill_max='' monitor_pipe=''
+kvm=auto memory=128 cpus=1 verbose=0 kill_min='' kill_max='' monitor_pipe=''
 com2='' serial_input=''
 modules=() extra_qemu=()
 
@@ -112,6 +114,7 @@ while [[ $# -gt 0 ]]; do
                        kill_min=$2; kill_max=$3; shift 3 ;;
     --qemu-arg)        need "$@"; extra_qemu+=("$2"); shift 2 ;;
     --memory)          need "$@"; memory=$2; shift 2 ;;
+    --cpus)            need "$@"; cpus=$2; shift 2 ;;
     --com2)            need "$@"; com2=$2; shift 2 ;;
     --serial-input)    need "$@"; serial_input=$2; shift 2 ;;
     --monitor-pipe)    need "$@"; monitor_pipe=$2; shift 2 ;;
@@ -123,6 +126,7 @@ done
 
 [[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$timeout_s'"
 [[ $memory =~ ^[0-9]+$ ]] || die "--memory wants megabytes, got '$memory'"
+[[ $cpus =~ ^[1-8]$ ]] || die "--cpus wants 1 to 8, got '$cpus'"
 if [[ -n $kill_min ]]; then
     [[ $kill_min =~ ^[0-9]+$ && $kill_max =~ ^[0-9]+$ && $kill_min -le $kill_max ]] ||
         die "--kill-at-random wants MIN_MS <= MAX_MS, got '$kill_min' '$kill_max'"
@@ -266,7 +270,7 @@ outcome() {
 }
 
 # Common QEMU arguments. qemu32 has SEP (sysenter/sysexit), PSE, PGE, TSC, CX8 under TCG and KVM.
-base_args=(-cpu qemu32 -m "$memory" -no-reboot -parallel none
+base_args=(-cpu qemu32 -m "$memory" -smp "$cpus" -no-reboot -parallel none
            -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
 # ---------------------------------------------------------------- KVM probe

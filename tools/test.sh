@@ -94,7 +94,7 @@ for t in "${host_tests[@]}"; do run_host_test "$t"; done
 guest_test() {
     local -a w words=() modules=() args
     read -ra w <<<"$1"
-    local name=${w[0]} expect=${w[1]:-} init='' iargs='' tmo=$DEFAULT_TIMEOUT disk=no script='' i kv
+    local name=${w[0]} expect=${w[1]:-} init='' iargs='' tmo=$DEFAULT_TIMEOUT disk=no script='' i kv cpus=1
     local log=$LOGDIR/$name.log result=$LOGDIR/$name.result img='' rc=0 why='' p=0 f=0 line
     local progdir=$BUILD/user
     finish() { echo "$1 $2 $3" >"$result"; }
@@ -112,10 +112,12 @@ guest_test() {
         format=pe)  progdir=$BUILD/pe ;;
         format=elf) progdir=$BUILD/user ;;
         script=*)   script=${kv#script=} ;;
+        cpus=*)     cpus=${kv#cpus=} ;;
         *)          finish 0 1 "bad MANIFEST key '$kv'"; return ;;
         esac
     done
     [[ $tmo =~ ^[0-9]+$ ]] || { finish 0 1 "bad timeout '$tmo'"; return; }
+    [[ $cpus =~ ^[1-8]$ ]] || { finish 0 1 "bad cpus '$cpus'"; return; }
     if [[ ! $expect =~ ^(pass|bugcheck|bugcheck=0x[0-9A-Fa-f]{1,8}|status=0x[0-9A-Fa-f]{1,8})$ ]]; then
         finish 0 1 "bad EXPECT '$expect' (pass, status=0x..., bugcheck[=0x...])"; return
     fi
@@ -139,7 +141,7 @@ guest_test() {
     trap '[[ -n $child ]] && kill -TERM "$child" 2>/dev/null; exit 143' TERM
     if [[ -n $script ]]; then
         NANONT_KERNEL=$KERNEL NANONT_TEST_NAME=$name NANONT_TIMEOUT=$tmo NANONT_DISK=$img \
-        NANONT_LOGDIR=$LOGDIR NANONT_CMDLINE="${words[*]}" \
+        NANONT_LOGDIR=$LOGDIR NANONT_CMDLINE="${words[*]}" NANONT_CPUS=$cpus \
             timeout -k 5 "${NANONT_SCRIPT_TIMEOUT:-$(( tmo * 5 ))}" bash "$script" "$RUNNER" </dev/null >>"$log" 2>&1 &
         child=$!
         wait "$child" || rc=$?
@@ -148,7 +150,7 @@ guest_test() {
         return
     fi
 
-    args=(--no-kvm --verbose --kernel "$KERNEL" --timeout "$tmo" --init "$init")
+    args=(--no-kvm --verbose --kernel "$KERNEL" --timeout "$tmo" --cpus "$cpus" --init "$init")
     for m in "${modules[@]}"; do args+=(--module "$m"); done
     [[ -n $img ]] && args+=(--disk "$img")
     [[ ${#words[@]} -gt 0 ]] && args+=(--append "${words[*]}")

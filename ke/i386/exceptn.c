@@ -101,6 +101,8 @@ BOOLEAN KiDismissKernelDebugTrap(PKTRAP_FRAME Tf)
 
 VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 {
+    if (Vector == 0x02 && KiFreezeExecution(Tf))
+        return;                                /* a bugcheck on another processor stops this one */
     ULONG cr2 = (Vector == 0x0E) ? KeGetCr2() : 0;
     if (Vector == 0x0E)
         KeTimelineEvent(KTL_PAGE_FAULT, cr2, Tf->ErrCode | (ULONG)!(Tf->SegCs & RPL_MASK) << 31);
@@ -149,5 +151,6 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
 /* Double fault: reached through a task gate on its own stack. */
 VOID KiTrap08(VOID)
 {
-    KeBugCheckEx(UNEXPECTED_KERNEL_MODE_TRAP, 8, KiCpuEntryArea.Tss.Esp0, KiCpuEntryArea.Tss.Eip, 0);
+    PKTSS tss = KeGetPcr()->TSS;
+    KeBugCheckEx(UNEXPECTED_KERNEL_MODE_TRAP, 8, tss->Esp0, tss->Eip, 0);
 }

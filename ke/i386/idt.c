@@ -55,7 +55,12 @@ VOID KiInitializeIdt(VOID)
     for (ULONG i = 0; i < sizeof(KiIdtVectors) / sizeof(KiIdtVectors[0]); i++)
         KiSetGate(KiIdtVectors[i].Vector, KiIdtVectors[i].Gate, KiIdtVectors[i].Routine,
                   KiIdtVectors[i].Dpl);
+    KiLoadIdt();
+}
 
+/* Load the IDT on this processor (every processor shares the one table). */
+VOID KiLoadIdt(VOID)
+{
     struct { USHORT Limit; ULONG Base; } __attribute__((packed)) idtr = { sizeof(KiIdt) - 1, (ULONG)KiIdt };
     __asm__ volatile("lidt %0" :: "m"(idtr));
     KeGetPcr()->IDT = KiIdt;

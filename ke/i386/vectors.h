@@ -7,7 +7,8 @@
  * entry and which gate it gets:
  *   NOERR  an exception without a CPU error code: trap.S generates the stub, which pushes 0
  *   ERR    an exception with a CPU error code: trap.S generates the stub
- *   IRQ    a hardware interrupt (the 8259 PICs at 0x30-0x3F, as NT): trap.S generates the stub
+ *   IRQ    a hardware interrupt (the 8259 PICs at 0x30-0x3F, as NT; the local APIC's at 0xD1,
+ *          0xE1, 0xFF): trap.S generates the stub
  *   OWN    an entry written by hand: KiTrap01 (trap.S), KiSystemService (sysentry.S)
  *   TASK   a task gate to the double-fault TSS, where KiTrap08 runs (ke/i386/kiinit.c)
  * All other gates are interrupt gates. Dpl 3 only where ring 3 may use int n: int3, into and the
@@ -52,7 +53,10 @@
     X(0x3C, KiInterrupt3C,  IRQ,   0) \
     X(0x3D, KiInterrupt3D,  IRQ,   0) \
     X(0x3E, KiInterrupt3E,  IRQ,   0) \
-    X(0x3F, KiInterrupt3F,  IRQ,   0)
+    X(0x3F, KiInterrupt3F,  IRQ,   0) \
+    X(0xD1, KiInterruptD1,  IRQ,   0)   /* local APIC: clock (ke/mp.c) */ \
+    X(0xE1, KiInterruptE1,  IRQ,   0)   /* local APIC: interprocessor interrupt */ \
+    X(0xFF, KiInterruptFF,  IRQ,   0)   /* local APIC: spurious */
 
 #ifndef __ASSEMBLER__
 #include "ntdef.h"
