@@ -72,7 +72,7 @@ TL_TEST(not_implemented_services)
         { SERVICE_NUMBER_NtAcceptConnectPort, 6, "NtAcceptConnectPort (0x000)" },
         { SERVICE_NUMBER_NtAccessCheckByTypeResultListAndAuditAlarmByHandle, 17,
           "NtAccessCheckByTypeResultListAndAuditAlarmByHandle (17 dwords)" },
-        { SERVICE_NUMBER_NtCreateProcess, 8, "NtCreateProcess" },
+        { SERVICE_NUMBER_NtCreateKey, 7, "NtCreateKey" },
         { SERVICE_NUMBER_NtGetCurrentProcessorNumber, 0, "NtGetCurrentProcessorNumber (0x126)" },
     };
     ULONG args[17] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17 };
