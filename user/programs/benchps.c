@@ -8,7 +8,8 @@
  *   ps_process_create_exit      NtCreateUserProcessFromPath of this program (which returns at
  *                               once), waiting for the process, closing both handles
  * Each figure is the median of its samples, printed as `bench NAME VALUE UNIT`.
- * Usage: benchps.exe [instructions|cycles]; "benchps.exe child" is the process it starts.
+ * Usage: benchps.exe [instructions|cycles] [switch|apc|process]; "benchps.exe child" is the
+ * process it starts. A second argument runs only that figure (for `make profile`).
  * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
  */
 #include "benchlib.h"
@@ -96,9 +97,13 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "child"))
         return 0;
     const char *unit = (argc > 1 && !strcmp(argv[1], "cycles")) ? "cycles" : "instructions";
-    ULONG sw = ThreadSwitch(), apc = UserApc(), proc = ProcessCreateExit();
-    printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)sw, unit);
-    printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)apc, unit);
-    printf("bench ps_process_create_exit %u %s\n", (unsigned)proc, unit);
+    const char *only = argc > 2 ? argv[2] : NULL;
+    ULONG sw = 1, apc = 1, proc = 1;
+    if (!only || !strcmp(only, "switch"))
+        printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)(sw = ThreadSwitch()), unit);
+    if (!only || !strcmp(only, "apc"))
+        printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)(apc = UserApc()), unit);
+    if (!only || !strcmp(only, "process"))
+        printf("bench ps_process_create_exit %u %s\n", (unsigned)(proc = ProcessCreateExit()), unit);
     return (sw && apc && proc) ? 0 : 1;
 }
