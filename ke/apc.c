@@ -72,9 +72,9 @@ VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine,
 BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
     PKTHREAD t = Apc->Thread;
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     if (Apc->Inserted || !t->ApcQueueable) {
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return FALSE;
     }
     Apc->SystemArgument1 = SystemArgument1;
@@ -99,7 +99,7 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
         KiSetUserApcPending(t);
         KiUnwaitThread(t, STATUS_USER_APC);
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return TRUE;
 }
 
@@ -109,13 +109,13 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
  */
 BOOLEAN KeRemoveQueueApc(PKAPC Apc)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN was = Apc->Inserted;
     if (was) {
         RemoveEntryList(&Apc->ApcListEntry);
         Apc->Inserted = FALSE;
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return was;
 }
 
@@ -207,7 +207,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
  */
 VOID KiRundownThread(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     Thread->ApcQueueable = FALSE;
     for (int mode = KernelMode; mode <= UserMode; mode++) {
         PLIST_ENTRY head = &Thread->ApcState.ApcListHead[mode];
@@ -215,14 +215,14 @@ VOID KiRundownThread(PKTHREAD Thread)
             PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
             apc->Inserted = FALSE;
             if (apc->RundownRoutine) {
-                KeRestoreInterrupts(flags);
+                KiRestoreInterrupts(flags);
                 apc->RundownRoutine(apc);
-                flags = KeDisableInterrupts();
+                flags = KiDisableInterrupts();
             }
         }
     }
     Thread->ApcState.KernelApcPending = Thread->ApcState.UserApcPending = FALSE;
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 /*
@@ -232,12 +232,12 @@ VOID KiRundownThread(PKTHREAD Thread)
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
 {
     PKTHREAD t = KeGetCurrentThread();
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN alerted = t->Alerted[AlertMode];
     t->Alerted[AlertMode] = FALSE;
     if (AlertMode == UserMode && !IsListEmpty(&t->ApcState.ApcListHead[UserMode]))
         KiSetUserApcPending(t);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return alerted;
 }
 
@@ -247,7 +247,7 @@ BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
  */
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN was = Thread->Alerted[AlertMode];
     if (!was) {
         if (Thread->State == Waiting && Thread->Alertable && AlertMode <= Thread->WaitMode)
@@ -255,7 +255,7 @@ BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
         else
             Thread->Alerted[AlertMode] = TRUE;
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return was;
 }
 

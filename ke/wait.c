@@ -145,10 +145,10 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     ULONGLONG due = Timeout ? KiTimeToTick(Timeout->QuadPart) : 0;
 
     for (;;) {
-        ULONG flags = KeDisableInterrupts();
+        ULONG flags = KiDisableInterrupts();
         NTSTATUS status;
         if (t->ApcState.KernelApcPending && KiKernelApcDeliverable(t)) {
-            KeRestoreInterrupts(flags);
+            KiRestoreInterrupts(flags);
             KiDeliverKernelApcs();
             continue;
         }
@@ -224,12 +224,12 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         t->State = Waiting;
         KiSwapThread();
         status = t->WaitStatus;
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         if (status == STATUS_KERNEL_APC)
             continue;                   /* deliver it, then wait again (same deadline) */
         return status;
 done:
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return status;
     }
 }
