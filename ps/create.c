@@ -171,9 +171,9 @@ static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE
         MI_ELF_SEGMENT *seg = &Info->Segments[s];
         ULONG start = PAGE_ALIGN(seg->VirtualAddress);
         ULONG end = ROUND_TO_PAGES(seg->VirtualAddress + seg->MemorySize);
-        NTSTATUS status = MmAllocateUserRange(dtb, start, end - start, (seg->Flags & PF_W) != 0);
-        if (NT_SUCCESS(status))
-            status = MmCopyToProcess(dtb, seg->VirtualAddress, Image + seg->FileOffset, seg->FileSize);
+        NTSTATUS status = MmAllocateUserRangeWithData(dtb, start, end - start, (seg->Flags & PF_W) != 0,
+                                                      seg->VirtualAddress, Image + seg->FileOffset,
+                                                      seg->FileSize);
         if (!NT_SUCCESS(status))
             return status;
     }
@@ -215,10 +215,17 @@ NTSTATUS PspCreateProcess(PCSTR ImageName, const VOID *Image, ULONG ImageSize, P
             base = p + 1;
     for (ULONG i = 0; i < sizeof(process->ImageFileName) - 1 && base[i]; i++)
         process->ImageFileName[i] = base[i];
-    process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
-    if (process->ImageBytes) {
-        memcpy(process->ImageBytes, Image, ImageSize);
+    /* the image bytes stay with the process (rr computes its identity from them on first use):
+       a boot module's own bytes, which never move, or a copy of a file read from the disk */
+    if (PspIsBootModuleImage(Image)) {
+        process->ImageBytes = (PVOID)Image;
         process->ImageSize = ImageSize;
+    } else {
+        process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ImageSize, 'gmIP');
+        if (process->ImageBytes) {
+            memcpy(process->ImageBytes, Image, ImageSize);
+            process->ImageSize = ImageSize;
+        }
     }
 
     status = ObInitializeProcessHandleTable(process);

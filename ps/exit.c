@@ -32,7 +32,7 @@ VOID PspDeleteProcess(PVOID Object)
     if (process->Pcb.DirectoryTableBase && process->Pcb.DirectoryTableBase != MmSystemDirectoryTableBase)
         MmDeleteProcessAddressSpace(process->Pcb.DirectoryTableBase);
     MmDeleteVads(process);
-    if (process->ImageBytes)
+    if (process->ImageBytes && !PspIsBootModuleImage(process->ImageBytes))
         ExFreePoolWithTag(process->ImageBytes, 'gmIP');
 }
 
