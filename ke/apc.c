@@ -150,19 +150,30 @@ VOID KiDeliverKernelApcs(VOID)
 }
 
 /* Build the KiUserApcDispatcher frame on the user stack and point the trap frame at it. */
+/* Zeros for the parts of a CONTEXT a user APC record does not use. */
+static const UCHAR KiZeroContext[sizeof(CONTEXT)];
+
 static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVOID Context, PVOID A1, PVOID A2)
 {
     PKTHREAD t = KeGetCurrentThread();
     CONTEXT c;
-    memset(&c, 0, sizeof(c));        /* copied whole to the user stack: no kernel-stack bytes */
     c.ContextFlags = CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS;
     KeTrapFrameToContext(t, Tf, &c);
     ULONG ctxVa = (c.Esp - sizeof(CONTEXT)) & ~3u;
     ULONG esp = ctxVa - 4 * sizeof(ULONG);
     ULONG args[4] = { (ULONG)Normal, (ULONG)Context, (ULONG)A1, (ULONG)A2 };
+    /* The record goes out whole: the fields KeTrapFrameToContext filled (flags and debug
+       registers; segments, integer and control registers) from c, the floating-point and
+       extended areas it does not fill as zeros, so no kernel-stack byte reaches user mode. */
+    PUCHAR out = (PUCHAR)ctxVa;
+    const ULONG fpu = offsetof(CONTEXT, FloatSave), regs = offsetof(CONTEXT, SegGs),
+                ext = offsetof(CONTEXT, ExtendedRegisters);
     if (esp >= c.Esp || ctxVa + sizeof(CONTEXT) > MM_USER_PROBE_ADDRESS ||
         !NT_SUCCESS(KiSafeCopy((PVOID)esp, args, sizeof(args))) ||
-        !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, &c, sizeof(c))))
+        !NT_SUCCESS(KiSafeCopy(out, &c, fpu)) ||
+        !NT_SUCCESS(KiSafeCopy(out + fpu, KiZeroContext, regs - fpu)) ||
+        !NT_SUCCESS(KiSafeCopy(out + regs, (PUCHAR)&c + regs, ext - regs)) ||
+        !NT_SUCCESS(KiSafeCopy(out + ext, KiZeroContext, sizeof(CONTEXT) - ext)))
         return FALSE;
     KiRedirectToUserDispatcher(t, Tf, KeUserApcDispatcher, esp);
     return TRUE;
