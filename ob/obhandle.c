@@ -116,15 +116,20 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
         }
         object = e->Object;
         granted = e->GrantedAccess;
-        if (Type && OBJECT_TO_OBJECT_HEADER(object)->Type != Type) {
+        POBJECT_HEADER header = OBJECT_TO_OBJECT_HEADER(object);
+        if (Type && header->Type != Type) {
             KeRestoreInterruptsInline(flags);
             return STATUS_OBJECT_TYPE_MISMATCH;
         }
-        ObReferenceObject(object);
+        /* ObReferenceObject, inline: interrupts are already off */
+        if (header->PointerCount <= 0)
+            KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)header->Type, (ULONG_PTR)object, 1,
+                         header->PointerCount);
+        header->PointerCount++;
         KeRestoreInterruptsInline(flags);
     }
-    POBJECT_TYPE type = OBJECT_TO_OBJECT_HEADER(object)->Type;
-    DesiredAccess = ObMapDesiredAccess(type, DesiredAccess);
+    if (DesiredAccess & (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED))
+        DesiredAccess = ObMapDesiredAccess(OBJECT_TO_OBJECT_HEADER(object)->Type, DesiredAccess);
     if ((granted & DesiredAccess) != DesiredAccess) {
         ObDereferenceObject(object);
         return STATUS_ACCESS_DENIED;
