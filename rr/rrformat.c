@@ -134,6 +134,17 @@ static VOID RrpCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME
     Destination->HardwareSegSs = Source->HardwareSegSs;
 }
 
+/* TRUE when every kernel-only field of Frame (the 19 that RrpCopyUserVisibleFields leaves zero)
+   is zero: one OR of them, cheaper than building the user-only copy and comparing. */
+_Static_assert(KTRAP_FRAME_LENGTH == (16 + 19) * sizeof(ULONG),
+               "KTRAP_FRAME: 16 user-visible and 19 kernel-only dwords");
+static BOOLEAN RrpKernelOnlyFieldsZero(const KTRAP_FRAME *F)
+{
+    return (F->DbgEbp | F->DbgEip | F->DbgArgMark | F->DbgArgPointer | F->TempSegCs | F->TempEsp |
+            F->Dr0 | F->Dr1 | F->Dr2 | F->Dr3 | F->Dr6 | F->Dr7 | F->PreviousPreviousMode |
+            F->ExceptionList | F->ErrCode | F->V86Es | F->V86Ds | F->V86Fs | F->V86Gs) == 0;
+}
+
 /* CRC-32 of a record: the header with Checksum taken as 0, then the payload. */
 static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KTRAP_FRAME *Frame)
 {
@@ -142,6 +153,14 @@ static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KT
     Copy.Checksum = 0;
     return RtlComputeCrc32(RtlComputeCrc32(0, &Copy, sizeof(Copy)), Frame, sizeof(*Frame));
 }
+
+/* What every record's header starts as: magic, version and sizes, everything else zero. */
+static const RR_TRAP_RECORD_HEADER RrpHeaderTemplate = {
+    .Magic = RR_TRAP_RECORD_MAGIC,
+    .Version = RR_TRAP_RECORD_VERSION,
+    .HeaderSize = RR_TRAP_RECORD_HEADER_SIZE,
+    .PayloadSize = KTRAP_FRAME_LENGTH,
+};
 
 /*
  * RrBuildTrapRecord - writes a record (header + payload, RR_TRAP_RECORD_SIZE bytes) into Buffer.
@@ -170,11 +189,7 @@ NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTIT
     if (Buffer == NULL || BufferSize < RR_TRAP_RECORD_SIZE)
         return STATUS_BUFFER_TOO_SMALL;
 
-    memset(&Header, 0, sizeof(Header));
-    memcpy(Header.Magic, RR_TRAP_RECORD_MAGIC, RR_TRAP_RECORD_MAGIC_LENGTH);
-    Header.Version = RR_TRAP_RECORD_VERSION;
-    Header.HeaderSize = RR_TRAP_RECORD_HEADER_SIZE;
-    Header.PayloadSize = KTRAP_FRAME_LENGTH;
+    Header = RrpHeaderTemplate;
     Header.Flags = Flags;
     Header.Generation = Generation;
     Header.Identity = *Identity;
@@ -237,8 +252,6 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
                                            PRR_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
                                            PCSTR *Reason)
 {
-    KTRAP_FRAME UserOnly;
-
     if (Buffer == NULL || Size < sizeof(*Header))
         return RrpRefuse(Reason, "shorter than the record header", STATUS_FILE_CORRUPT_ERROR);
     memcpy(Header, Buffer, sizeof(*Header));
@@ -267,8 +280,7 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
         return RrpRefuse(Reason, "header Reserved is not zero", STATUS_FILE_CORRUPT_ERROR);
     if (!RrpIsIdentityWellFormed(&Header->Identity))
         return RrpRefuse(Reason, "malformed image identity", STATUS_FILE_CORRUPT_ERROR);
-    RrpCopyUserVisibleFields(&UserOnly, Frame);
-    if (memcmp(&UserOnly, Frame, sizeof(UserOnly)) != 0)
+    if (!RrpKernelOnlyFieldsZero(Frame))
         return RrpRefuse(Reason, "a kernel-only frame field is not zero", STATUS_FILE_CORRUPT_ERROR);
     return STATUS_SUCCESS;
 }

@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "io.h"
 #include "rtl.h"
+#include "arch.h"
 #include "rrformat.h"
 #include "rrsvc.h"
 #include "rrp.h"
@@ -38,12 +39,12 @@ static ULONGLONG RrpTrapMemoryGeneration;   /* of the record in the slot: the ke
 
 static VOID RrpAcquireTrapRecordLock(VOID)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (!RrpTrapRecordLockReady) {
         KeInitializeMutant(&RrpTrapRecordLock, FALSE);
         RrpTrapRecordLockReady = TRUE;
     }
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     KeWaitForSingleObject(&RrpTrapRecordLock, Executive, KernelMode, FALSE, NULL);
 }
 
@@ -107,9 +108,10 @@ static NTSTATUS RrpCurrentImageIdentity(PRR_TRAP_IMAGE_IDENTITY *Identity)
 }
 
 /*
- * RrpCaptureUserFrame - the user-visible registers of the caller's service frame as a frame with
- * every kernel-only field zero: ECX/EDX 0 (what the service return gives), the user segment
- * values, GS and EFLAGS as any writer of user state would sanitise them, and EAX = ResumeStatus.
+ * RrpCaptureUserFrame - the user-visible registers of the caller's service frame (the 16 fields
+ * RrBuildTrapRecord reads; it writes every other field of the record as zero): ECX/EDX 0 (what
+ * the service return gives), the user segment values, GS and EFLAGS as any writer of user state
+ * would sanitise them, and EAX = ResumeStatus.
  * *Flags gets the entry path (sysenter frames return to SharedUserData->SystemCallReturn).
  */
 static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FRAME Frame,
@@ -119,7 +121,7 @@ static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_F
     CONTEXT c;
     c.ContextFlags = CONTEXT_FULL;
     KeTrapFrameToContext(Thread, tf, &c);
-    memset(Frame, 0, sizeof(*Frame));
+    Frame->Edx = Frame->Ecx = 0;
     Frame->SegGs = (c.SegGs == (KGDT_R3_DATA | RPL_MASK)) ? c.SegGs : 0;
     Frame->SegEs = c.SegEs;
     Frame->SegDs = c.SegDs;
