@@ -53,6 +53,43 @@ ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length)
 
     if (!RrpCrc32TableReady)
         RrpInitializeCrc32Table();
+#if defined(__i386__)
+    /* The same step as the C loop below, scheduled by hand: 24 instructions per 8 bytes where
+       the compiler's register shuffling makes 30. */
+    if (Length >= 8) {
+        const UCHAR *End = Bytes + (Length & ~7u);
+        __asm__("1:\n\t"
+                "movl (%%esi), %%eax\n\t"
+                "movl 4(%%esi), %%edx\n\t"
+                "xorl %%ecx, %%eax\n\t"
+                "movzbl %%al, %%ecx\n\t"
+                "movl %c[t]+7*1024(,%%ecx,4), %%ecx\n\t"
+                "movzbl %%ah, %%ebx\n\t"
+                "xorl %c[t]+6*1024(,%%ebx,4), %%ecx\n\t"
+                "shrl $16, %%eax\n\t"
+                "movzbl %%al, %%ebx\n\t"
+                "xorl %c[t]+5*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%ah, %%ebx\n\t"
+                "xorl %c[t]+4*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dl, %%ebx\n\t"
+                "xorl %c[t]+3*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dh, %%ebx\n\t"
+                "xorl %c[t]+2*1024(,%%ebx,4), %%ecx\n\t"
+                "shrl $16, %%edx\n\t"
+                "movzbl %%dl, %%ebx\n\t"
+                "xorl %c[t]+1*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dh, %%ebx\n\t"
+                "xorl %c[t](,%%ebx,4), %%ecx\n\t"
+                "addl $8, %%esi\n\t"
+                "cmpl %%edi, %%esi\n\t"
+                "jne 1b"
+                : "+c"(Crc), "+S"(Bytes)
+                : "D"(End), [t] "i"(RrpCrc32Table), "m"(*(const UCHAR(*)[Length])Buffer),
+                  "m"(RrpCrc32Table)
+                : "eax", "ebx", "edx", "cc");
+        Length &= 7;
+    }
+#endif
     for (; Length >= 8; Length -= 8, Bytes += 8) {
         ULONG Low = Crc ^ *(const UNALIGNED_ULONG *)Bytes;   /* x86: little endian, unaligned is fine */
         ULONG High = *(const UNALIGNED_ULONG *)(Bytes + 4);
