@@ -36,6 +36,8 @@ NTSTATUS MmCreateProcessAddressSpace(PULONG DirectoryTableBase);
 VOID MmDeleteProcessAddressSpace(ULONG DirectoryTableBase);
 NTSTATUS MmMapUserPage(ULONG DirectoryTableBase, ULONG Va, ULONG Pfn, ULONG PteFlags);
 NTSTATUS MmAllocateUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size, BOOLEAN Writable);
+NTSTATUS MmAllocateUserRangeWithData(ULONG Dtb, ULONG Va, ULONG Size, BOOLEAN Writable, ULONG DataVa,
+                                     const VOID *Data, ULONG DataLength);
 VOID MmFreeUserRange(ULONG DirectoryTableBase, ULONG Va, ULONG Size);
 PVOID MmUserVaToKernel(ULONG DirectoryTableBase, ULONG Va);   /* KSEG0 alias of a mapped user page */
 BOOLEAN MmIsUserPageWritable(ULONG DirectoryTableBase, ULONG Va);

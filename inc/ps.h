@@ -140,7 +140,7 @@ typedef struct _EPROCESS {
     UCHAR Spare[2];
     ULONG TebBitmap[4];                /* TEB slots below the PEB (PSP_TEB_SLOTS) */
     struct _MMVAD *VadRoot;            /* user allocations (mm/virtual.c): a sorted list */
-    PVOID ImageBytes;                  /* a kernel copy of the image file (for identity) */
+    PVOID ImageBytes;                  /* the image file (a boot module, or a kernel copy): identity */
     ULONG ImageSize;
     ULONG ImageIdentity[8];            /* filled by ps for the trap-record service */
     ULONG PageTablePages;              /* accounting */

@@ -138,6 +138,7 @@ static NTSTATUS IopAtaTransfer(ULONG Lba, ULONG Count, PUCHAR Buffer, BOOLEAN Wr
                           : (block > 1 ? ATA_CMD_READ_MULTIPLE : ATA_CMD_READ_SECTORS);
     UCHAR st;
     NTSTATUS status = IopAtaIssue(command, Lba, Count);
+    IopAtaDisk.Commands++;
     while (NT_SUCCESS(status) && Count) {
         ULONG n = Count < block ? Count : block;
         ULONG words = n * ATA_SECTOR_SIZE / 2;

@@ -8,6 +8,9 @@
  *                      disk's contents do not change, so the file system is unaffected
  *   NANO_DISK_FLUSH    FLUSH CACHE (timed)
  *   NANO_DISK_QUERY    *Result = the disk's sector count (no transfer)
+ *   NANO_DISK_COUNTER  *Result = counter number Lba since boot (no transfer): 0 READ/WRITE
+ *                      commands issued, 1 sectors read, 2 sectors written, 3 bytes file reads
+ *                      and writes copied through the kernel bounce buffer
  * Result: STATUS_SUCCESS with *Result, STATUS_NO_SUCH_DEVICE, STATUS_NONEXISTENT_SECTOR (range
  * past the disk), STATUS_INVALID_PARAMETER (unknown operation), device errors,
  * STATUS_ACCESS_VIOLATION.
@@ -20,6 +23,7 @@
 #define NANO_DISK_REWRITE 1
 #define NANO_DISK_FLUSH   2
 #define NANO_DISK_QUERY   3
+#define NANO_DISK_COUNTER 4
 
 NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result)
 {
@@ -28,7 +32,7 @@ NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, 
     const ULONG chunk = IOP_TRANSFER_CHUNK / 512;
     if (!IopAtaDisk.Present)
         return STATUS_NO_SUCH_DEVICE;
-    if (Operation > NANO_DISK_QUERY)
+    if (Operation > NANO_DISK_COUNTER || (Operation == NANO_DISK_COUNTER && Lba > 3))
         return STATUS_INVALID_PARAMETER;
     if ((Operation == NANO_DISK_READ || Operation == NANO_DISK_REWRITE) &&
         (Lba >= IopAtaDisk.SectorCount || SectorCount > IopAtaDisk.SectorCount - Lba))
@@ -36,6 +40,10 @@ NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, 
     IopAcquireFsLock();
     if (Operation == NANO_DISK_QUERY) {
         ticks = IopAtaDisk.SectorCount;
+    } else if (Operation == NANO_DISK_COUNTER) {
+        ULONGLONG counters[] = { IopAtaDisk.Commands, IopAtaDisk.SectorsRead, IopAtaDisk.SectorsWritten,
+                                 IopTransferBufferBytes };
+        ticks = counters[Lba];
     } else if (Operation == NANO_DISK_FLUSH) {
         ULONGLONG t0 = KeRdtsc();
         status = IopAtaFlush(NULL);

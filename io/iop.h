@@ -31,6 +31,7 @@ typedef struct _IOP_ATA_DISK {
     ULONG MultipleSectors;             /* sectors per DRQ block (READ/WRITE MULTIPLE), 0 = 1 */
     CHAR Model[41];
     ULONG SectorsRead, SectorsWritten, Flushes, Errors, LastError;
+    ULONG Commands;                    /* READ/WRITE commands issued (NtNanoDiskControl reports) */
 } IOP_ATA_DISK;
 extern IOP_ATA_DISK IopAtaDisk;
 NTSTATUS IopAtaInitialize(PFAT_BLOCK_DEVICE Device);
@@ -118,6 +119,7 @@ NTSTATUS IopBeginUserRequest(HANDLE Event, PKEVENT *KernelEvent);
 VOID IopCompleteUserRequest(PKEVENT KernelEvent, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
                             PIO_STATUS_BLOCK IoStatusBlock, NTSTATUS Status);
 extern UCHAR IopTransferBuffer[IOP_TRANSFER_CHUNK];   /* lock held while in use */
+extern ULONGLONG IopTransferBufferBytes;  /* bytes file reads and writes copied through it */
 LONGLONG IopDosTimeToNt(USHORT Date, USHORT Time);
 
 #endif

@@ -108,6 +108,7 @@ NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRo
         }
         if (NT_SUCCESS(status))
             status = MmCopyToUser((PUCHAR)Buffer + done, IopTransferBuffer, got);
+        IopTransferBufferBytes += got;
         if (NT_SUCCESS(status))
             done += got;
         if (got < want)
@@ -185,6 +186,7 @@ NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcR
     while (NT_SUCCESS(status) && done < Length) {
         ULONG n = Length - done < IOP_TRANSFER_CHUNK ? Length - done : IOP_TRANSFER_CHUNK, wrote;
         status = MmCopyFromUser(IopTransferBuffer, (PUCHAR)Buffer + done, n);
+        IopTransferBufferBytes += n;
         if (NT_SUCCESS(status))
             status = FatWrite(file->FsContext2, offset + done, IopTransferBuffer, n, &wrote);
         if (NT_SUCCESS(status))

@@ -8,6 +8,7 @@
 #include "mm.h"
 
 UCHAR IopTransferBuffer[IOP_TRANSFER_CHUNK] __attribute__((aligned(16)));
+ULONGLONG IopTransferBufferBytes;
 
 /* IopCaptureObjectName - In: a user OBJECT_ATTRIBUTES. Out: the volume path it names (buffer of
    IOP_MAX_PATH + 1 units). A RootDirectory must be a directory handle; the name is then relative

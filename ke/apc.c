@@ -74,9 +74,9 @@ VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, PKKERNEL_ROUTINE KernelRoutine,
 BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
     PKTHREAD t = Apc->Thread;
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     if (Apc->Inserted || !t->ApcQueueable) {
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return FALSE;
     }
     Apc->SystemArgument1 = SystemArgument1;
@@ -101,7 +101,7 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
         KiSetUserApcPending(t);
         KiUnwaitThread(t, STATUS_USER_APC);
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return TRUE;
 }
 
@@ -111,13 +111,13 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
  */
 BOOLEAN KeRemoveQueueApc(PKAPC Apc)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN was = Apc->Inserted;
     if (was) {
         RemoveEntryList(&Apc->ApcListEntry);
         Apc->Inserted = FALSE;
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return was;
 }
 
@@ -152,19 +152,30 @@ VOID KiDeliverKernelApcs(VOID)
 }
 
 /* Build the KiUserApcDispatcher frame on the user stack and point the trap frame at it. */
+/* Zeros for the parts of a CONTEXT a user APC record does not use. */
+static const UCHAR KiZeroContext[sizeof(CONTEXT)];
+
 static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVOID Context, PVOID A1, PVOID A2)
 {
     PKTHREAD t = KeGetCurrentThread();
     CONTEXT c;
-    memset(&c, 0, sizeof(c));        /* copied whole to the user stack: no kernel-stack bytes */
     c.ContextFlags = CONTEXT_FULL | CONTEXT_DEBUG_REGISTERS;
     KeTrapFrameToContext(t, Tf, &c);
     ULONG ctxVa = (c.Esp - sizeof(CONTEXT)) & ~3u;
     ULONG esp = ctxVa - 4 * sizeof(ULONG);
     ULONG args[4] = { (ULONG)Normal, (ULONG)Context, (ULONG)A1, (ULONG)A2 };
+    /* The record goes out whole: the fields KeTrapFrameToContext filled (flags and debug
+       registers; segments, integer and control registers) from c, the floating-point and
+       extended areas it does not fill as zeros, so no kernel-stack byte reaches user mode. */
+    PUCHAR out = (PUCHAR)ctxVa;
+    const ULONG fpu = offsetof(CONTEXT, FloatSave), regs = offsetof(CONTEXT, SegGs),
+                ext = offsetof(CONTEXT, ExtendedRegisters);
     if (esp >= c.Esp || ctxVa + sizeof(CONTEXT) > MM_USER_PROBE_ADDRESS ||
         !NT_SUCCESS(KiSafeCopy((PVOID)esp, args, sizeof(args))) ||
-        !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, &c, sizeof(c))))
+        !NT_SUCCESS(KiSafeCopy(out, &c, fpu)) ||
+        !NT_SUCCESS(KiSafeCopy(out + fpu, KiZeroContext, regs - fpu)) ||
+        !NT_SUCCESS(KiSafeCopy(out + regs, (PUCHAR)&c + regs, ext - regs)) ||
+        !NT_SUCCESS(KiSafeCopy(out + ext, KiZeroContext, sizeof(CONTEXT) - ext)))
         return FALSE;
     KiRedirectToUserDispatcher(t, Tf, KeUserApcDispatcher, esp);
     return TRUE;
@@ -209,7 +220,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
  */
 VOID KiRundownThread(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     Thread->ApcQueueable = FALSE;
     for (int mode = KernelMode; mode <= UserMode; mode++) {
         PLIST_ENTRY head = &Thread->ApcState.ApcListHead[mode];
@@ -217,14 +228,14 @@ VOID KiRundownThread(PKTHREAD Thread)
             PKAPC apc = CONTAINING_RECORD(RemoveHeadList(head), KAPC, ApcListEntry);
             apc->Inserted = FALSE;
             if (apc->RundownRoutine) {
-                KeRestoreInterrupts(flags);
+                KiRestoreInterrupts(flags);
                 apc->RundownRoutine(apc);
-                flags = KeDisableInterrupts();
+                flags = KiDisableInterrupts();
             }
         }
     }
     Thread->ApcState.KernelApcPending = Thread->ApcState.UserApcPending = FALSE;
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 /*
@@ -234,12 +245,12 @@ VOID KiRundownThread(PKTHREAD Thread)
 BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
 {
     PKTHREAD t = KeGetCurrentThread();
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN alerted = t->Alerted[AlertMode];
     t->Alerted[AlertMode] = FALSE;
     if (AlertMode == UserMode && !IsListEmpty(&t->ApcState.ApcListHead[UserMode]))
         KiSetUserApcPending(t);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return alerted;
 }
 
@@ -249,7 +260,7 @@ BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
  */
 BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     BOOLEAN was = Thread->Alerted[AlertMode];
     if (!was) {
         if (Thread->State == Waiting && Thread->Alertable && AlertMode <= Thread->WaitMode)
@@ -257,7 +268,7 @@ BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
         else
             Thread->Alerted[AlertMode] = TRUE;
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return was;
 }
 

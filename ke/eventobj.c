@@ -18,22 +18,22 @@ VOID KeInitializeEvent(PKEVENT Event, KOBJECTS Type, BOOLEAN State)
 /* KeSetEvent - signal the event and release its waiters. Result: the previous state. */
 LONG KeSetEvent(PKEVENT Event)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     LONG old = Event->Header.SignalState;
     Event->Header.SignalState = 1;
     if (!old)
         KiWaitTest(&Event->Header);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return old;
 }
 
 /* KeResetEvent - make the event not signalled. Result: the previous state. */
 LONG KeResetEvent(PKEVENT Event)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     LONG old = Event->Header.SignalState;
     Event->Header.SignalState = 0;
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return old;
 }
 
@@ -41,13 +41,13 @@ LONG KeResetEvent(PKEVENT Event)
    leave the event not signalled. Result: the previous state. */
 LONG KePulseEvent(PKEVENT Event)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     LONG old = Event->Header.SignalState;
     if (!old) {
         Event->Header.SignalState = 1;
         KiWaitTest(&Event->Header);
     }
     Event->Header.SignalState = 0;
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return old;
 }

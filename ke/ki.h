@@ -6,6 +6,12 @@
 #include "ke.h"
 #include "nti386.h"
 #include "fixup.h"
+#include "arch.h"
+
+/* The dispatcher's own short critical sections use the inline forms of KeDisableInterrupts and
+   KeRestoreInterrupts: a call each would cost about as much as the section. */
+#define KiDisableInterrupts() KeDisableInterruptsInline()
+#define KiRestoreInterrupts(Flags) KeRestoreInterruptsInline(Flags)
 
 /* the per-CPU entry area (ke/i386/kiinit.c): page-aligned, as it is mapped on its own */
 extern KI_CPU_ENTRY_AREA KiCpuEntryArea __attribute__((aligned(4096)));

@@ -15,11 +15,11 @@ VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner)
     Mutant->Abandoned = FALSE;
     if (InitialOwner) {
         PKTHREAD t = KeGetCurrentThread();
-        ULONG flags = KeDisableInterrupts();
+        ULONG flags = KiDisableInterrupts();
         Mutant->Header.SignalState = 0;
         Mutant->OwnerThread = t;
         InsertTailList(&t->MutantListHead, &Mutant->MutantListEntry);
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
     } else {
         Mutant->Header.SignalState = 1;
         Mutant->OwnerThread = NULL;
@@ -33,7 +33,7 @@ VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner)
  */
 NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     LONG old = Mutant->Header.SignalState;
     if (Abandoned) {
         if (Mutant->OwnerThread)
@@ -42,7 +42,7 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
         Mutant->Abandoned = Mutant->OwnerThread != NULL;
     } else {
         if (Mutant->OwnerThread != KeGetCurrentThread()) {
-            KeRestoreInterrupts(flags);
+            KiRestoreInterrupts(flags);
             return STATUS_MUTANT_NOT_OWNED;
         }
         if (++Mutant->Header.SignalState == 1)
@@ -52,7 +52,7 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
         Mutant->OwnerThread = NULL;
         KiWaitTest(&Mutant->Header);
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     if (PreviousCount)
         *PreviousCount = old;
     return STATUS_SUCCESS;
@@ -61,11 +61,11 @@ NTSTATUS KeReleaseMutant(PKMUTANT Mutant, BOOLEAN Abandoned, PLONG PreviousCount
 /* KeRundownMutants - the thread is ending: abandon every mutant it still owns. */
 VOID KeRundownMutants(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     /* (a thread whose KTHREAD was never initialised has a NULL list head: nothing to abandon) */
     while (Thread->MutantListHead.Flink && !IsListEmpty(&Thread->MutantListHead)) {
         PKMUTANT m = CONTAINING_RECORD(Thread->MutantListHead.Flink, KMUTANT, MutantListEntry);
         KeReleaseMutant(m, TRUE, NULL);
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }

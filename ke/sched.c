@@ -107,19 +107,19 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
    state (Waiting, Terminated); a thread still Running keeps the processor if nothing is ready. */
 VOID KiSwapThread(VOID)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     PKTHREAD old = KeGetCurrentThread();
     PKTHREAD next = KiSelectReadyThread(0);
     if (!next)
         next = (old->State == Running) ? old : KiIdleThread;
     KiSwitchTo(old, next);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 /* Round robin: let an equal or higher priority ready thread run. */
 VOID KiYieldThread(VOID)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     PKTHREAD old = KeGetCurrentThread();
     PKTHREAD next = KiSelectReadyThread(old == KiIdleThread ? 0 : old->Priority);
     if (next) {
@@ -130,7 +130,7 @@ VOID KiYieldThread(VOID)
         old->Quantum = KI_QUANTUM_TICKS;
         KeGetPcr()->PrcbData.QuantumEnd = 0;
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 ULONGLONG KeBootTime;                   /* SystemTime at tick 0 (100 ns units since 1601) */

@@ -19,15 +19,15 @@ VOID KeInitializeSemaphore(PKSEMAPHORE Semaphore, LONG Count, LONG Limit)
  */
 NTSTATUS KeReleaseSemaphore(PKSEMAPHORE Semaphore, LONG Adjustment, PLONG PreviousCount)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     LONG old = Semaphore->Header.SignalState;
     if (Adjustment <= 0 || old > Semaphore->Limit - Adjustment) {
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return STATUS_SEMAPHORE_LIMIT_EXCEEDED;
     }
     Semaphore->Header.SignalState = old + Adjustment;
     KiWaitTest(&Semaphore->Header);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     if (PreviousCount)
         *PreviousCount = old;
     return STATUS_SUCCESS;

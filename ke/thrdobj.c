@@ -48,17 +48,17 @@ VOID KeInitializeThreadDispatcher(PKTHREAD Thread)
  */
 ULONG KeSuspendThread(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     ULONG old = Thread->SuspendCount;
     if (old == MAXIMUM_SUSPEND_COUNT || !Thread->ApcQueueable || Thread->Terminating) {
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return (ULONG)-1;
     }
     Thread->SuspendCount++;
     /* still queued from an earlier round: take back the release that round's resume made */
     if (old == 0 && !KeInsertQueueApc(&Thread->SuspendApc, NULL, NULL))
         Thread->SuspendSemaphore.Header.SignalState--;
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return old;
 }
 
@@ -66,7 +66,7 @@ ULONG KeSuspendThread(PKTHREAD Thread)
    previous count. */
 ULONG KeResumeThread(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     ULONG old = Thread->SuspendCount;
     if (old) {
         if (--Thread->SuspendCount == 0) {
@@ -74,20 +74,20 @@ ULONG KeResumeThread(PKTHREAD Thread)
             KiWaitTest(&Thread->SuspendSemaphore.Header);
         }
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
     return old;
 }
 
 /* KeForceResumeThread - clear every suspension (a thread being terminated must run to its end). */
 VOID KeForceResumeThread(PKTHREAD Thread)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     if (Thread->SuspendCount) {
         Thread->SuspendCount = 0;
         Thread->SuspendSemaphore.Header.SignalState++;
         KiWaitTest(&Thread->SuspendSemaphore.Header);
     }
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 /*
@@ -97,10 +97,10 @@ VOID KeForceResumeThread(PKTHREAD Thread)
  */
 VOID KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KiDisableInterrupts();
     Thread->BasePriority = (CHAR)Priority;
     KiSetPriorityThread(Thread, (CHAR)Priority);
-    KeRestoreInterrupts(flags);
+    KiRestoreInterrupts(flags);
 }
 
 /*

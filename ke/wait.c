@@ -126,16 +126,17 @@ VOID KiWaitTest(DISPATCHER_HEADER *Header)
 }
 
 /*
- * KeWaitForMultipleObjects - In: Count dispatcher objects (at most THREAD_WAIT_OBJECTS unless
- * WaitBlockArray has Count entries), WaitAny or WaitAll, the reason, the mode (UserMode waits can
- * be ended by user APCs and termination), Alertable, and an optional timeout (100 ns units,
+ * KeWaitForMultipleObjects (body: KiWaitForObjects) - In: Count dispatcher objects (at most
+ * THREAD_WAIT_OBJECTS unless WaitBlockArray has Count entries), WaitAny or WaitAll, the reason,
+ * the mode (UserMode waits can be ended by user APCs and termination), Alertable, and an optional timeout (100 ns units,
  * negative relative, 0 = just test). Result: STATUS_WAIT_0 + index (WaitAny) or STATUS_WAIT_0
  * (WaitAll), STATUS_ABANDONED_WAIT_0 + index for an abandoned mutant, STATUS_TIMEOUT,
  * STATUS_USER_APC, STATUS_ALERTED, STATUS_THREAD_IS_TERMINATING (user-mode waits only).
  */
-NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
-                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
-                                  PKWAIT_BLOCK WaitBlockArray)
+static inline __attribute__((always_inline)) NTSTATUS
+KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                 KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                 PKWAIT_BLOCK WaitBlockArray)
 {
     PKTHREAD t = KeGetCurrentThread();
     if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && !WaitBlockArray))
@@ -145,10 +146,10 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     ULONGLONG due = Timeout ? KiTimeToTick(Timeout->QuadPart) : 0;
 
     for (;;) {
-        ULONG flags = KeDisableInterrupts();
+        ULONG flags = KiDisableInterrupts();
         NTSTATUS status;
         if (t->ApcState.KernelApcPending && KiKernelApcDeliverable(t)) {
-            KeRestoreInterrupts(flags);
+            KiRestoreInterrupts(flags);
             KiDeliverKernelApcs();
             continue;
         }
@@ -224,21 +225,30 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         t->State = Waiting;
         KiSwapThread();
         status = t->WaitStatus;
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         if (status == STATUS_KERNEL_APC)
             continue;                   /* deliver it, then wait again (same deadline) */
         return status;
 done:
-        KeRestoreInterrupts(flags);
+        KiRestoreInterrupts(flags);
         return status;
     }
 }
 
-/* KeWaitForSingleObject - KeWaitForMultipleObjects for one object (WaitAny). */
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    return KiWaitForObjects(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout,
+                            WaitBlockArray);
+}
+
+/* KeWaitForSingleObject - KeWaitForMultipleObjects for one object (WaitAny): the same code,
+   expanded here for one object so that its loops and tests fold away. */
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    return KeWaitForMultipleObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout, NULL);
+    return KiWaitForObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout, NULL);
 }
 
 /*

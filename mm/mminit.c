@@ -107,15 +107,21 @@ VOID MmInitSystem(PLOADER_PARAMETER_BLOCK Lb)
 }
 
 /* Pool pages: physically contiguous, used through KSEG0 (mm/pool.c calls these). */
+/* One page (the pool's small-block pages) needs no search for a run. */
 PVOID MiAllocatePoolPages(ULONG PageCount)
 {
     ULONG first;
-    if (!NT_SUCCESS(MiAllocateContiguousPages(PageCount, &first)))
+    if (PageCount == 1)
+        first = MiAllocatePhysicalPage();
+    else if (!NT_SUCCESS(MiAllocateContiguousPages(PageCount, &first)))
         return NULL;
-    return MI_PA_TO_VA(first << PAGE_SHIFT);
+    return first ? MI_PA_TO_VA(first << PAGE_SHIFT) : NULL;
 }
 
 VOID MiFreePoolPages(PVOID Base, ULONG PageCount)
 {
-    MiFreeContiguousPages(MI_VA_TO_PA(Base) >> PAGE_SHIFT, PageCount);
+    if (PageCount == 1)
+        MiFreePhysicalPage(MI_VA_TO_PA(Base) >> PAGE_SHIFT);
+    else
+        MiFreeContiguousPages(MI_VA_TO_PA(Base) >> PAGE_SHIFT, PageCount);
 }

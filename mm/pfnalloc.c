@@ -14,9 +14,10 @@
 
 /* Interrupts are the lock (one CPU); see mm/pool.c. */
 #if defined(NANONT_KERNEL)
+#include "arch.h"
 static ULONG MiPfnSavedState;
-#define MiPfnLock() (MiPfnSavedState = KeDisableInterrupts())
-#define MiPfnUnlock() KeRestoreInterrupts(MiPfnSavedState)
+#define MiPfnLock() (MiPfnSavedState = KeDisableInterruptsInline())
+#define MiPfnUnlock() KeRestoreInterruptsInline(MiPfnSavedState)
 #else
 #define MiPfnLock() ((void)0)
 #define MiPfnUnlock() ((void)0)

@@ -4,8 +4,10 @@
  * Small blocks. A request of up to EX_POOL_SMALL_MAXIMUM bytes is rounded, header included, up to
  * one of a few bucket sizes. Each bucket owns whole pages: a page starts with an EXP_POOL_PAGE
  * (its free list and count of blocks in use) followed by equal blocks, each behind an NT-style
- * POOL_HEADER (previous size, block size, bucket, pool type + 1 or 0 when free, tag). A page whose
- * last block is freed goes straight back to MiFreePoolPages, so an idle pool holds nothing.
+ * POOL_HEADER (previous size, block size, bucket, pool type + 1 or 0 when free, tag). Blocks are
+ * carved from the page in order the first time they are needed (Carved counts them), so a new
+ * page costs no more than its first block; freed ones go on the free list. A page whose last
+ * block is freed goes straight back to MiFreePoolPages, so an idle pool holds nothing.
  *
  * Big blocks take whole pages, returned page-aligned, as NT's big-page allocations are.
  *
@@ -29,9 +31,10 @@
  * off and the pool never takes its own lock twice.
  */
 #if defined(NANONT_KERNEL)
+#include "arch.h"
 static ULONG ExpPoolSavedState;
-#define ExpPoolLock() (ExpPoolSavedState = KeDisableInterrupts())
-#define ExpPoolUnlock() KeRestoreInterrupts(ExpPoolSavedState)
+#define ExpPoolLock() (ExpPoolSavedState = KeDisableInterruptsInline())
+#define ExpPoolUnlock() KeRestoreInterruptsInline(ExpPoolSavedState)
 #else
 #define ExpPoolLock() ((void)0)
 #define ExpPoolUnlock() ((void)0)
@@ -57,7 +60,8 @@ typedef struct _EXP_POOL_PAGE {
     PPOOL_HEADER FreeList;                  /* free blocks, linked through their first bytes */
     ULONG Signature;
     USHORT BlocksInUse;
-    USHORT Bucket;
+    UCHAR Bucket;
+    UCHAR Carved;                           /* blocks handed out at least once, from the start */
     UCHAR Reserved[32 - 3 * sizeof(PVOID) - 8]; /* pads the head to 32 bytes with any pointer size */
 } EXP_POOL_PAGE, *PEXP_POOL_PAGE;
 _Static_assert(sizeof(EXP_POOL_PAGE) == 32, "blocks start 32 bytes into their page");
@@ -283,9 +287,7 @@ static VOID ExpLinkPage(PEXP_POOL_PAGE Page)
  */
 static PEXP_POOL_PAGE ExpNewBucketPage(ULONG Bucket)
 {
-    ULONG Size = ExpBucketSizes[Bucket], Count = EXP_PAGE_AREA / Size;
     PEXP_POOL_PAGE Page = MiAllocatePoolPages(1);
-    PPOOL_HEADER Header, *Link;
 
     if (Page == NULL) {
         return NULL;
@@ -297,20 +299,7 @@ static PEXP_POOL_PAGE ExpNewBucketPage(ULONG Bucket)
     ExpPoolUsage.PagesInUse++;
     memset(Page, 0, sizeof(*Page));
     Page->Signature = EXP_PAGE_SIGNATURE;
-    Page->Bucket = (USHORT)Bucket;
-
-    Link = &Page->FreeList;
-    for (ULONG Index = 0; Index < Count; Index++) {
-        Header = (PPOOL_HEADER)((PUCHAR)(Page + 1) + Index * Size);
-        Header->PreviousSize = Index == 0 ? 0 : Size >> EXP_BLOCK_SHIFT;
-        Header->PoolIndex = Bucket;
-        Header->BlockSize = Size >> EXP_BLOCK_SHIFT;
-        Header->PoolType = 0;
-        Header->PoolTag = 0;
-        *Link = Header;
-        Link = &EXP_FREE_LINK(Header);
-    }
-    *Link = NULL;
+    Page->Bucket = (UCHAR)Bucket;              /* no free block yet, nothing carved */
     ExpLinkPage(Page);
     return Page;
 }
@@ -323,7 +312,7 @@ static PVOID ExpAllocateSmall(ULONG Bucket, POOL_TYPE PoolType, ULONG Tag)
 {
     PEXP_POOL_PAGE Page = ExpBucketPages[Bucket];
     PPOOL_HEADER Header, Next;
-    ULONG Size = ExpBucketSizes[Bucket];
+    ULONG Size = ExpBucketSizes[Bucket], Count = EXP_PAGE_AREA / Size;
 
     if (Page == NULL) {
         Page = ExpNewBucketPage(Bucket);
@@ -332,6 +321,22 @@ static PVOID ExpAllocateSmall(ULONG Bucket, POOL_TYPE PoolType, ULONG Tag)
         }
     }
     Header = Page->FreeList;
+    if (Header == NULL) {
+        /* no freed block: carve the next one never handed out */
+        Header = (PPOOL_HEADER)((PUCHAR)(Page + 1) + Page->Carved * Size);
+        Header->PreviousSize = Page->Carved == 0 ? 0 : Size >> EXP_BLOCK_SHIFT;
+        Header->PoolIndex = Bucket;
+        Header->BlockSize = Size >> EXP_BLOCK_SHIFT;
+        Page->Carved++;
+        Page->BlocksInUse++;
+        if (Page->Carved == Count) {
+            ExpUnlinkPage(Page); /* full */
+        }
+        Header->PoolType = PoolType + 1;
+        Header->PoolTag = Tag;
+        ExpCharge(Tag, Size, +1);
+        return Header + 1;
+    }
     Next = EXP_FREE_LINK(Header);
     if (Header->PoolType != 0 || Header->BlockSize != Size >> EXP_BLOCK_SHIFT ||
         (Next != NULL && (((ULONG_PTR)Next & ~EXP_PAGE_MASK) != (ULONG_PTR)Page ||
@@ -341,7 +346,7 @@ static PVOID ExpAllocateSmall(ULONG Bucket, POOL_TYPE PoolType, ULONG Tag)
     }
     Page->FreeList = Next;
     Page->BlocksInUse++;
-    if (Next == NULL) {
+    if (Next == NULL && Page->Carved == Count) {
         ExpUnlinkPage(Page); /* full */
     }
     Header->PoolType = PoolType + 1;
@@ -357,6 +362,7 @@ static PVOID ExpAllocateSmall(ULONG Bucket, POOL_TYPE PoolType, ULONG Tag)
 static VOID ExpFreeSmall(PEXP_POOL_PAGE Page, PVOID P, ULONG Tag)
 {
     ULONG Size = ExpBucketSizes[Page->Bucket < EXP_BUCKETS ? Page->Bucket : 0];
+    ULONG Count = EXP_PAGE_AREA / Size;
     ULONG_PTR Offset = (ULONG_PTR)P - (ULONG_PTR)(Page + 1) - sizeof(POOL_HEADER);
     PPOOL_HEADER Header = (PPOOL_HEADER)P - 1;
 
@@ -365,7 +371,7 @@ static VOID ExpFreeSmall(PEXP_POOL_PAGE Page, PVOID P, ULONG Tag)
                      Page->Signature, Page->Bucket);
     }
     if ((ULONG_PTR)P < (ULONG_PTR)(Page + 1) + sizeof(POOL_HEADER) || Offset % Size != 0 ||
-        Offset / Size >= EXP_PAGE_AREA / Size) {
+        Offset / Size >= Page->Carved) {
         KeBugCheckEx(BAD_POOL_CALLER, BAD_POOL_CALLER_BAD_ADDRESS, (ULONG_PTR)P, 0, 0);
     }
     if (Header->BlockSize != Size >> EXP_BLOCK_SHIFT || Header->PoolIndex != Page->Bucket ||
@@ -386,7 +392,7 @@ static VOID ExpFreeSmall(PEXP_POOL_PAGE Page, PVOID P, ULONG Tag)
     ExpCharge(Header->PoolTag, Size, -1);
     Header->PoolType = 0; /* the tag stays, for whoever examines the free block later */
     EXP_FREE_LINK(Header) = Page->FreeList;
-    if (Page->FreeList == NULL) {
+    if (Page->FreeList == NULL && Page->Carved == Count) {
         ExpLinkPage(Page); /* was full */
     }
     Page->FreeList = Header;

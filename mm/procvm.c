@@ -74,8 +74,39 @@ VOID MmFreeUserRange(ULONG Dtb, ULONG Va, ULONG Size)
 
 NTSTATUS MmAllocateUserRange(ULONG Dtb, ULONG Va, ULONG Size, BOOLEAN Writable)
 {
+    return MmAllocateUserRangeWithData(Dtb, Va, Size, Writable, 0, NULL, 0);
+}
+
+/* A new frame holding the bytes of [DataVa, DataVa + DataLength) that fall in the page at Va
+   and zero everywhere else (each byte written once: no zeroing of what is then copied). */
+static ULONG MiAllocateFilledPfn(ULONG Va, ULONG DataVa, const UCHAR *Data, ULONG DataLength)
+{
+    ULONG pfn = MiAllocatePhysicalPage();
+    if (!pfn)
+        return 0;
+    PUCHAR page = MI_PA_TO_VA(pfn << PAGE_SHIFT);
+    ULONG lo = DataVa > Va ? DataVa : Va, hi = DataVa + DataLength;
+    if (hi > Va + PAGE_SIZE)
+        hi = Va + PAGE_SIZE;
+    if (DataLength == 0 || lo >= hi) {
+        memset(page, 0, PAGE_SIZE);
+        return pfn;
+    }
+    memset(page, 0, lo - Va);
+    memcpy(page + (lo - Va), Data + (lo - DataVa), hi - lo);
+    memset(page + (hi - Va), 0, Va + PAGE_SIZE - hi);
+    return pfn;
+}
+
+/*
+ * MmAllocateUserRangeWithData - MmAllocateUserRange whose pages start with the DataLength bytes
+ * at Data placed at DataVa (inside the range), zero elsewhere. Result: as MmAllocateUserRange.
+ */
+NTSTATUS MmAllocateUserRangeWithData(ULONG Dtb, ULONG Va, ULONG Size, BOOLEAN Writable, ULONG DataVa,
+                                     const VOID *Data, ULONG DataLength)
+{
     for (ULONG a = PAGE_ALIGN(Va); a < Va + Size; a += PAGE_SIZE) {
-        ULONG pfn = MiAllocateZeroedPfn();
+        ULONG pfn = MiAllocateFilledPfn(a, DataVa, Data, DataLength);
         NTSTATUS status = pfn ? MmMapUserPage(Dtb, a, pfn, MI_PTE_OWNED | (Writable ? MI_PTE_WRITE : 0))
                               : STATUS_NO_MEMORY;
         if (!NT_SUCCESS(status)) {
@@ -115,6 +146,20 @@ NTSTATUS MmCopyToProcess(ULONG Dtb, ULONG Va, const VOID *Source, ULONG Length)
     return STATUS_SUCCESS;
 }
 
+/* The first non-zero entry in [Pte, End), or End: most of a page table is empty, and one
+   repe scasl per entry skips it. */
+static PULONG MiNextNonZeroPte(PULONG Pte, PULONG End)
+{
+    ULONG count = (ULONG)(End - Pte);
+    if (count == 0)
+        return End;
+    BOOLEAN found;
+    __asm__("repe scasl"
+            : "+D"(Pte), "+c"(count), "=@ccnz"(found)
+            : "a"(0), "m"(*(const ULONG(*)[1024])Pte));
+    return found ? Pte - 1 : End;
+}
+
 /* Free every owned user page, the page tables and the directory. Not the current CR3. */
 VOID MmDeleteProcessAddressSpace(ULONG Dtb)
 {
@@ -123,9 +168,9 @@ VOID MmDeleteProcessAddressSpace(ULONG Dtb)
         if (!(pd[i] & MI_PTE_PRESENT))
             continue;
         PULONG pt = MI_PA_TO_VA(pd[i] & ~0xFFF);
-        for (ULONG j = 0; j < 1024; j++)
-            if ((pt[j] & MI_PTE_PRESENT) && (pt[j] & MI_PTE_OWNED))
-                MiFreePhysicalPage(pt[j] >> PAGE_SHIFT);
+        for (PULONG pte = pt, end = pt + 1024; (pte = MiNextNonZeroPte(pte, end)) != end; pte++)
+            if ((*pte & MI_PTE_PRESENT) && (*pte & MI_PTE_OWNED))
+                MiFreePhysicalPage(*pte >> PAGE_SHIFT);
         MiFreePhysicalPage(pd[i] >> PAGE_SHIFT);
     }
     MiFreePhysicalPage(Dtb >> PAGE_SHIFT);

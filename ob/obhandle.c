@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "rtl.h"
 #include "ntpsapi.h"
+#include "arch.h"   /* the inline interrupt masking of these short sections */
 
 typedef struct _HANDLE_TABLE_ENTRY {
     PVOID Object;
@@ -38,23 +39,23 @@ NTSTATUS ObInsertObjectInProcess(PEPROCESS Process, PVOID Object, ACCESS_MASK Gr
     PHANDLE_TABLE t = (PHANDLE_TABLE)Process->ObjectTable;
     if (!t)
         return STATUS_INVALID_PARAMETER;
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     ULONG i;
     for (i = 0; i < t->Capacity && t->Entries[i].Object; i++)
         ;
     if (i == t->Capacity) {
         ULONG cap = t->Capacity ? t->Capacity * 2 : 32;
         if (cap > OB_MAX_HANDLES) {
-            KeRestoreInterrupts(flags);
+            KeRestoreInterruptsInline(flags);
             return STATUS_INSUFFICIENT_RESOURCES;
         }
-        KeRestoreInterrupts(flags);
+        KeRestoreInterruptsInline(flags);
         HANDLE_TABLE_ENTRY *e = ExAllocatePoolZero(NonPagedPool, cap * sizeof(*e), 'btbO');
         if (!e)
             return STATUS_INSUFFICIENT_RESOURCES;
-        flags = KeDisableInterrupts();
+        flags = KeDisableInterruptsInline();
         if (cap <= t->Capacity) {               /* someone else grew it meanwhile */
-            KeRestoreInterrupts(flags);
+            KeRestoreInterruptsInline(flags);
             ExFreePoolWithTag(e, 'btbO');
             return ObInsertObjectInProcess(Process, Object, GrantedAccess, Handle);
         }
@@ -72,7 +73,7 @@ NTSTATUS ObInsertObjectInProcess(PEPROCESS Process, PVOID Object, ACCESS_MASK Gr
        meaning something to a later check */
     t->Entries[i].GrantedAccess = GrantedAccess & OBJECT_TO_OBJECT_HEADER(Object)->Type->ValidAccessMask;
     t->HandleCount++;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     *Handle = (HANDLE)((i + 1) * 4);
     return STATUS_SUCCESS;
 }
@@ -108,23 +109,28 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
         granted = pseudoType->GenericAll;
         ObReferenceObject(object);
     } else {
-        ULONG flags = KeDisableInterrupts();
+        ULONG flags = KeDisableInterruptsInline();
         HANDLE_TABLE_ENTRY *e = ObpLookup((PHANDLE_TABLE)PsGetCurrentProcess()->ObjectTable, Handle);
         if (!e) {
-            KeRestoreInterrupts(flags);
+            KeRestoreInterruptsInline(flags);
             return STATUS_INVALID_HANDLE;
         }
         object = e->Object;
         granted = e->GrantedAccess;
-        if (Type && OBJECT_TO_OBJECT_HEADER(object)->Type != Type) {
-            KeRestoreInterrupts(flags);
+        POBJECT_HEADER header = OBJECT_TO_OBJECT_HEADER(object);
+        if (Type && header->Type != Type) {
+            KeRestoreInterruptsInline(flags);
             return STATUS_OBJECT_TYPE_MISMATCH;
         }
-        ObReferenceObject(object);
-        KeRestoreInterrupts(flags);
+        /* ObReferenceObject, inline: interrupts are already off */
+        if (header->PointerCount <= 0)
+            KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)header->Type, (ULONG_PTR)object, 1,
+                         header->PointerCount);
+        header->PointerCount++;
+        KeRestoreInterruptsInline(flags);
     }
-    POBJECT_TYPE type = OBJECT_TO_OBJECT_HEADER(object)->Type;
-    DesiredAccess = ObMapDesiredAccess(type, DesiredAccess);
+    if (DesiredAccess & (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED))
+        DesiredAccess = ObMapDesiredAccess(OBJECT_TO_OBJECT_HEADER(object)->Type, DesiredAccess);
     if ((granted & DesiredAccess) != DesiredAccess) {
         ObDereferenceObject(object);
         return STATUS_ACCESS_DENIED;
@@ -137,10 +143,10 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
 
 static NTSTATUS ObpCloseHandleInTable(PHANDLE_TABLE t, HANDLE Handle)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     HANDLE_TABLE_ENTRY *e = ObpLookup(t, Handle);
     if (!e) {
-        KeRestoreInterrupts(flags);
+        KeRestoreInterruptsInline(flags);
         return STATUS_INVALID_HANDLE;
     }
     PVOID object = e->Object;
@@ -149,7 +155,7 @@ static NTSTATUS ObpCloseHandleInTable(PHANDLE_TABLE t, HANDLE Handle)
     t->HandleCount--;
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(object);
     ULONG before = (ULONG)h->HandleCount--;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     if (h->Type->CloseProcedure)
         h->Type->CloseProcedure(object, before);
     if (before == 1 && h->NameEntry)
@@ -172,16 +178,16 @@ NTSTATUS ObCloseHandleInProcess(PEPROCESS Process, HANDLE Handle)
 NTSTATUS ObReferenceObjectByHandleInProcess(PEPROCESS Process, HANDLE Handle, PVOID *Object,
                                             PACCESS_MASK GrantedAccess)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     HANDLE_TABLE_ENTRY *e = ObpLookup((PHANDLE_TABLE)Process->ObjectTable, Handle);
     if (!e) {
-        KeRestoreInterrupts(flags);
+        KeRestoreInterruptsInline(flags);
         return STATUS_INVALID_HANDLE;
     }
     ObReferenceObject(e->Object);
     *Object = e->Object;
     *GrantedAccess = e->GrantedAccess;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     return STATUS_SUCCESS;
 }
 

@@ -2,6 +2,7 @@
 #include "ob.h"
 #include "pool.h"
 #include "rtl.h"
+#include "arch.h"   /* the inline interrupt masking of these short sections */
 
 NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PVOID *Object)
 {
@@ -13,9 +14,9 @@ NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PVOID *Object)
         return STATUS_INSUFFICIENT_RESOURCES;
     h->PointerCount = 1;
     h->Type = Type;
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     Type->ObjectCount++;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     *Object = h + 1;
     return STATUS_SUCCESS;
 }
@@ -23,29 +24,29 @@ NTSTATUS ObCreateObject(POBJECT_TYPE Type, ULONG BodySize, PVOID *Object)
 VOID ObReferenceObject(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (h->PointerCount <= 0)
         KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)h->Type, (ULONG_PTR)Object, 1, h->PointerCount);
     h->PointerCount++;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
 }
 
 VOID ObDereferenceObject(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (h->PointerCount <= 0)
         KeBugCheckEx(0x18 /* REFERENCE_BY_POINTER */, (ULONG_PTR)h->Type, (ULONG_PTR)Object, 2, h->PointerCount);
     LONG left = --h->PointerCount;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     if (left)
         return;
     POBJECT_TYPE type = h->Type;
     if (type->DeleteProcedure)
         type->DeleteProcedure(Object);
-    flags = KeDisableInterrupts();
+    flags = KeDisableInterruptsInline();
     type->ObjectCount--;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     ExFreePoolWithTag(h, type->PoolTag ? type->PoolTag : 'jbO ');
 }
 

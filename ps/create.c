@@ -176,9 +176,9 @@ static NTSTATUS PspMapImage(PEPROCESS Process, const UCHAR *Image, PMI_ELF_IMAGE
         MI_ELF_SEGMENT *seg = &Info->Segments[s];
         ULONG start = PAGE_ALIGN(seg->VirtualAddress);
         ULONG end = ROUND_TO_PAGES(seg->VirtualAddress + seg->MemorySize);
-        NTSTATUS status = MmAllocateUserRange(dtb, start, end - start, (seg->Flags & PF_W) != 0);
-        if (NT_SUCCESS(status))
-            status = MmCopyToProcess(dtb, seg->VirtualAddress, Image + seg->FileOffset, seg->FileSize);
+        NTSTATUS status = MmAllocateUserRangeWithData(dtb, start, end - start, (seg->Flags & PF_W) != 0,
+                                                      seg->VirtualAddress, Image + seg->FileOffset,
+                                                      seg->FileSize);
         if (!NT_SUCCESS(status))
             return status;
     }
@@ -259,7 +259,12 @@ static NTSTATUS PspBuildProcess(PCSTR ImageName, const VOID *Elf, ULONG ElfSize,
             base = p + 1;
     for (ULONG i = 0; i < sizeof(process->ImageFileName) - 1 && base[i]; i++)
         process->ImageFileName[i] = base[i];
-    if (Elf) {
+    /* the image bytes stay with the process (rr computes its identity from them on first use):
+       a boot module's own bytes, which never move, or a copy of a file read from the disk */
+    if (Elf && PspIsBootModuleImage(Elf)) {
+        process->ImageBytes = (PVOID)Elf;
+        process->ImageSize = ElfSize;
+    } else if (Elf) {
         process->ImageBytes = ExAllocatePoolWithTag(NonPagedPool, ElfSize, 'gmIP');
         if (process->ImageBytes) {
             memcpy(process->ImageBytes, Elf, ElfSize);
@@ -307,7 +312,7 @@ static NTSTATUS PspBuildProcess(PCSTR ImageName, const VOID *Elf, ULONG ElfSize,
         peb.ImageSubsystem = imageInfo.SubSystemType;
         peb.ImageSubsystemMajorVersion = imageInfo.SubSystemMajorVersion;
         peb.ImageSubsystemMinorVersion = imageInfo.SubSystemMinorVersion;
-        peb.NumberOfProcessors = 1;
+        peb.NumberOfProcessors = KeNumberProcessors;
         peb.OSMajorVersion = 5;                         /* the version WRK reports: 5.2.3790 */
         peb.OSMinorVersion = 2;
         peb.OSBuildNumber = 3790;

@@ -40,7 +40,7 @@ VOID PspDeleteProcess(PVOID Object)
     if (process->Pcb.DirectoryTableBase && process->Pcb.DirectoryTableBase != MmSystemDirectoryTableBase)
         MmDeleteProcessAddressSpace(process->Pcb.DirectoryTableBase);
     MmDeleteVads(process);
-    if (process->ImageBytes)
+    if (process->ImageBytes && !PspIsBootModuleImage(process->ImageBytes))
         ExFreePoolWithTag(process->ImageBytes, 'gmIP');
 }
 
@@ -61,7 +61,9 @@ VOID PspDeleteThread(PVOID Object)
 /* Free the stacks of threads that died, except the one running now; drop their life reference. */
 VOID PspReapDeadThreads(VOID)
 {
-    ULONG flags = KeDisableInterrupts();
+    if (IsListEmpty(&PspReaperList))        /* after every switch: usually nothing died */
+        return;
+    ULONG flags = KeDisableInterruptsInline();
     PKTHREAD current = KeGetCurrentThread();
     PLIST_ENTRY e = PspReaperList.Flink;
     while (e != &PspReaperList) {
@@ -76,7 +78,7 @@ VOID PspReapDeadThreads(VOID)
         thread->Reaped = TRUE;
         ObDereferenceObject(thread);
     }
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
 }
 
 /* The last thread is leaving: close the handles, free the address space. */
@@ -156,7 +158,7 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
 VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
 {
     PKTHREAD t = &Thread->Tcb;
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (!t->Terminating && t->State != Terminated) {
         t->Terminating = TRUE;
         Thread->ExitStatus = ExitStatus;
@@ -164,30 +166,30 @@ VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
         KiWakeForTermination(t);
         KeForceResumeThread(t);
     }
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
 }
 
 /* Ask every thread of a process except the caller to end (NtTerminateProcess(NULL, ...) alone;
    the process's exit status stays that of its last thread). */
 VOID PspTerminateOtherThreads(PEPROCESS Process, NTSTATUS ExitStatus)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     PKTHREAD current = KeGetCurrentThread();
     for (PLIST_ENTRY e = Process->Pcb.ThreadListHead.Flink; e != &Process->Pcb.ThreadListHead; e = e->Flink) {
         PKTHREAD t = CONTAINING_RECORD(e, KTHREAD, ThreadListEntry);
         if (t != current)
             PspTerminateThreadByPointer((PETHREAD)t, ExitStatus);
     }
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
 }
 
 /* Ask every thread of a process to end; the caller's own thread ends last if it belongs to it. */
 VOID PspTerminateProcess(PEPROCESS Process, NTSTATUS ExitStatus)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (Process->ExitStatus == STATUS_PENDING)
         Process->ExitStatus = ExitStatus;
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     PspTerminateOtherThreads(Process, ExitStatus);
     if (PsGetCurrentProcess() == Process)
         PspExitThread(ExitStatus);

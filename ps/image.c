@@ -47,12 +47,20 @@ NTSTATUS PspOpenImageFile(PCSTR Path, const VOID **Image, PULONG ImageSize, PCST
     return STATUS_SUCCESS;
 }
 
+/* PspIsBootModuleImage - TRUE when Image is the start of a Multiboot module: bytes that stay
+   where the loader put them for as long as the system runs. */
+BOOLEAN PspIsBootModuleImage(const VOID *Image)
+{
+    for (ULONG i = 0; i < KeLoaderBlock.ModuleCount; i++)
+        if (Image == MI_PA_TO_VA(KeLoaderBlock.Modules[i].PhysicalStart))
+            return TRUE;
+    return FALSE;
+}
+
 /* PspCloseImageFile - release what PspOpenImageFile returned: a file read from the disk is a
    pool buffer; a module's bytes stay where the loader put them. */
 VOID PspCloseImageFile(const VOID *Image)
 {
-    for (ULONG i = 0; i < KeLoaderBlock.ModuleCount; i++)
-        if (Image == MI_PA_TO_VA(KeLoaderBlock.Modules[i].PhysicalStart))
-            return;
-    IoFreeWholeFile((PVOID)Image);
+    if (!PspIsBootModuleImage(Image))
+        IoFreeWholeFile((PVOID)Image);
 }

@@ -50,6 +50,7 @@ VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus);
 /* ps/image.c: find an executable by path; PspCloseImageFile releases what it returned */
 NTSTATUS PspOpenImageFile(PCSTR Path, const VOID **Image, PULONG ImageSize, PCSTR *ImageName);
 VOID PspCloseImageFile(const VOID *Image);
+BOOLEAN PspIsBootModuleImage(const VOID *Image);
 extern OBJECT_TYPE PspProcessObjectType, PspThreadObjectType;
 NTSTATUS PspAllocateTeb(PEPROCESS Process, PULONG TebVa);
 VOID PspFreeTeb(PEPROCESS Process, ULONG TebVa);

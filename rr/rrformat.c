@@ -16,27 +16,90 @@
    outside it. */
 #define RR_TRAP_EFLAGS_ALLOWED (EFLAGS_USER_SETTABLE | EFLAGS_IF | EFLAGS_ALWAYS_ONE)
 
-/* CRC-32 remainders of the 16 nibble values (reflected polynomial 0xEDB88320). */
-static const ULONG KiCrc32NibbleTable[16] = {
-    0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC, 0x76DC4190, 0x6B6B51F4, 0x4DB26158, 0x5005713C,
-    0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C, 0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C,
-};
+/* CRC-32 tables for eight bytes at a time (reflected polynomial 0xEDB88320): Table[0][b] is the
+   remainder of byte b, Table[k][b] that of byte b followed by k zero bytes. Filled on first use
+   (the same values every time, so a second filler does no harm); 8 KiB. */
+#define RR_CRC32_POLYNOMIAL 0xEDB88320u
+static ULONG RrpCrc32Table[8][256];
+static volatile BOOLEAN RrpCrc32TableReady;
+
+static VOID RrpInitializeCrc32Table(VOID)
+{
+    for (ULONG b = 0; b < 256; b++) {
+        ULONG c = b;
+        for (ULONG k = 0; k < 8; k++)
+            c = (c & 1) ? (c >> 1) ^ RR_CRC32_POLYNOMIAL : c >> 1;
+        RrpCrc32Table[0][b] = c;
+    }
+    for (ULONG b = 0; b < 256; b++)
+        for (ULONG k = 1; k < 8; k++) {
+            ULONG c = RrpCrc32Table[k - 1][b];
+            RrpCrc32Table[k][b] = (c >> 8) ^ RrpCrc32Table[0][c & 0xFF];
+        }
+    RrpCrc32TableReady = TRUE;
+}
 
 /*
  * RtlComputeCrc32 - CRC-32 of Buffer continuing from PartialCrc (0 to start), so that
  * RtlComputeCrc32(RtlComputeCrc32(0, A, a), B, b) is the CRC of A followed by B.
- * A nibble table keeps it small; records are 212 bytes and images are hashed once per call.
+ * Eight bytes per step through the eight tables (a 212-byte record is 26 steps), the rest
+ * bytewise.
  */
 ULONG RtlComputeCrc32(ULONG PartialCrc, const VOID *Buffer, ULONG Length)
 {
+    typedef ULONG __attribute__((may_alias, aligned(1))) UNALIGNED_ULONG;
     const UCHAR *Bytes = Buffer;
     ULONG Crc = ~PartialCrc;
 
-    for (ULONG i = 0; i < Length; i++) {
-        Crc ^= Bytes[i];
-        Crc = (Crc >> 4) ^ KiCrc32NibbleTable[Crc & 0xF];
-        Crc = (Crc >> 4) ^ KiCrc32NibbleTable[Crc & 0xF];
+    if (!RrpCrc32TableReady)
+        RrpInitializeCrc32Table();
+#if defined(__i386__)
+    /* The same step as the C loop below, scheduled by hand: 24 instructions per 8 bytes where
+       the compiler's register shuffling makes 30. */
+    if (Length >= 8) {
+        const UCHAR *End = Bytes + (Length & ~7u);
+        __asm__("1:\n\t"
+                "movl (%%esi), %%eax\n\t"
+                "movl 4(%%esi), %%edx\n\t"
+                "xorl %%ecx, %%eax\n\t"
+                "movzbl %%al, %%ecx\n\t"
+                "movl %c[t]+7*1024(,%%ecx,4), %%ecx\n\t"
+                "movzbl %%ah, %%ebx\n\t"
+                "xorl %c[t]+6*1024(,%%ebx,4), %%ecx\n\t"
+                "shrl $16, %%eax\n\t"
+                "movzbl %%al, %%ebx\n\t"
+                "xorl %c[t]+5*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%ah, %%ebx\n\t"
+                "xorl %c[t]+4*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dl, %%ebx\n\t"
+                "xorl %c[t]+3*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dh, %%ebx\n\t"
+                "xorl %c[t]+2*1024(,%%ebx,4), %%ecx\n\t"
+                "shrl $16, %%edx\n\t"
+                "movzbl %%dl, %%ebx\n\t"
+                "xorl %c[t]+1*1024(,%%ebx,4), %%ecx\n\t"
+                "movzbl %%dh, %%ebx\n\t"
+                "xorl %c[t](,%%ebx,4), %%ecx\n\t"
+                "addl $8, %%esi\n\t"
+                "cmpl %%edi, %%esi\n\t"
+                "jne 1b"
+                : "+c"(Crc), "+S"(Bytes)
+                : "D"(End), [t] "i"(RrpCrc32Table), "m"(*(const UCHAR(*)[Length])Buffer),
+                  "m"(RrpCrc32Table)
+                : "eax", "ebx", "edx", "cc");
+        Length &= 7;
     }
+#endif
+    for (; Length >= 8; Length -= 8, Bytes += 8) {
+        ULONG Low = Crc ^ *(const UNALIGNED_ULONG *)Bytes;   /* x86: little endian, unaligned is fine */
+        ULONG High = *(const UNALIGNED_ULONG *)(Bytes + 4);
+        Crc = RrpCrc32Table[7][Low & 0xFF] ^ RrpCrc32Table[6][(Low >> 8) & 0xFF] ^
+              RrpCrc32Table[5][(Low >> 16) & 0xFF] ^ RrpCrc32Table[4][Low >> 24] ^
+              RrpCrc32Table[3][High & 0xFF] ^ RrpCrc32Table[2][(High >> 8) & 0xFF] ^
+              RrpCrc32Table[1][(High >> 16) & 0xFF] ^ RrpCrc32Table[0][High >> 24];
+    }
+    for (; Length != 0; Length--, Bytes++)
+        Crc = (Crc >> 8) ^ RrpCrc32Table[0][(Crc ^ *Bytes) & 0xFF];
     return ~Crc;
 }
 
@@ -65,20 +128,23 @@ VOID RrComputeImageIdentity(const VOID *ImageBytes, ULONG ImageSize, PCSTR BaseN
     }
 }
 
+/* The characters an identity's name may hold: printable ASCII without lower case, '/' or '\'. */
+static const UCHAR RrpIdentityNameChar[256] = {
+    [0x20 ... 0x2E] = 1, [0x30 ... 0x5B] = 1, [0x5D ... 0x60] = 1, [0x7B ... 0x7E] = 1,
+};
+
 /* TRUE when Identity is exactly as RrComputeImageIdentity would write one. */
 static BOOLEAN RrpIsIdentityWellFormed(const RR_TRAP_IMAGE_IDENTITY *Identity)
 {
-    BOOLEAN Ended = FALSE;
+    ULONG i = 0;
 
     if (Identity->Reserved[0] != 0 || Identity->Reserved[1] != 0)
         return FALSE;
-    for (ULONG i = 0; i < RR_TRAP_IMAGE_NAME_LENGTH; i++) {
-        UCHAR c = (UCHAR)Identity->ImageName[i];
-        if (c == 0)
-            Ended = TRUE;
-        else if (Ended || c < 0x20 || c > 0x7E || (c >= 'a' && c <= 'z') || c == '/' || c == '\\')
+    while (i < RR_TRAP_IMAGE_NAME_LENGTH && RrpIdentityNameChar[(UCHAR)Identity->ImageName[i]])
+        i++;
+    for (; i < RR_TRAP_IMAGE_NAME_LENGTH; i++)      /* NUL padded to the end */
+        if (Identity->ImageName[i] != 0)
             return FALSE;
-    }
     return TRUE;
 }
 
@@ -105,6 +171,17 @@ static VOID RrpCopyUserVisibleFields(PKTRAP_FRAME Destination, const KTRAP_FRAME
     Destination->HardwareSegSs = Source->HardwareSegSs;
 }
 
+/* TRUE when every kernel-only field of Frame (the 19 that RrpCopyUserVisibleFields leaves zero)
+   is zero: one OR of them, cheaper than building the user-only copy and comparing. */
+_Static_assert(KTRAP_FRAME_LENGTH == (16 + 19) * sizeof(ULONG),
+               "KTRAP_FRAME: 16 user-visible and 19 kernel-only dwords");
+static BOOLEAN RrpKernelOnlyFieldsZero(const KTRAP_FRAME *F)
+{
+    return (F->DbgEbp | F->DbgEip | F->DbgArgMark | F->DbgArgPointer | F->TempSegCs | F->TempEsp |
+            F->Dr0 | F->Dr1 | F->Dr2 | F->Dr3 | F->Dr6 | F->Dr7 | F->PreviousPreviousMode |
+            F->ExceptionList | F->ErrCode | F->V86Es | F->V86Ds | F->V86Fs | F->V86Gs) == 0;
+}
+
 /* CRC-32 of a record: the header with Checksum taken as 0, then the payload. */
 static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KTRAP_FRAME *Frame)
 {
@@ -113,6 +190,14 @@ static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KT
     Copy.Checksum = 0;
     return RtlComputeCrc32(RtlComputeCrc32(0, &Copy, sizeof(Copy)), Frame, sizeof(*Frame));
 }
+
+/* What every record's header starts as: magic, version and sizes, everything else zero. */
+static const RR_TRAP_RECORD_HEADER RrpHeaderTemplate = {
+    .Magic = RR_TRAP_RECORD_MAGIC,
+    .Version = RR_TRAP_RECORD_VERSION,
+    .HeaderSize = RR_TRAP_RECORD_HEADER_SIZE,
+    .PayloadSize = KTRAP_FRAME_LENGTH,
+};
 
 /*
  * RrBuildTrapRecord - writes a record (header + payload, RR_TRAP_RECORD_SIZE bytes) into Buffer.
@@ -141,11 +226,7 @@ NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTIT
     if (Buffer == NULL || BufferSize < RR_TRAP_RECORD_SIZE)
         return STATUS_BUFFER_TOO_SMALL;
 
-    memset(&Header, 0, sizeof(Header));
-    memcpy(Header.Magic, RR_TRAP_RECORD_MAGIC, RR_TRAP_RECORD_MAGIC_LENGTH);
-    Header.Version = RR_TRAP_RECORD_VERSION;
-    Header.HeaderSize = RR_TRAP_RECORD_HEADER_SIZE;
-    Header.PayloadSize = KTRAP_FRAME_LENGTH;
+    Header = RrpHeaderTemplate;
     Header.Flags = Flags;
     Header.Generation = Generation;
     Header.Identity = *Identity;
@@ -208,8 +289,6 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
                                            PRR_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
                                            PCSTR *Reason)
 {
-    KTRAP_FRAME UserOnly;
-
     if (Buffer == NULL || Size < sizeof(*Header))
         return RrpRefuse(Reason, "shorter than the record header", STATUS_FILE_CORRUPT_ERROR);
     memcpy(Header, Buffer, sizeof(*Header));
@@ -238,8 +317,7 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
         return RrpRefuse(Reason, "header Reserved is not zero", STATUS_FILE_CORRUPT_ERROR);
     if (!RrpIsIdentityWellFormed(&Header->Identity))
         return RrpRefuse(Reason, "malformed image identity", STATUS_FILE_CORRUPT_ERROR);
-    RrpCopyUserVisibleFields(&UserOnly, Frame);
-    if (memcmp(&UserOnly, Frame, sizeof(UserOnly)) != 0)
+    if (!RrpKernelOnlyFieldsZero(Frame))
         return RrpRefuse(Reason, "a kernel-only frame field is not zero", STATUS_FILE_CORRUPT_ERROR);
     return STATUS_SUCCESS;
 }

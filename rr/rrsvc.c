@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "io.h"
 #include "rtl.h"
+#include "arch.h"
 #include "rrformat.h"
 #include "rrsvc.h"
 #include "rrp.h"
@@ -34,15 +35,16 @@ static BOOLEAN RrpTrapRecordLockReady;
 static UCHAR RrpTrapFileBuffer[RR_TRAP_READ_LIMIT];
 static UCHAR RrpTrapMemoryRecord[RR_TRAP_RECORD_SIZE];   /* TRAP_FRAME_MEMORY_ONLY slot */
 static ULONG RrpTrapMemoryRecordSize;
+static ULONGLONG RrpTrapMemoryGeneration;   /* of the record in the slot: the kernel wrote it */
 
 static VOID RrpAcquireTrapRecordLock(VOID)
 {
-    ULONG flags = KeDisableInterrupts();
+    ULONG flags = KeDisableInterruptsInline();
     if (!RrpTrapRecordLockReady) {
         KeInitializeMutant(&RrpTrapRecordLock, FALSE);
         RrpTrapRecordLockReady = TRUE;
     }
-    KeRestoreInterrupts(flags);
+    KeRestoreInterruptsInline(flags);
     KeWaitForSingleObject(&RrpTrapRecordLock, Executive, KernelMode, FALSE, NULL);
 }
 
@@ -106,9 +108,10 @@ static NTSTATUS RrpCurrentImageIdentity(PRR_TRAP_IMAGE_IDENTITY *Identity)
 }
 
 /*
- * RrpCaptureUserFrame - the user-visible registers of the caller's service frame as a frame with
- * every kernel-only field zero: ECX/EDX 0 (what the service return gives), the user segment
- * values, GS and EFLAGS as any writer of user state would sanitise them, and EAX = ResumeStatus.
+ * RrpCaptureUserFrame - the user-visible registers of the caller's service frame (the 16 fields
+ * RrBuildTrapRecord reads; it writes every other field of the record as zero): ECX/EDX 0 (what
+ * the service return gives), the user segment values, GS and EFLAGS as any writer of user state
+ * would sanitise them, and EAX = ResumeStatus.
  * *Flags gets the entry path (sysenter frames return to SharedUserData->SystemCallReturn).
  */
 static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_FRAME Frame,
@@ -118,7 +121,7 @@ static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_F
     CONTEXT c;
     c.ContextFlags = CONTEXT_FULL;
     KeTrapFrameToContext(Thread, tf, &c);
-    memset(Frame, 0, sizeof(*Frame));
+    Frame->Edx = Frame->Ecx = 0;
     Frame->SegGs = (c.SegGs == (KGDT_R3_DATA | RPL_MASK)) ? c.SegGs : 0;
     Frame->SegEs = c.SegEs;
     Frame->SegDs = c.SegDs;
@@ -144,8 +147,7 @@ static VOID RrpCaptureUserFrame(PKTHREAD Thread, NTSTATUS ResumeStatus, PKTRAP_F
  */
 static NTSTATUS RrpApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
 {
-    CONTEXT c;
-    memset(&c, 0, sizeof(c));
+    CONTEXT c;                    /* CONTEXT_FULL: only the fields set here are read */
     c.ContextFlags = CONTEXT_FULL;
     c.SegGs = Frame->SegGs;
     c.SegFs = Frame->SegFs;
@@ -167,18 +169,20 @@ static NTSTATUS RrpApplyUserFrame(PKTHREAD Thread, const KTRAP_FRAME *Frame)
     return (NTSTATUS)Frame->Eax;
 }
 
-/* RrpReadTrapRecord - the record bytes from Path, or from the memory slot when Path is NULL. */
-static NTSTATUS RrpReadTrapRecord(PCSTR Path, PULONG Size)
+/* RrpReadTrapRecord - the record bytes from Path (read into RrpTrapFileBuffer), or the memory
+   slot itself when Path is NULL (kernel memory, judged in place). */
+static NTSTATUS RrpReadTrapRecord(PCSTR Path, const UCHAR **Record, PULONG Size)
 {
     if (Path == NULL) {
         if (RrpTrapMemoryRecordSize == 0)
             return STATUS_OBJECT_NAME_NOT_FOUND;
-        memcpy(RrpTrapFileBuffer, RrpTrapMemoryRecord, RrpTrapMemoryRecordSize);
+        *Record = RrpTrapMemoryRecord;
         *Size = RrpTrapMemoryRecordSize;
         return STATUS_SUCCESS;
     }
     if (!IoIsSystemRootAvailable())
         return STATUS_OBJECT_PATH_NOT_FOUND;
+    *Record = RrpTrapFileBuffer;
     return RrpReadTrapRecordFile(Path, RrpTrapFileBuffer, sizeof(RrpTrapFileBuffer), Size);
 }
 
@@ -192,34 +196,39 @@ static NTSTATUS RrpRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
     UCHAR record[RR_TRAP_RECORD_SIZE];
     KTRAP_FRAME frame;
     ULONG flags, size = 0, recordSize;
+    const UCHAR *old;
 
     NTSTATUS status = RrpCurrentImageIdentity(&identity);
     if (!NT_SUCCESS(status))
         return status;
     RrpCaptureUserFrame(KeGetCurrentThread(), ResumeStatus, &frame, &flags);
     ULONGLONG generation = 1;
-    if (NT_SUCCESS(RrpReadTrapRecord(Path, &size)))
-        generation = RrQueryTrapRecordGeneration(RrpTrapFileBuffer, size) + 1;
+    if (Path == NULL)
+        generation = RrpTrapMemoryGeneration + 1;   /* only the kernel writes the slot */
+    else if (NT_SUCCESS(RrpReadTrapRecord(Path, &old, &size)))
+        generation = RrQueryTrapRecordGeneration(old, size) + 1;
     else if (Path != NULL && !IoIsSystemRootAvailable())
         return STATUS_OBJECT_PATH_NOT_FOUND;
-    status = RrBuildTrapRecord(&frame, identity, generation, flags, record, sizeof(record),
+    /* the memory slot is built in place: RrBuildTrapRecord writes nothing when it fails */
+    PUCHAR buffer = (Path == NULL) ? RrpTrapMemoryRecord : record;
+    status = RrBuildTrapRecord(&frame, identity, generation, flags, buffer, sizeof(record),
                                &recordSize);
     if (!NT_SUCCESS(status))
         return status;
     if (Path == NULL) {
-        memcpy(RrpTrapMemoryRecord, record, recordSize);
         RrpTrapMemoryRecordSize = recordSize;
+        RrpTrapMemoryGeneration = generation;
         return STATUS_SUCCESS;
     }
     return RrpWriteTrapRecordFile(Path, record, recordSize);
 }
 
 /*
- * RrpRecoverLocked - validate the record already read into RrpTrapFileBuffer (Size bytes) for the
- * caller's image and resume the caller there. Result: the resumed EAX, or the refusal status
- * with the thread unchanged.
+ * RrpRecoverLocked - validate the record already read (Size bytes at Record) for the caller's
+ * image and resume the caller there. Result: the resumed EAX, or the refusal status with the
+ * thread unchanged.
  */
-static NTSTATUS RrpRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
+static NTSTATUS RrpRecoverLocked(PCSTR Path, const UCHAR *Record, ULONG Size, PBOOLEAN Resumed)
 {
     PRR_TRAP_IMAGE_IDENTITY identity;
     KTRAP_FRAME frame;
@@ -229,7 +238,7 @@ static NTSTATUS RrpRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
     NTSTATUS status = RrpCurrentImageIdentity(&identity);
     if (!NT_SUCCESS(status))
         return status;
-    status = RrValidateTrapRecordEx(RrpTrapFileBuffer, Size, identity, &frame, NULL, &reason);
+    status = RrValidateTrapRecordEx(Record, Size, identity, &frame, NULL, &reason);
     if (!NT_SUCCESS(status)) {
         DbgPrint("NanoNT: trap record %s refused: %s (0x%08X)\n", Path ? Path : "(memory)",
                  reason ? reason : "?", (unsigned)status);
@@ -242,12 +251,13 @@ static NTSTATUS RrpRecoverLocked(PCSTR Path, ULONG Size, PBOOLEAN Resumed)
 /* RrpRecoverFrom - read the record at Path (NULL: memory slot) and resume there. */
 static NTSTATUS RrpRecoverFrom(PCSTR Path, PBOOLEAN Resumed)
 {
+    const UCHAR *record;
     ULONG size = 0;
     *Resumed = FALSE;
-    NTSTATUS status = RrpReadTrapRecord(Path, &size);
+    NTSTATUS status = RrpReadTrapRecord(Path, &record, &size);
     if (!NT_SUCCESS(status))
         return status;
-    return RrpRecoverLocked(Path, size, Resumed);
+    return RrpRecoverLocked(Path, record, size, Resumed);
 }
 
 /*

@@ -71,11 +71,26 @@ void *memset(void *Destination, int Fill, size_t Length)
 
 /*
  * memcmp - compare Length bytes as unsigned chars. Returns <0, 0 or >0.
+ * Whole dwords first (repe cmpsl), then bytes from the first dword that differs or the tail.
  */
 int memcmp(const void *Left, const void *Right, size_t Length)
 {
     const UCHAR *L = Left, *R = Right;
+    size_t Words = Length >> 2;
 
+    if (Words != 0) {
+        BOOLEAN Differs;
+        __asm__ __volatile__("repe cmpsl"
+                             : "+S"(L), "+D"(R), "+c"(Words), "=@ccne"(Differs)
+                             : "m"(*(const char(*)[Length])Left), "m"(*(const char(*)[Length])Right));
+        if (Differs) {
+            L -= 4;
+            R -= 4;
+            Length = 4;
+        } else {
+            Length &= 3;
+        }
+    }
     for (size_t Index = 0; Index < Length; Index++) {
         if (L[Index] != R[Index]) {
             return (int)L[Index] - (int)R[Index];

@@ -77,6 +77,41 @@ pe=$(get ps_pe_process_create_exit)
 if [[ -n $pe ]]; then
     echo "PE process (imports only ntdll) create, run and exit: $pe instructions (target < 250,000)"
 fi
+# the performance targets of docs/benchmarks.md, each figure with its floor or peer and the ratio
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# target LABEL VALUE LIMIT DIRECTION PEER-LABEL PEER: one line, "met" or "not met"
+target() {
+    local label=$1 value=$2 limit=$3 dir=$4 plabel=$5 peer=$6 verdict
+    [[ -n $value ]] || return 0
+    if awk -v v="$value" -v l="$limit" -v d="$dir" 'BEGIN { exit !(d == "<=" ? v <= l : v >= l) }'; then
+        verdict=met; else verdict="not met"; fi
+    printf '%-40s %10s  target %s %-8s %-8s %s %s (x%s)\n' "$label" "$value" "$dir" "$limit" "$verdict" \
+        "$plabel" "${peer:--}" "$(ratio "$value" "${peer:-0}")"
+}
+null=$(get trap_null_roundtrip); sysnull=$(get native_null_call)
+[[ -n $sysnull ]] || sysnull=$rt
+echo
+echo "targets (docs/benchmarks.md), with the floor or peer each figure is set beside:"
+target "trap record, kernel part" "$(get trap_record_kernel)" 2000 "<=" "null service" "$null"
+target "trap recover, kernel part" "$(get trap_recover_kernel)" 1500 "<=" "null service" "$null"
+sw=$(get ps_thread_switch_roundtrip)
+[[ -n $sw && -n $sysnull ]] && four=$((4 * sysnull)) || four=''
+target "thread switch round trip (events)" "$sw" 1200 "<=" "4 null services" "$four"
+apc=$(get ps_user_apc_roundtrip)
+[[ -n $apc && -n $sysnull ]] && three=$((3 * sysnull + 2 * 179)) || three=''
+target "user APC round trip" "$apc" 2000 "<=" "3 null services + 2 CONTEXT copies" "$three"
+target "process create + exit" "$(get ps_process_create_exit)" 100000 "<=" "zeroing 80 pages" 81920
+w=$(get io_file_seq_write_16MiB_throughput); rw=$(get io_raw_disk_write_4MiB_throughput)
+r=$(get io_file_seq_read_16MiB_throughput); rr=$(get io_raw_disk_read_16MiB_throughput)
+[[ -n $w && -n $rw ]] && target "file write, % of raw disk write" "$(awk -v a="$w" -v b="$rw" 'BEGIN { printf "%d", 100 * a / b }')" 85 ">=" "raw disk (%)" 100
+[[ -n $r && -n $rr ]] && target "file read, % of raw disk read" "$(awk -v a="$r" -v b="$rr" 'BEGIN { printf "%d", 100 * a / b }')" 85 ">=" "raw disk (%)" 100
+b100=$(get gui_setpixel_batched_100); s100=$(get gui_setpixel_syscalls_100)
+[[ -n $b100 ]] && target "GDI batch, per pixel at N=100" "$((b100 / 100))" 40 "<=" "system call per pixel" "$((s100 / 100))"
+for n in 2 10; do
+    b=$(get gui_setpixel_batched_$n); sc=$(get gui_setpixel_syscalls_$n)
+    [[ -n $b ]] && target "GDI batch of $n vs $n system calls" "$b" "$sc" "<=" "system calls" "$sc"
+done
+
 echo
 cut -d' ' -f1-4 "$RESULTS"
 exit $status

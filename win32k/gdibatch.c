@@ -31,9 +31,24 @@ static ULONG W32pTextEntrySize(const GDI_BATCH_TEXTOUT *Text, ULONG Room)
     return sizeof(*Text) + ((Text->Length + 3u) & ~3u);
 }
 
-/* Every one of Count entries is well formed and together they fill exactly Bytes. */
-static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count)
+/* A pixel entry's header read as one dword (Size low, Command high). */
+#define W32P_PIXEL_HEADER (sizeof(GDI_BATCH_SETPIXEL) | ((ULONG)GdiBatchSetPixel << 16))
+
+/* Every one of Count entries is well formed and together they fill exactly Bytes. *AllPixels
+   tells whether every entry is a pixel (the common case, executed by a loop of its own). */
+static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count, PBOOLEAN AllPixels)
 {
+    /* the common case first: Count pixel entries filling Bytes exactly, one compare each */
+    if (Bytes == Count * sizeof(GDI_BATCH_SETPIXEL)) {
+        const ULONG *p = (const ULONG *)Batch, *end = p + Bytes / sizeof(ULONG);
+        while (p != end && *p == W32P_PIXEL_HEADER)
+            p += sizeof(GDI_BATCH_SETPIXEL) / sizeof(ULONG);
+        if (p == end) {
+            *AllPixels = TRUE;
+            return TRUE;
+        }
+    }
+    *AllPixels = FALSE;
     ULONG at = 0;
     for (ULONG i = 0; i < Count; i++) {
         ULONG room = Bytes - at;
@@ -50,6 +65,18 @@ static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count)
         at += need;
     }
     return at == Bytes;
+}
+
+/* Count validated pixel entries: clip and store each. */
+static VOID W32pExecutePixels(const GDI_BATCH_SETPIXEL *Pixel, ULONG Count)
+{
+    volatile ULONG *bits = GreScreen.Bits;
+    ULONG width = GreScreen.Width, height = GreScreen.Height, pitch = GreScreen.Pitch;
+    for (const GDI_BATCH_SETPIXEL *end = Pixel + Count; Pixel != end; Pixel++) {
+        ULONG x = (ULONG)GDI_UNPACK_X(Pixel->Xy), y = (ULONG)GDI_UNPACK_Y(Pixel->Xy);
+        if (x < width && y < height)              /* negative values wrap past the limits */
+            bits[y * pitch + x] = Pixel->Color;
+    }
 }
 
 /* Run the validated entries in order. Pixels, the common case, are stored here directly. */
@@ -111,12 +138,12 @@ NTSTATUS W32pFlushBatchOf(PTEB Teb)
     if (!NT_SUCCESS(status))
         return status;
     ULONG bytes = head[0];
-    BOOLEAN valid = FALSE;
+    BOOLEAN valid = FALSE, pixels = FALSE;
     if (bytes <= GDI_BATCH_AREA_SIZE && (bytes & 3) == 0 && count <= bytes / sizeof(GDI_BATCH_SETPIXEL)) {
         status = MmCopyFromUser(w->BatchCopy, Teb->GdiTebBatch.Buffer, bytes);
         if (!NT_SUCCESS(status))
             return status;
-        valid = W32pValidateBatch((const UCHAR *)w->BatchCopy, bytes, count);
+        valid = W32pValidateBatch((const UCHAR *)w->BatchCopy, bytes, count, &pixels);
     }
 
     /* the batch is consumed whatever it held */
@@ -133,7 +160,10 @@ NTSTATUS W32pFlushBatchOf(PTEB Teb)
     }
     if (!GreDisplayPresent())
         return STATUS_NO_SUCH_DEVICE;
-    W32pExecuteBatch((const UCHAR *)w->BatchCopy, count);
+    if (pixels)
+        W32pExecutePixels((const GDI_BATCH_SETPIXEL *)w->BatchCopy, count);
+    else
+        W32pExecuteBatch((const UCHAR *)w->BatchCopy, count);
     w->BatchesFlushed++;
     W32pStatistics.BatchesFlushed++;
     W32pStatistics.BatchOperations += count;

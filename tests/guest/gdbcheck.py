@@ -61,7 +61,7 @@ check("service: kx-ssdt counts the call in progress", "kx-ssdt",
       r"^service table 0: \d+ services", r"0x[0-9a-f]{3} NtDisplayString +4 +[1-9]\d* +[0-9a-f]{8}",
       r"0x[0-9a-f]{3} NtWaitForSingleObject +12 +0 ")
 check("service: kx-ssdt 1 (the GUI table)", "kx-ssdt 1", r"^service table 1: \d+ services", r"0x1000 NtGdi")
-check("service: kx-pool", "kx-pool", r"^ +PImg +\d+ +[1-9]", r"^ +Proc +\d+ +1$", r"^total: BytesInUse \d+")
+check("service: kx-pool", "kx-pool", r"^ +Thre +\d+ +[1-9]", r"^ +Proc +\d+ +1$", r"^total: BytesInUse \d+")
 check("service: kx-bt crosses into ntdll and the program", "kx-bt",
       r"^#0 +[0-9a-f]{8} sp b[0-9a-f]{7} NtDisplayString \[display\.c:",
       r"---- trap frame b[0-9a-f]{7}: user mode, system service ----",

@@ -424,6 +424,19 @@ HT_TEST(kernel_memory_routines)
     HT_CHECK(KtMemcmp("ab\x80", "ab\x01", 3) > 0); /* unsigned */
     HT_CHECK(KtMemcmp("abc", "abd", 2) == 0);
     HT_CHECK(KtMemcmp("x", "y", 0) == 0);
+    /* the dword loop: every position of a difference, each length, against libc's sign */
+    for (int Length = 0; Length <= 19; Length++)
+        for (int At = 0; At < Length; At++)
+            for (int Sign = -1; Sign <= 1; Sign += 2) {
+                unsigned char A[24], B[24];
+                for (int i = 0; i < 24; i++)
+                    A[i] = B[i] = (unsigned char)(i * 37 + 5);
+                B[At] = (unsigned char)(A[At] + Sign * 0x81);
+                int Mine = KtMemcmp(A + 1, B + 1, Length - 1 > At ? Length - 1 : Length);
+                int Libc = memcmp(A + 1, B + 1, Length - 1 > At ? Length - 1 : Length);
+                HT_CHECK((Mine < 0) == (Libc < 0) && (Mine > 0) == (Libc > 0));
+                HT_CHECK(KtMemcmp(A, A, Length) == 0);
+            }
     const char *Hello = "hello";
     HT_CHECK(KtMemchr(Hello, 'l', 5) == Hello + 2);
     HT_CHECK(KtMemchr(Hello, 'z', 5) == NULL);

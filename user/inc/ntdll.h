@@ -157,6 +157,7 @@ NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK 
 #define NANO_DISK_REWRITE 1
 #define NANO_DISK_FLUSH   2
 #define NANO_DISK_QUERY   3
+#define NANO_DISK_COUNTER 4   /* *Result = counter Lba: 0 commands, 1 sectors read, 2 written, 3 bounce bytes */
 NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result);
 
 /* flush the disk, then stop the machine (ex/shutdown.c) */

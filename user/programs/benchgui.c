@@ -5,7 +5,7 @@
  *                                conversion, the large stack, the retry
  *   gui_table1_call              a later NtGdiFlush (median), stub to stub
  *   native_null_call             NtBenchNull (median), for comparison
- *   gui_setpixel_syscalls_N      N pixels as N NtGdiNanoSetPixel calls        (N = 1, 10, 100)
+ *   gui_setpixel_syscalls_N      N pixels as N NtGdiNanoSetPixel calls        (N = 1, 2, 10, 100)
  *   gui_setpixel_batched_N       N pixels queued with GdiSetPixel + one GdiFlush
  *   gui_batch_saving_per_op_N    (syscalls - batched) / N
  *   gui_batch_queue_100          the user-mode part of batched_100 (queueing only)
@@ -72,8 +72,8 @@ int main(int argc, char **argv)
     printf("bench gui_table1_call %lu %s\n", (unsigned long)later, unit);
     printf("bench native_null_call %lu %s\n", (unsigned long)native, unit);
 
-    static const ULONG Ns[] = { 1, 10, 100 };
-    for (ULONG k = 0; k < 3; k++) {
+    static const ULONG Ns[] = { 1, 2, 10, 100 };
+    for (ULONG k = 0; k < sizeof(Ns) / sizeof(Ns[0]); k++) {
         ULONG n = Ns[k];
         ULONG sys = MEASURE(SysPixels(n));
         ULONG batch = MEASURE(BatchPixels(n));

@@ -12,7 +12,8 @@
  *                               snapping its import, NtProcessStartup ending the process; when
  *                               natnull.exe is there (tools/bench.sh attaches it as a module)
  * Each figure is the median of its samples, printed as `bench NAME VALUE UNIT`.
- * Usage: benchps.exe [instructions|cycles]; "benchps.exe child" is the process it starts.
+ * Usage: benchps.exe [instructions|cycles] [switch|apc|process]; "benchps.exe child" is the
+ * process it starts. A second argument runs only that figure (for `make profile`).
  * Command line (tools/bench.sh): tools/run.sh --icount --append bench --init "benchps.exe instructions"
  */
 #include "benchlib.h"
@@ -106,13 +107,19 @@ int main(int argc, char **argv)
         return 0;
     const char *unit = (argc > 1 && !strcmp(argv[1], "cycles")) ? "cycles" : "instructions";
     static WCHAR self[] = u"benchps.exe", selfCmd[] = u"benchps.exe child", pe[] = u"natnull.exe";
-    ULONG sw = ThreadSwitch(), apc = UserApc();
-    ULONG proc = ProcessCreateExit(self, sizeof(self), selfCmd, sizeof(selfCmd));
-    ULONG peProc = ProcessCreateExit(pe, sizeof(pe), pe, sizeof(pe));
-    printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)sw, unit);
-    printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)apc, unit);
-    printf("bench ps_process_create_exit %u %s\n", (unsigned)proc, unit);
-    if (peProc)
-        printf("bench ps_pe_process_create_exit %u %s\n", (unsigned)peProc, unit);
+    const char *only = argc > 2 ? argv[2] : NULL;
+    ULONG sw = 1, apc = 1, proc = 1;
+    if (!only || !strcmp(only, "switch"))
+        printf("bench ps_thread_switch_roundtrip %u %s\n", (unsigned)(sw = ThreadSwitch()), unit);
+    if (!only || !strcmp(only, "apc"))
+        printf("bench ps_user_apc_roundtrip %u %s\n", (unsigned)(apc = UserApc()), unit);
+    if (!only || !strcmp(only, "process"))
+        printf("bench ps_process_create_exit %u %s\n",
+               (unsigned)(proc = ProcessCreateExit(self, sizeof(self), selfCmd, sizeof(selfCmd))), unit);
+    if (!only || !strcmp(only, "peprocess")) {
+        ULONG peProc = ProcessCreateExit(pe, sizeof(pe), pe, sizeof(pe));
+        if (peProc)
+            printf("bench ps_pe_process_create_exit %u %s\n", (unsigned)peProc, unit);
+    }
     return (sw && apc && proc) ? 0 : 1;
 }

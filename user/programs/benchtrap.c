@@ -16,6 +16,8 @@
  *   trap_recover_total        NtRecoverTrapFrame from the file
  *   trap_recover_fs           total - kernel
  * Under plain TCG or KVM the same numbers are TSC ticks, not instructions.
+ * Usage: benchtrap.exe [instructions] [kernel]: "kernel" runs only the memory-slot figures (for
+ * `make profile`).
  */
 #include "benchlib.h"
 #include "traplib.h"
@@ -37,7 +39,7 @@ static __attribute__((noinline)) ULONG Timed(ULONG Number, PUNICODE_STRING Name,
     return b - a;
 }
 
-static __attribute__((noinline)) int Bench(VOID)
+static __attribute__((noinline)) int Bench(BOOLEAN KernelOnly)
 {
     const ULONG REC = SERVICE_NUMBER_NtRecordTrapFrame, RCV = SERVICE_NUMBER_NtRecoverTrapFrame;
     PUNICODE_STRING file = TrName(0, "bench.rec");
@@ -58,26 +60,31 @@ static __attribute__((noinline)) int Bench(VOID)
         bad |= LastStatus != STATUS_TRAP_FRAME_RECOVERED;
     }
     rcvK = Median(n);
-    n = 21;                                   /* file operations are slow: fewer samples */
+    recT = rcvT = 0;
+    n = KernelOnly ? 0 : 21;                                   /* file operations are slow: fewer samples */
     for (ULONG i = 0; i < n; i++) {
         Samples[i] = Timed(REC, file, 0);
         bad |= LastStatus != STATUS_SUCCESS;
     }
-    recT = Median(n);
+    if (n)
+        recT = Median(n);
     for (ULONG i = 0; i < n; i++) {
         Samples[i] = Timed(RCV, file, 0);
         bad |= LastStatus != STATUS_TRAP_FRAME_RECOVERED;
     }
-    rcvT = Median(n);
+    if (n)
+        rcvT = Median(n);
     if (bad) {
         printf("benchtrap: a record or recover call failed (last status 0x%08lx)\n", (unsigned long)LastStatus);
         return 1;
     }
     printf("bench trap_null_roundtrip %lu instructions\n", (unsigned long)null);
     printf("bench trap_record_kernel %lu instructions\n", (unsigned long)recK);
+    printf("bench trap_recover_kernel %lu instructions\n", (unsigned long)rcvK);
+    if (KernelOnly)
+        return 0;
     printf("bench trap_record_total %lu instructions\n", (unsigned long)recT);
     printf("bench trap_record_fs_flush %lu instructions\n", (unsigned long)(recT - recK));
-    printf("bench trap_recover_kernel %lu instructions\n", (unsigned long)rcvK);
     printf("bench trap_recover_total %lu instructions\n", (unsigned long)rcvT);
     printf("bench trap_recover_fs %lu instructions\n", (unsigned long)(rcvT - rcvK));
     return 0;
@@ -89,6 +96,6 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "instructions") != 0)
         printf("benchtrap: figures are TSC ticks (not under -icount)\n");
     TrSetPath((USER_SHARED_DATA->NanoNtFlags & KUSER_SHARED_DATA_NANONT_INT2E) ? 1 : 0);   /* the entry the stubs use */
-    result = Bench();
+    result = Bench(argc > 2 && strcmp(argv[2], "kernel") == 0);
     return result;
 }
