@@ -166,7 +166,7 @@ $(B)/u/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 $(B)/inc/svcnames.h: $(B)/inc/svcnum.h $(B)/inc/w32svcnum.h $(B)/inc/svcsample.h
 	sed -n 's/^#define SERVICE_NUMBER_\([A-Za-z0-9_]*\) \(0x[0-9A-Fa-f]*\)$$/    { \2, "\1" },/p' $^ > $@.tmp
 	mv $@.tmp $@
-$(B)/u/user/programs/nsh.o: $(B)/inc/svcnames.h
+$(B)/u/user/programs/nsh.o $(B)/p/user/programs/nsh.o: $(B)/inc/svcnames.h
 CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
             $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
 CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)
