@@ -139,8 +139,12 @@ $(B)/ntdll.dll: $(B)/ntdll.dbg.dll
 	$(MINGW)-strip -o $@ $<
 # the debugger's and the profiler's copy of ntdll's symbols and line tables, as an ELF file that
 # gdb and nm read like the kernel's (tools/gdb/nanont.py, tools/profile.sh)
+# (C names without the COFF underscore and stdcall @N, as the kernel's ELF symbols are spelled)
 $(B)/ntdll.sym.elf: $(B)/ntdll.dbg.dll
-	objcopy -O elf32-i386 $< $@
+	$(MINGW)-nm $< | awk '$$3 ~ /^_/ { n = $$3; sub(/^_/, "", n); sub(/@[0-9]+$$/, "", n); print $$3, n }' | \
+	    sort -u > $@.names
+	objcopy -O elf32-i386 --redefine-syms=$@.names $< $@
+	rm -f $@.names
 $(B)/libntdll.a: $(B)/ntdll.def
 	$(MINGW)-dlltool -k -d $< -D ntdll.dll -l $@
 $(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll

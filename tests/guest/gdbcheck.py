@@ -76,7 +76,7 @@ threads = check("wait: kx-threads shows the waiter, its reason and object", "kx-
 m = re.search(r"^  ([0-9a-f]{8}) [0-9a-f]+\.([0-9a-f]+) +gdbtarget\.exe +Waiting", threads, re.M)
 waiter = "0x" + m.group(1) if m else "0"
 check("wait: kx-thread of the waiter", "kx-thread " + waiter,
-      r"State +Waiting", r"WaitReason +UserRequest", r"WaitObjects +Event@[0-9a-f]{8}", r"StartAddress _?RtlUserThreadStart")
+      r"State +Waiting", r"WaitReason +UserRequest", r"WaitObjects +Event@[0-9a-f]{8}", r"StartAddress RtlUserThreadStart")
 if m:
     check("wait: kx-thread by thread id", "kx-thread 0x" + m.group(2), r"THREAD %s " % m.group(1))
 check("wait: kx-handles of the current process", "kx-handles",
