@@ -12,29 +12,12 @@
 #define NANONT_PEIMAGE_H
 
 #include "ntdef.h"
+#include "ntimage.h"
 
 #define MI_PE_MAX_SECTIONS 96             /* NT's limit on NumberOfSections */
 #define MI_PE_MAX_IMAGE_SIZE 0x04000000u   /* 64 MiB: NanoNT maps every page of a view at once */
 #define MI_PE_PAGE_SIZE 0x1000u
 
-/* PE/COFF constants the validator and its users need (values from the PE specification). */
-#define IMAGE_DOS_SIGNATURE 0x5A4D             /* "MZ" */
-#define IMAGE_NT_SIGNATURE 0x00004550          /* "PE\0\0" */
-#define IMAGE_NT_OPTIONAL_HDR32_MAGIC 0x10B
-#define IMAGE_FILE_MACHINE_I386 0x014C
-#define IMAGE_FILE_RELOCS_STRIPPED 0x0001
-#define IMAGE_FILE_EXECUTABLE_IMAGE 0x0002
-#define IMAGE_FILE_DLL 0x2000
-#define IMAGE_NUMBEROF_DIRECTORY_ENTRIES 16
-#define IMAGE_DIRECTORY_ENTRY_SECURITY 4       /* the one directory given as a file offset */
-#define IMAGE_DIRECTORY_ENTRY_BASERELOC 5
-#define IMAGE_SCN_CNT_CODE 0x00000020
-#define IMAGE_SCN_MEM_SHARED 0x10000000
-#define IMAGE_SCN_MEM_EXECUTE 0x20000000
-#define IMAGE_SCN_MEM_READ 0x40000000
-#define IMAGE_SCN_MEM_WRITE 0x80000000
-#define IMAGE_REL_BASED_ABSOLUTE 0
-#define IMAGE_REL_BASED_HIGHLOW 3
 
 /* Page protections (NT's values, as in inc/ntpsapi.h, which host tests cannot include). */
 #ifndef PAGE_NOACCESS

@@ -9,63 +9,9 @@
  * are the PE/COFF specification's (PE32, i386).
  */
 #include "peimage.h"
+#include "ntimage.h"
 #include "ntstatus.h"
 #include "rtl.h"
-
-typedef struct _IMAGE_DOS_HEADER {
-    USHORT e_magic;
-    USHORT e_cblp, e_cp, e_crlc, e_cparhdr, e_minalloc, e_maxalloc, e_ss, e_sp, e_csum, e_ip, e_cs;
-    USHORT e_lfarlc, e_ovno, e_res[4], e_oemid, e_oeminfo, e_res2[10];
-    LONG e_lfanew;
-} IMAGE_DOS_HEADER;
-_Static_assert(sizeof(IMAGE_DOS_HEADER) == 64, "IMAGE_DOS_HEADER");
-
-typedef struct _IMAGE_FILE_HEADER {
-    USHORT Machine;
-    USHORT NumberOfSections;
-    ULONG TimeDateStamp;
-    ULONG PointerToSymbolTable;
-    ULONG NumberOfSymbols;
-    USHORT SizeOfOptionalHeader;
-    USHORT Characteristics;
-} IMAGE_FILE_HEADER;
-_Static_assert(sizeof(IMAGE_FILE_HEADER) == 20, "IMAGE_FILE_HEADER");
-
-typedef struct _IMAGE_DATA_DIRECTORY {
-    ULONG VirtualAddress;
-    ULONG Size;
-} IMAGE_DATA_DIRECTORY;
-
-typedef struct _IMAGE_OPTIONAL_HEADER32 {
-    USHORT Magic;
-    UCHAR MajorLinkerVersion, MinorLinkerVersion;
-    ULONG SizeOfCode, SizeOfInitializedData, SizeOfUninitializedData;
-    ULONG AddressOfEntryPoint, BaseOfCode, BaseOfData, ImageBase;
-    ULONG SectionAlignment, FileAlignment;
-    USHORT MajorOperatingSystemVersion, MinorOperatingSystemVersion;
-    USHORT MajorImageVersion, MinorImageVersion;
-    USHORT MajorSubsystemVersion, MinorSubsystemVersion;
-    ULONG Win32VersionValue, SizeOfImage, SizeOfHeaders, CheckSum;
-    USHORT Subsystem, DllCharacteristics;
-    ULONG SizeOfStackReserve, SizeOfStackCommit, SizeOfHeapReserve, SizeOfHeapCommit;
-    ULONG LoaderFlags, NumberOfRvaAndSizes;
-    IMAGE_DATA_DIRECTORY DataDirectory[IMAGE_NUMBEROF_DIRECTORY_ENTRIES];
-} IMAGE_OPTIONAL_HEADER32;
-_Static_assert(sizeof(IMAGE_OPTIONAL_HEADER32) == 224, "IMAGE_OPTIONAL_HEADER32");
-_Static_assert(offsetof(IMAGE_OPTIONAL_HEADER32, ImageBase) == 28, "ImageBase");
-_Static_assert(offsetof(IMAGE_OPTIONAL_HEADER32, DataDirectory) == 96, "DataDirectory");
-
-typedef struct _IMAGE_SECTION_HEADER {
-    UCHAR Name[8];
-    ULONG VirtualSize;
-    ULONG VirtualAddress;
-    ULONG SizeOfRawData;
-    ULONG PointerToRawData;
-    ULONG PointerToRelocations, PointerToLinenumbers;
-    USHORT NumberOfRelocations, NumberOfLinenumbers;
-    ULONG Characteristics;
-} IMAGE_SECTION_HEADER;
-_Static_assert(sizeof(IMAGE_SECTION_HEADER) == 40, "IMAGE_SECTION_HEADER");
 
 #define MI_PE_NT_HEADERS_OFFSET_LIMIT 0x10000000u   /* keeps e_lfanew sums far from 2^32 */
 #define MI_PE_64K 0x10000ull

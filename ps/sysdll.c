@@ -58,8 +58,8 @@ static VOID PspWriteNtdll(ULONG Rva, const UCHAR *Source, ULONG Length)
  */
 static ULONG PspLookupNtdllExport(PCSTR Name)
 {
-    IMAGE_DOS_HEADER_NT dos;
-    IMAGE_NT_HEADERS32_NT nt;
+    IMAGE_DOS_HEADER dos;
+    IMAGE_NT_HEADERS32 nt;
     IMAGE_EXPORT_DIRECTORY dir;
     if (!PspReadNtdll(0, &dos, sizeof(dos)) || !PspReadNtdll(dos.e_lfanew, &nt, sizeof(nt)) ||
         nt.OptionalHeader.NumberOfRvaAndSizes <= IMAGE_DIRECTORY_ENTRY_EXPORT)

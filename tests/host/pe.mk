@@ -16,5 +16,5 @@ $(B)/host/pe_sample_b.exe: tests/host/pe_sample.c | $(B)/host
 # on the disk too, for tests/guest/sections.c
 $(DISK_IMAGE): $(PE_SAMPLES)
 endif
-$(B)/host/test_pe: tests/host/test_pe.c mm/peimage.c inc/peimage.h $(PE_SAMPLES) | $(B)/host
+$(B)/host/test_pe: tests/host/test_pe.c mm/peimage.c inc/peimage.h inc/ntimage.h $(PE_SAMPLES) | $(B)/host
 	$(HOSTCC) $(HOSTCFLAGS) $(PE_SAMPLE_DEFS) -o $@ $(filter %.c,$^)

@@ -57,26 +57,26 @@ static const WCHAR LdrpNtdllPath[] = L"\\SystemRoot\\system32\\ntdll.dll";
 
 /* The NT headers of the image at Base, or NULL when it is not a PE image; SizeOfImage bounds
    every later look. The kernel validated the headers of whatever it mapped as an image. */
-static IMAGE_NT_HEADERS32_NT *LdrpImageNtHeaders(PVOID Base)
+static IMAGE_NT_HEADERS32 *LdrpImageNtHeaders(PVOID Base)
 {
-    const IMAGE_DOS_HEADER_NT *dos = Base;
+    const IMAGE_DOS_HEADER *dos = Base;
     if (!Base || dos->e_magic != 0x5A4D || dos->e_lfanew <= 0 || dos->e_lfanew > 0x10000)
         return NULL;
-    IMAGE_NT_HEADERS32_NT *nt = (IMAGE_NT_HEADERS32_NT *)((PUCHAR)Base + dos->e_lfanew);
+    IMAGE_NT_HEADERS32 *nt = (IMAGE_NT_HEADERS32 *)((PUCHAR)Base + dos->e_lfanew);
     if (nt->Signature != 0x00004550)
         return NULL;
     return nt;
 }
 
 /* TRUE when [Rva, Rva + Size) lies inside the image. */
-static BOOLEAN LdrpRangeInImage(const IMAGE_NT_HEADERS32_NT *Nt, ULONG Rva, ULONG Size)
+static BOOLEAN LdrpRangeInImage(const IMAGE_NT_HEADERS32 *Nt, ULONG Rva, ULONG Size)
 {
     ULONG image = Nt->OptionalHeader.SizeOfImage;
     return Rva < image && Size <= image - Rva;
 }
 
 /* TRUE when a NUL-terminated string starts at Rva and ends inside the image. */
-static BOOLEAN LdrpStringInImage(PVOID Base, const IMAGE_NT_HEADERS32_NT *Nt, ULONG Rva)
+static BOOLEAN LdrpStringInImage(PVOID Base, const IMAGE_NT_HEADERS32 *Nt, ULONG Rva)
 {
     ULONG image = Nt->OptionalHeader.SizeOfImage;
     if (Rva == 0 || Rva >= image)
@@ -89,14 +89,14 @@ static BOOLEAN LdrpStringInImage(PVOID Base, const IMAGE_NT_HEADERS32_NT *Nt, UL
 
 /* Is Rva inside a writable section (the import address table must be, as mingw lays it out:
    NanoNT has no NtProtectVirtualMemory to unprotect a read-only one)? */
-static BOOLEAN LdrpRvaWritable(IMAGE_NT_HEADERS32_NT *Nt, ULONG Rva, ULONG Size)
+static BOOLEAN LdrpRvaWritable(IMAGE_NT_HEADERS32 *Nt, ULONG Rva, ULONG Size)
 {
-    const IMAGE_SECTION_HEADER_NT *s = (const IMAGE_SECTION_HEADER_NT *)
+    const IMAGE_SECTION_HEADER *s = (const IMAGE_SECTION_HEADER *)
         ((PUCHAR)&Nt->OptionalHeader + Nt->FileHeader.SizeOfOptionalHeader);
     for (ULONG i = 0; i < Nt->FileHeader.NumberOfSections; i++, s++) {
         ULONG size = s->VirtualSize ? s->VirtualSize : s->SizeOfRawData;
         if (Rva >= s->VirtualAddress && Rva - s->VirtualAddress < size && Size <= size - (Rva - s->VirtualAddress))
-            return (s->Characteristics & IMAGE_SCN_MEM_WRITE_NT) != 0;
+            return (s->Characteristics & IMAGE_SCN_MEM_WRITE) != 0;
     }
     return FALSE;
 }
@@ -218,7 +218,7 @@ static VOID LdrpInsertModule(PLDRP_MODULE Module)
     InitializeListHead(&Module->Entry.InInitializationOrderLinks);
 }
 
-static VOID LdrpFillFromHeaders(PLDRP_MODULE Module, IMAGE_NT_HEADERS32_NT *Nt)
+static VOID LdrpFillFromHeaders(PLDRP_MODULE Module, IMAGE_NT_HEADERS32 *Nt)
 {
     Module->Entry.SizeOfImage = Nt->OptionalHeader.SizeOfImage;
     Module->Entry.TimeDateStamp = Nt->FileHeader.TimeDateStamp;
@@ -272,7 +272,7 @@ static NTSTATUS LdrpLoadDllByName(const WCHAR *Name, ULONG Length, BOOLEAN Stati
  */
 static NTSTATUS LdrpGetExport(PVOID Base, const CHAR *Name, USHORT Hint, ULONG Ordinal, PVOID *Address)
 {
-    IMAGE_NT_HEADERS32_NT *nt = LdrpImageNtHeaders(Base);
+    IMAGE_NT_HEADERS32 *nt = LdrpImageNtHeaders(Base);
     NTSTATUS missing = Name ? STATUS_ENTRYPOINT_NOT_FOUND : STATUS_ORDINAL_NOT_FOUND;
     if (!nt)
         return STATUS_INVALID_IMAGE_FORMAT;
@@ -367,7 +367,7 @@ static NTSTATUS LdrpGetExport(PVOID Base, const CHAR *Name, USHORT Hint, ULONG O
 static NTSTATUS LdrpSnapImports(PLDRP_MODULE Module, BOOLEAN Static)
 {
     PVOID base = Module->Entry.DllBase;
-    IMAGE_NT_HEADERS32_NT *nt = LdrpImageNtHeaders(base);
+    IMAGE_NT_HEADERS32 *nt = LdrpImageNtHeaders(base);
     if (!nt)
         return STATUS_INVALID_IMAGE_FORMAT;
     if (nt->OptionalHeader.NumberOfRvaAndSizes <= IMAGE_DIRECTORY_ENTRY_IMPORT)
@@ -538,7 +538,7 @@ static NTSTATUS LdrpLoadDllByName(const WCHAR *Name, ULONG Length, BOOLEAN Stati
         return status;
     }
 
-    IMAGE_NT_HEADERS32_NT *nt = LdrpImageNtHeaders(base);
+    IMAGE_NT_HEADERS32 *nt = LdrpImageNtHeaders(base);
     if (!nt || !(nt->FileHeader.Characteristics & IMAGE_FILE_DLL) || nt->OptionalHeader.ImageBase != (ULONG)base)
         status = STATUS_INVALID_IMAGE_FORMAT;   /* not a DLL, or a view the kernel did not relocate */
     if (NT_SUCCESS(status)) {
@@ -623,7 +623,7 @@ static NTSTATUS LdrpInitializeProcess(PCONTEXT Context, PVOID NtdllBase, ULONG F
                                  p ? p->ImagePathName.Length / sizeof(WCHAR) : 0);
     LdrpExeModule.Entry.EntryPoint = (PVOID)Context->Eip;
     LdrpInitializeModuleFromPath(&LdrpNtdllModule, NtdllBase, LdrpNtdllPath, LdrpWideLength(LdrpNtdllPath));
-    IMAGE_NT_HEADERS32_NT *ntdll = LdrpImageNtHeaders(NtdllBase);
+    IMAGE_NT_HEADERS32 *ntdll = LdrpImageNtHeaders(NtdllBase);
     if (ntdll)
         LdrpNtdllModule.Entry.SizeOfImage = ntdll->OptionalHeader.SizeOfImage;
     LdrpNtdllModule.Entry.Flags = LDRP_IMAGE_DLL | LDRP_ENTRY_PROCESSED | LDRP_PROCESS_ATTACH_CALLED;
@@ -633,7 +633,7 @@ static NTSTATUS LdrpInitializeProcess(PCONTEXT Context, PVOID NtdllBase, ULONG F
         LdrpProcessInitialized = TRUE;        /* an ELF image: it starts at its own entry */
         return STATUS_SUCCESS;
     }
-    IMAGE_NT_HEADERS32_NT *nt = LdrpImageNtHeaders(peb->ImageBaseAddress);
+    IMAGE_NT_HEADERS32 *nt = LdrpImageNtHeaders(peb->ImageBaseAddress);
     if (!nt)
         return STATUS_INVALID_IMAGE_FORMAT;
     LdrpFillFromHeaders(&LdrpExeModule, nt);
