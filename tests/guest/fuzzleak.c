@@ -186,28 +186,11 @@ static const struct { ULONG Number; const char *Kinds; } Signatures[] = {
     { SERVICE_NUMBER_NtSampleQueryRegistration, "OC" },
 };
 
-/* Services that would end, block, suspend or redirect this thread (as in fuzzsys.c), and
-   NtTestAlert, which would run the user APCs random calls queue (random routines). */
+/* The services fuzzsys.c leaves out (tests/guest/svcpick.h), and NtTestAlert, which would run the
+   user APCs random calls queue (random routines). */
 static int Excluded(ULONG Number)
 {
-    static const ULONG skip[] = {
-        SERVICE_NUMBER_NtTerminateProcess, SERVICE_NUMBER_NtContinue, SERVICE_NUMBER_NtTestAlert,
-        SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, SERVICE_NUMBER_NtRaiseException,
-        SERVICE_NUMBER_NtNanoDiskControl, SERVICE_NUMBER_NtCreateUserProcessFromPath,
-        SERVICE_NUMBER_NtCreateThread, SERVICE_NUMBER_NtTerminateThread,
-        SERVICE_NUMBER_NtSuspendThread, SERVICE_NUMBER_NtQueueApcThread,
-        SERVICE_NUMBER_NtSetContextThread, SERVICE_NUMBER_NtDelayExecution,
-        SERVICE_NUMBER_NtWaitForSingleObject, SERVICE_NUMBER_NtWaitForMultipleObjects,
-        SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
-        SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
-    };
-    /* never, not even wild: they stop the machine, or change the tracer for the whole system */
-    if (Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation)
-        return 1;
-    for (ULONG i = 0; i < ARRAYSIZE(skip); i++)
-        if (skip[i] == Number)
-            return 1;
-    return 0;
+    return SvcNeverCalled(Number) || SvcHostileToCaller(Number) || Number == SERVICE_NUMBER_NtTestAlert;
 }
 
 static VOID MakeArguments(ULONG Number, ULONG *Args)

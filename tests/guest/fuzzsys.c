@@ -5,7 +5,7 @@
  * at and around MmUserProbeAddress, kernel addresses, read-only pages (.rodata, ntdll text,
  * SharedUserData), and pointers into a scratch area whose contents are re-randomised (including
  * pointers back into it, so nested structures look plausible). Services that would end, block,
- * suspend or redirect this thread are left out (listed below); table 0's unimplemented WRK slots
+ * suspend or redirect this thread are left out (tests/guest/svcpick.h); table 0's unimplemented WRK slots
  * are called now and then only. The test passes when every call returns and the counters say
  * each service really ran.
  * Usage: fuzzsys.exe [calls [seed [dr]]]   (default 12000 calls, a fixed seed)
@@ -75,25 +75,10 @@ static int Wild;
 
 static int Excluded(ULONG Number)
 {
-    static const ULONG skip[] = {
-        SERVICE_NUMBER_NtTerminateProcess, SERVICE_NUMBER_NtContinue,
-        SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, SERVICE_NUMBER_NtRaiseException,
-        SERVICE_NUMBER_NtNanoDiskControl, SERVICE_NUMBER_NtCreateUserProcessFromPath,
-        SERVICE_NUMBER_NtCreateThread, SERVICE_NUMBER_NtTerminateThread,
-        SERVICE_NUMBER_NtSuspendThread, SERVICE_NUMBER_NtQueueApcThread,
-        SERVICE_NUMBER_NtSetContextThread, SERVICE_NUMBER_NtDelayExecution,
-        SERVICE_NUMBER_NtWaitForSingleObject, SERVICE_NUMBER_NtWaitForMultipleObjects,
-        SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
-        SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
-        /* copy to any address of any process, this one included: they would overwrite the fuzzer */
-        SERVICE_NUMBER_NtReadVirtualMemory, SERVICE_NUMBER_NtWriteVirtualMemory,
-    };
-    /* never, not even wild: they stop the machine, or change the tracer for the whole system */
-    if (Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation)
+    if (SvcNeverCalled(Number))
         return 1;
-    for (ULONG i = 0; i < ARRAYSIZE(skip); i++)
-        if (skip[i] == Number)
-            return Wild ? (Random() % 16) != 0 : 1;    /* wild: now and then */
+    if (SvcHostileToCaller(Number))
+        return Wild ? (Random() % 16) != 0 : 1;    /* wild: now and then */
     return 0;
 }
 

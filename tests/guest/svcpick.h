@@ -1,6 +1,7 @@
 /* svcpick.h - picking services at random for the fuzzers (fuzzsys.c, fuzzleak.c): the tables'
-   limits from SystemCallCountInformation, and table 0's implemented slots (table 0 keeps WRK's
-   numbering, so most of its slots share the routine that returns STATUS_NOT_IMPLEMENTED). */
+   limits from SystemCallCountInformation, the services they leave out, and table 0's implemented
+   slots (table 0 keeps WRK's numbering, so most of its slots share the routine that returns
+   STATUS_NOT_IMPLEMENTED). */
 #ifndef NANONT_SVCPICK_H
 #define NANONT_SVCPICK_H
 
@@ -25,6 +26,35 @@ static inline int SvcImplemented(ULONG Table, ULONG Index)
     if (Table != 0)
         return 1;
     return Index / 32 < ARRAYSIZE(map) && (map[Index / 32] >> (Index % 32)) & 1;
+}
+
+/* SvcNeverCalled - services no fuzzer calls: they stop the machine, or change the tracer for the
+   whole system. */
+static inline int SvcNeverCalled(ULONG Number)
+{
+    return Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation;
+}
+
+/* SvcHostileToCaller - services that would end, block, suspend or redirect the calling thread, or
+   copy to any address of any process (this one included: they would overwrite the fuzzer). */
+static inline int SvcHostileToCaller(ULONG Number)
+{
+    static const ULONG hostile[] = {
+        SERVICE_NUMBER_NtTerminateProcess, SERVICE_NUMBER_NtContinue,
+        SERVICE_NUMBER_NtRecordOrRecoveryTrapFrame, SERVICE_NUMBER_NtRaiseException,
+        SERVICE_NUMBER_NtNanoDiskControl, SERVICE_NUMBER_NtCreateUserProcessFromPath,
+        SERVICE_NUMBER_NtCreateThread, SERVICE_NUMBER_NtTerminateThread,
+        SERVICE_NUMBER_NtSuspendThread, SERVICE_NUMBER_NtQueueApcThread,
+        SERVICE_NUMBER_NtSetContextThread, SERVICE_NUMBER_NtDelayExecution,
+        SERVICE_NUMBER_NtWaitForSingleObject, SERVICE_NUMBER_NtWaitForMultipleObjects,
+        SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
+        SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
+        SERVICE_NUMBER_NtReadVirtualMemory, SERVICE_NUMBER_NtWriteVirtualMemory,
+    };
+    for (ULONG i = 0; i < ARRAYSIZE(hostile); i++)
+        if (hostile[i] == Number)
+            return 1;
+    return 0;
 }
 
 #endif
