@@ -141,7 +141,7 @@ NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID Syst
     case SystemNanoNtThreadInformation: {
         PKTHREAD t = KeGetCurrentThread();
         ti.ServiceTableIsShadow = t->ServiceTable == KeServiceDescriptorTableShadow;
-        ti.KernelStackSize = t->StackPages * PAGE_SIZE;
+        ti.KernelStackSize = KeGetThreadExtension(t)->StackPages * PAGE_SIZE;
         ti.Win32Thread = t->Win32Thread != NULL;
         ti.TrapFrameOffsetFromStackBase = (ULONG)t->StackBase - (ULONG)t->TrapFrame;
         data = &ti;

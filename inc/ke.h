@@ -220,7 +220,8 @@ typedef struct _KTHREAD {
     /* WRK's x86 KTHREAD (0x1B8 bytes): every field NanoNT has that WRK keeps as a field of its own
        sits at WRK's offset (asserted below); WRK's fields NanoNT lacks are reserved space named
        after the first and last WRK field they span. NanoNT's own fields, and those WRK packs into
-       spare bytes of other structures with a type NanoNT does not share, follow at 0x1B8. */
+       spare bytes of other structures with a type NanoNT does not share, are in the
+       KTHREAD_EXTENSION (below), outside the KTHREAD. */
     DISPATCHER_HEADER Header;          /* 0x000 */
     LIST_ENTRY MutantListHead;         /* 0x010 */
     PVOID InitialStack;                /* 0x018: the stack top (WRK): NPX area, then the first trap frame */
@@ -266,10 +267,17 @@ typedef struct _KTHREAD {
     ULONG Reserved1A4;                 /* SListFaultCount */
     LIST_ENTRY ThreadListEntry;        /* 0x1A8: in KPROCESS.ThreadListHead */
     UCHAR Reserved1B0[0x1B8 - 0x1B0];  /* SListFaultAddress, alignment */
+} KTHREAD, *PKTHREAD;
 
-    /* NanoNT's own, from 0x1B8. WRK packs Quantum (a SCHAR, in SuspendApc), SuspendCount (a
-       CCHAR, in SavedApcState), ApcQueueable (in ApcState) and DebugActive (in Header) into
-       spare bytes; NanoNT keeps them as fields of their own types here. */
+/* NanoNT's per-thread kernel state that WRK's KTHREAD does not have, or packs into spare bytes of
+   other fields with a type NanoNT does not share (Quantum a SCHAR in SuspendApc, SuspendCount a
+   CCHAR in SavedApcState, ApcQueueable in ApcState, DebugActive in Header). The executive's thread
+   object embeds it after WRK's last ETHREAD field, KTHREAD_EXTENSION_OFFSET bytes from the
+   KTHREAD (inc/ps.h asserts the offset), so KTHREAD and ETHREAD keep WRK's layout; the kernel
+   reaches it only through KeGetThreadExtension. The threads the kernel makes itself (the idle
+   threads) are ETHREADs for the same reason. */
+#define KTHREAD_EXTENSION_OFFSET 0x250     /* WRK's sizeof(ETHREAD) */
+typedef struct _KTHREAD_EXTENSION {
     ULONG WaitCount;                   /* wait blocks in use */
     KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1]; /* one more than WRK's four: the array cannot sit at
                                           WRK's 0xA8 without running into TrapFrame */
@@ -285,10 +293,15 @@ typedef struct _KTHREAD {
     BOOLEAN ServiceFrameEdited;        /* KiBeginTrapFrameEdit moved the frame link ... */
     BOOLEAN ServiceExitActive;         /* in KiServiceExitToUserMode: the frame's Eax is the result */
     PKTRAP_FRAME ServiceFrameLink;     /* ... here: the previous trap frame */
-} KTHREAD, *PKTHREAD;
+} KTHREAD_EXTENSION, *PKTHREAD_EXTENSION;
+
+static inline PKTHREAD_EXTENSION KeGetThreadExtension(PKTHREAD Thread)
+{
+    return (PKTHREAD_EXTENSION)((PUCHAR)Thread + KTHREAD_EXTENSION_OFFSET);
+}
 
 /* WRK's x86 KPROCESS (0x78 bytes): the fields NanoNT has at WRK's offsets, reserved space for
-   the rest, NanoNT's own after WRK's last field. */
+   the rest. */
 typedef struct _KPROCESS {
     DISPATCHER_HEADER Header;          /* 0x00 */
     LIST_ENTRY ProfileListHead;        /* 0x10 */
@@ -299,13 +312,12 @@ typedef struct _KPROCESS {
     UCHAR Reserved2[0x64 - 0x58];      /* ProcessLock, Affinity, ProcessFlags */
     CHAR BasePriority;                 /* 0x64 */
     UCHAR Reserved3[0x78 - 0x65];      /* QuantumReset ... ProcessListEntry */
-    ULONG ThreadCount;                 /* 0x78, NanoNT: threads in ThreadListHead */
 } KPROCESS, *PKPROCESS;
 _Static_assert(offsetof(KPROCESS, ProfileListHead) == 0x10, "KPROCESS.ProfileListHead");
 _Static_assert(offsetof(KPROCESS, DirectoryTableBase) == 0x18, "KPROCESS.DirectoryTableBase");
 _Static_assert(offsetof(KPROCESS, ThreadListHead) == 0x50, "KPROCESS.ThreadListHead");
 _Static_assert(offsetof(KPROCESS, BasePriority) == 0x64, "KPROCESS.BasePriority");
-_Static_assert(offsetof(KPROCESS, ThreadCount) == 0x78, "KPROCESS: NanoNT's fields after WRK's");
+_Static_assert(sizeof(KPROCESS) == 0x78, "KPROCESS size");
 
 /* KTHREAD: the fields at WRK's offsets (docs/structures.md). */
 _Static_assert(offsetof(KTHREAD, ApcState) == 0x28, "KTHREAD.ApcState");
@@ -332,7 +344,7 @@ _Static_assert(offsetof(KTHREAD, StackBase) == 0x158, "KTHREAD.StackBase");
 _Static_assert(offsetof(KTHREAD, SuspendApc) == 0x15C, "KTHREAD.SuspendApc");
 _Static_assert(offsetof(KTHREAD, SuspendSemaphore) == 0x190, "KTHREAD.SuspendSemaphore");
 _Static_assert(offsetof(KTHREAD, ThreadListEntry) == 0x1A8, "KTHREAD.ThreadListEntry");
-_Static_assert(offsetof(KTHREAD, WaitCount) == 0x1B8, "KTHREAD: NanoNT's fields after WRK's 0x1B8");
+_Static_assert(sizeof(KTHREAD) == 0x1B8, "KTHREAD size");
 
 /* ------------------------------------------------------------------ KPCR / KPRCB (docs/spec.md §4) */
 typedef struct _NT_TIB {
@@ -352,8 +364,11 @@ typedef struct _KPROCESSOR_STATE {
 } KPROCESSOR_STATE;
 _Static_assert(sizeof(KPROCESSOR_STATE) == 0x320, "KPROCESSOR_STATE size");
 
-/* WRK's architectural part of the PRCB, field for field (up to HalReserved), then NanoNT's
-   counters: WRK keeps them further in, among per-processor lists NanoNT does not have. */
+/* WRK's x86 PRCB (Windows Server 2003 SP1) up to QuantumEnd: the architectural part field for
+   field, then NanoNT's counters at WRK's offsets with reserved space for what lies between (lock
+   queues, lookaside lists, IPI and DPC data NanoNT does not keep here). WRK's PRCB goes on after
+   QuantumEnd (timer and ready-queue data, the NPX save area, power state); NanoNT's ends there.
+   WRK counts context switches in the KPCR (ContextSwitches), not here. */
 typedef struct _KPRCB {
     USHORT MinorVersion, MajorVersion; /* +0x000 */
     PKTHREAD CurrentThread;            /* +0x004 (KPCR + 0x124) */
@@ -368,11 +383,13 @@ typedef struct _KPRCB {
     KPROCESSOR_STATE ProcessorState;   /* +0x01C */
     ULONG KernelReserved[16];          /* +0x33C */
     ULONG HalReserved[16];             /* +0x37C */
-    /* NanoNT's part, +0x3BC */
-    ULONG KeSystemCalls;               /* per-CPU system-call counter (docs/spec.md §6.5) */
-    ULONG InterruptCount;
-    ULONG KeContextSwitches;
-    ULONG QuantumEnd;                  /* the clock asks for a reschedule */
+    UCHAR Reserved3BC[0x524 - 0x3BC];  /* PrcbPad0, LockQueue[33], NpxThread */
+    ULONG InterruptCount;              /* +0x524 */
+    UCHAR Reserved528[0x598 - 0x528];  /* KernelTime ... KeSecondLevelTbFills */
+    ULONG KeSystemCalls;               /* +0x598: per-CPU system-call counter (docs/spec.md §6.5) */
+    UCHAR Reserved59C[0x981 - 0x59C];  /* IoReadOperationCount ... ThreadDpcEnable */
+    volatile BOOLEAN QuantumEnd;       /* +0x981: the clock asks for a reschedule */
+    UCHAR Reserved982[2];              /* PrcbPad50, alignment */
 } KPRCB, *PKPRCB;
 #define PRCB_BUILD_UNIPROCESSOR 0x2
 _Static_assert(offsetof(KPRCB, CurrentThread) == 0x004, "KPRCB.CurrentThread");
@@ -383,10 +400,24 @@ _Static_assert(offsetof(KPRCB, CpuStep) == 0x01A, "KPRCB.CpuStep");
 _Static_assert(offsetof(KPRCB, ProcessorState) == 0x01C, "KPRCB.ProcessorState");
 _Static_assert(offsetof(KPRCB, KernelReserved) == 0x33C, "KPRCB.KernelReserved");
 _Static_assert(offsetof(KPRCB, HalReserved) == 0x37C, "KPRCB.HalReserved");
+_Static_assert(offsetof(KPRCB, InterruptCount) == 0x524, "KPRCB.InterruptCount");
+_Static_assert(offsetof(KPRCB, KeSystemCalls) == 0x598, "KPRCB.KeSystemCalls");
+_Static_assert(offsetof(KPRCB, QuantumEnd) == 0x981, "KPRCB.QuantumEnd");
+_Static_assert(sizeof(KPRCB) == 0x984, "KPRCB: NanoNT's ends after WRK's QuantumEnd");
 
 /* WRK's x86 KPCR, field for field. */
 typedef struct _KPCR {
-    NT_TIB NtTib;                      /* +0x00: ExceptionList; +0x18: Self = current TEB */
+    union {
+        NT_TIB NtTib;                  /* +0x00: ExceptionList; +0x18: Self = current TEB */
+        struct {                       /* the TIB fields kernel mode does not use, as WRK overlays them */
+            PVOID Used_ExceptionList;
+            PVOID Used_StackBase;
+            ULONG Reserved08[2];       /* PerfGlobalGroupMask, TssCopy */
+            ULONG ContextSwitches;     /* +0x10: this processor's context switches */
+            ULONG Reserved14;          /* SetMemberCopy */
+            PVOID Used_Self;
+        };
+    };
     struct _KPCR *SelfPcr;             /* +0x1C */
     PKPRCB Prcb;                       /* +0x20 */
     KIRQL Irql;                        /* +0x24 */
@@ -415,6 +446,8 @@ typedef struct _KPCR {
 } KPCR, *PKPCR;
 _Static_assert(offsetof(KPCR, NtTib.ExceptionList) == 0x00, "KPCR.ExceptionList");
 _Static_assert(offsetof(KPCR, NtTib.Self) == 0x18, "KPCR.Teb");
+_Static_assert(offsetof(KPCR, ContextSwitches) == 0x10, "KPCR.ContextSwitches");
+_Static_assert(offsetof(KPCR, Used_Self) == 0x18, "KPCR.Used_Self");
 _Static_assert(offsetof(KPCR, SelfPcr) == 0x1C, "KPCR.SelfPcr");
 _Static_assert(offsetof(KPCR, Prcb) == 0x20, "KPCR.Prcb");
 _Static_assert(offsetof(KPCR, Irql) == 0x24, "KPCR.Irql");
@@ -433,6 +466,7 @@ _Static_assert(offsetof(KPCR, InterruptMode) == 0xD4, "KPCR.InterruptMode");
 _Static_assert(offsetof(KPCR, KernelReserved2) == 0xDC, "KPCR.KernelReserved2");
 _Static_assert(offsetof(KPCR, PrcbData) == 0x120, "KPCR.PrcbData");
 _Static_assert(offsetof(KPCR, PrcbData.CurrentThread) == 0x124, "KPCR.CurrentThread");
+_Static_assert((offsetof(KPCR, PrcbData) & 63) == 32, "KPCR.PrcbData: WRK's cache-line placement");
 _Static_assert(sizeof(KPCR) <= PAGE_SIZE, "KPCR fits its page");
 
 /* This processor's KPCR: FS:[0x1C] (SelfPcr). The boot processor's is at KIP0PCRADDRESS; each other

@@ -1,6 +1,6 @@
 /*
  * ps.h - process and thread structures: TEB, PEB and process parameters (user-visible, NT x86
- * offsets where docs/spec.md §4 fixes them), EPROCESS and ETHREAD (kernel, our layout around NT names).
+ * offsets), EPROCESS and ETHREAD (kernel, WRK's offsets for the fields NanoNT has; docs/structures.md).
  */
 #ifndef NANONT_PS_H
 #define NANONT_PS_H
@@ -125,39 +125,79 @@ _Static_assert(sizeof(TEB) <= 0x1000, "TEB fits a page");
 struct _HANDLE_TABLE;
 struct _KI_IMAGE_INFO;
 
+/* WRK's x86 EPROCESS (Windows Server 2003 SP1, 0x278 bytes): the fields NanoNT has at WRK's
+   offsets (asserted below), reserved space named after the first and last WRK field it spans for
+   the rest, NanoNT's own fields after WRK's last. */
 typedef struct _EPROCESS {
-    KPROCESS Pcb;
-    ULONG UniqueProcessId;
-    NTSTATUS ExitStatus;
-    CHAR ImageFileName[16];
-    PPEB Peb;                          /* user address */
-    struct _HANDLE_TABLE *ObjectTable;
-    LIST_ENTRY ActiveProcessLinks;
-    ULONG ActiveThreads;
-    BOOLEAN Exiting;
+    KPROCESS Pcb;                      /* 0x000 */
+    UCHAR Reserved078[0x094 - 0x078];  /* ProcessLock ... RundownProtect */
+    ULONG UniqueProcessId;             /* 0x094: WRK's type is HANDLE, with the same value */
+    LIST_ENTRY ActiveProcessLinks;     /* 0x098: in PsActiveProcessHead */
+    UCHAR Reserved0A0[0x0D4 - 0x0A0];  /* QuotaUsage ... ExceptionPort */
+    struct _HANDLE_TABLE *ObjectTable; /* 0x0D4 */
+    UCHAR Reserved0D8[0x164 - 0x0D8];  /* Token ... Session */
+    CHAR ImageFileName[16];            /* 0x164 */
+    UCHAR Reserved174[0x190 - 0x174];  /* JobLinks ... PaeTop (WRK's ThreadListHead: NanoNT uses Pcb's) */
+    ULONG ActiveThreads;               /* 0x190 */
+    UCHAR Reserved194[0x1A0 - 0x194];  /* GrantedAccess ... LastThreadExitStatus */
+    PPEB Peb;                          /* 0x1A0: user address */
+    UCHAR Reserved1A4[0x244 - 0x1A4];  /* PrefetchTrace ... Flags */
+    NTSTATUS ExitStatus;               /* 0x244 */
+    UCHAR Reserved248[0x250 - 0x248];  /* NextPageColor ... PriorityClass */
+    struct _MMVAD *VadRoot;            /* 0x250: user allocations (mm/virtual.c), a sorted list where
+                                          WRK keeps an MM_AVL_TABLE (0x20 bytes) */
+    UCHAR Reserved254[0x278 - 0x254];  /* the rest of WRK's VadRoot, Cookie */
+
+    /* NanoNT's own, from WRK's size 0x278 */
+    BOOLEAN Exiting;                   /* WRK: the ProcessExiting bit of Flags */
     BOOLEAN IsInitialProcess;
     BOOLEAN PeImage;                   /* the executable is a PE image (the loader APC's flag) */
-    UCHAR Spare[2];
+    UCHAR Spare;
     ULONG TebBitmap[4];                /* TEB slots below the PEB (PSP_TEB_SLOTS) */
-    struct _MMVAD *VadRoot;            /* user allocations (mm/virtual.c): a sorted list */
     PVOID ImageBytes;                  /* the image file (a boot module, or a kernel copy): identity */
     ULONG ImageSize;
     ULONG ImageIdentity[8];            /* filled by ps for the trap-record service */
     ULONG PageTablePages;              /* accounting */
     ULONG UserPages;
 } EPROCESS, *PEPROCESS;
+_Static_assert(offsetof(EPROCESS, UniqueProcessId) == 0x094, "EPROCESS.UniqueProcessId");
+_Static_assert(offsetof(EPROCESS, ActiveProcessLinks) == 0x098, "EPROCESS.ActiveProcessLinks");
+_Static_assert(offsetof(EPROCESS, ObjectTable) == 0x0D4, "EPROCESS.ObjectTable");
+_Static_assert(offsetof(EPROCESS, ImageFileName) == 0x164, "EPROCESS.ImageFileName");
+_Static_assert(offsetof(EPROCESS, ActiveThreads) == 0x190, "EPROCESS.ActiveThreads");
+_Static_assert(offsetof(EPROCESS, Peb) == 0x1A0, "EPROCESS.Peb");
+_Static_assert(offsetof(EPROCESS, ExitStatus) == 0x244, "EPROCESS.ExitStatus");
+_Static_assert(offsetof(EPROCESS, VadRoot) == 0x250, "EPROCESS.VadRoot");
+_Static_assert(offsetof(EPROCESS, Exiting) == 0x278, "EPROCESS: NanoNT's fields after WRK's 0x278");
 
+/* WRK's x86 ETHREAD (Windows Server 2003 SP1, 0x250 bytes) after WRK's KTHREAD, the same way;
+   then the kernel's KTHREAD_EXTENSION (inc/ke.h) at KTHREAD_EXTENSION_OFFSET, then the process
+   structure's own fields. */
 typedef struct _ETHREAD {
-    KTHREAD Tcb;
-    CLIENT_ID Cid;
-    NTSTATUS ExitStatus;
-    LIST_ENTRY ThreadListEntry;
-    PVOID StartAddress;
+    KTHREAD Tcb;                       /* 0x000 */
+    UCHAR Reserved1B8[0x1C8 - 0x1B8];  /* CreateTime, ExitTime */
+    NTSTATUS ExitStatus;               /* 0x1C8 */
+    UCHAR Reserved1CC[0x1E4 - 0x1CC];  /* PostBlockList ... ActiveTimerListHead */
+    CLIENT_ID Cid;                     /* 0x1E4 */
+    UCHAR Reserved1EC[0x21C - 0x1EC];  /* LpcReplySemaphore ... ThreadsProcess */
+    PVOID StartAddress;                /* 0x21C */
+    UCHAR Reserved220[0x250 - 0x220];  /* Win32StartAddress ... ActiveFaultCount (ThreadListEntry
+                                          among them: NanoNT links a process's threads through
+                                          Tcb.ThreadListEntry only) */
+
+    KTHREAD_EXTENSION TcbExtension;    /* 0x250: the kernel's, reached through KeGetThreadExtension */
+
+    /* the process structure's own */
     PVOID StartContext;                /* system threads */
+    LIST_ENTRY ReaperListEntry;        /* on the reaper list once the thread has ended (ps/exit.c) */
     ULONG TebVa;
     ULONG UserStackBase, UserStackSize; /* a stack the kernel allocated, freed at exit */
     BOOLEAN Reaped;
 } ETHREAD, *PETHREAD;
+_Static_assert(offsetof(ETHREAD, ExitStatus) == 0x1C8, "ETHREAD.ExitStatus");
+_Static_assert(offsetof(ETHREAD, Cid) == 0x1E4, "ETHREAD.Cid");
+_Static_assert(offsetof(ETHREAD, StartAddress) == 0x21C, "ETHREAD.StartAddress");
+_Static_assert(offsetof(ETHREAD, TcbExtension) == KTHREAD_EXTENSION_OFFSET, "ETHREAD: the kernel's extension");
 
 #define PsGetCurrentThread() ((PETHREAD)KeGetCurrentThread())
 #define PsGetCurrentProcess() ((PEPROCESS)KeGetCurrentThread()->ApcState.Process)

@@ -75,7 +75,7 @@ BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
 {
     PKTHREAD t = Apc->Thread;
     ULONG flags = KiDisableInterrupts();
-    if (Apc->Inserted || !t->ApcQueueable) {
+    if (Apc->Inserted || !KeGetThreadExtension(t)->ApcQueueable) {
         KiRestoreInterrupts(flags);
         return FALSE;
     }
@@ -221,7 +221,7 @@ BOOLEAN KiDeliverUserApc(PKTRAP_FRAME Tf)
 VOID KiRundownThread(PKTHREAD Thread)
 {
     ULONG flags = KiDisableInterrupts();
-    Thread->ApcQueueable = FALSE;
+    KeGetThreadExtension(Thread)->ApcQueueable = FALSE;
     for (int mode = KernelMode; mode <= UserMode; mode++) {
         PLIST_ENTRY head = &Thread->ApcState.ApcListHead[mode];
         while (!IsListEmpty(head)) {

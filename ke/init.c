@@ -92,7 +92,7 @@ VOID KiInitializeIdleThreadObject(PKTHREAD t, PVOID StackBase, PVOID StackLimit)
     t->StackLimit = StackLimit;
     t->State = Running;
     t->Priority = 0;
-    t->SystemThread = TRUE;
+    KeGetThreadExtension(t)->SystemThread = TRUE;
     t->ServiceTable = KeServiceDescriptorTable;
 }
 

@@ -30,7 +30,7 @@ VOID KiInterruptDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     if (Tf->SegCs & RPL_MASK) {
         PKTHREAD thread = KeGetCurrentThread();
         thread->TrapFrame = Tf;                  /* a preempted thread's user state */
-        if (thread->DebugActive)
+        if (KeGetThreadExtension(thread)->DebugActive)
             KiDisarmUserDebugRegisters(Tf);      /* before any APC or exit touches user memory */
     }
     if (Vector >= KI_APIC_CLOCK_VECTOR) {

@@ -45,9 +45,9 @@ NTSTATUS NTAPI NtTestAlert(VOID)
 /* NtYieldExecution - let another ready thread of the same or higher priority run. */
 NTSTATUS NTAPI NtYieldExecution(VOID)
 {
-    ULONG switches = KeGetPcr()->PrcbData.KeContextSwitches;
+    ULONG switches = KeGetPcr()->ContextSwitches;
     KiYieldThread();
-    return KeGetPcr()->PrcbData.KeContextSwitches != switches ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
+    return KeGetPcr()->ContextSwitches != switches ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED;
 }
 
 /*

@@ -16,7 +16,7 @@ VOID KiDeliverPendingWork(PKTRAP_FRAME Tf)
     PKTHREAD t = KeGetCurrentThread();
     for (;;) {
         _disable();
-        if (t->Terminating) {
+        if (KeGetThreadExtension(t)->Terminating) {
             _enable();
             KeProcessCallouts.ExitTerminatingThread();
         }
@@ -55,12 +55,13 @@ VOID KiExitToUserMode(PKTRAP_FRAME Tf)
 VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
 {
     PKTHREAD t = KeGetCurrentThread();
-    t->ServiceExitActive = TRUE;          /* Tf->Eax now holds the service's result */
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(t);
+    ext->ServiceExitActive = TRUE;        /* Tf->Eax now holds the service's result */
     KiDeliverPendingWork(Tf);
-    t->ServiceExitActive = FALSE;
-    if (t->ServiceFrameEdited) {
-        t->TrapFrame = t->ServiceFrameLink;
-        t->ServiceFrameEdited = FALSE;
+    ext->ServiceExitActive = FALSE;
+    if (ext->ServiceFrameEdited) {
+        t->TrapFrame = ext->ServiceFrameLink;
+        ext->ServiceFrameEdited = FALSE;
     } else {
         t->TrapFrame = (PKTRAP_FRAME)Tf->Edx;
         Tf->SegGs = KiReadGs();               /* the user's: the kernel never changes GS */
@@ -131,12 +132,12 @@ VOID KiLoadUserDebugRegisters(PKTHREAD Thread)
                          :: "r"(KiFastCallEntry), "r"(KiSystemService), "r"(0x5));   /* L0, L1: execute */
         return;
     }
-    if (!Thread->DebugActive)
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
+    if (!ext->DebugActive)
         return;
     __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
-                     :: "r"(Thread->UserDr[0]), "r"(Thread->UserDr[1]), "r"(Thread->UserDr[2]),
-                        "r"(Thread->UserDr[3]));
-    __asm__ volatile("mov %0, %%dr7" :: "r"(Thread->UserDr[7]));
+                     :: "r"(ext->UserDr[0]), "r"(ext->UserDr[1]), "r"(ext->UserDr[2]), "r"(ext->UserDr[3]));
+    __asm__ volatile("mov %0, %%dr7" :: "r"(ext->UserDr[7]));
 }
 
 /* At a switch: user breakpoints never fire in the kernel; the exit re-arms them. */

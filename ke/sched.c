@@ -39,7 +39,7 @@ VOID KiReadyThread(PKTHREAD Thread)
     KiReadySummary |= 1u << Thread->Priority;
     /* a thread that outranks the running one takes the processor at the next opportunity */
     if (Thread->Priority > KeGetCurrentThread()->Priority)
-        KeGetPcr()->PrcbData.QuantumEnd = 1;
+        KeGetPcr()->PrcbData.QuantumEnd = TRUE;
 }
 
 static VOID KiRemoveReadyThread(PKTHREAD Thread)
@@ -61,7 +61,7 @@ VOID KiSetPriorityThread(PKTHREAD Thread, CHAR Priority)
         Thread->Priority = Priority;
         if (Thread == KeGetCurrentThread() && KiReadySummary &&
             (LONG)(31 - __builtin_clz(KiReadySummary)) > Priority)
-            KeGetPcr()->PrcbData.QuantumEnd = 1;
+            KeGetPcr()->PrcbData.QuantumEnd = TRUE;
     }
 }
 
@@ -84,11 +84,11 @@ static VOID KiSwitchTo(PKTHREAD Old, PKTHREAD New)
 {
     PKPCR pcr = KeGetPcr();
     New->State = Running;
-    New->Quantum = KI_QUANTUM_TICKS;
-    pcr->PrcbData.QuantumEnd = 0;
+    KeGetThreadExtension(New)->Quantum = KI_QUANTUM_TICKS;
+    pcr->PrcbData.QuantumEnd = FALSE;
     if (New == Old)
         return;
-    pcr->PrcbData.KeContextSwitches++;
+    pcr->ContextSwitches++;
     pcr->PrcbData.CurrentThread = New;
     pcr->TSS->Esp0 = (ULONG)New->InitialStack - NPX_FRAME_LENGTH - KI_V86_FRAME_SKIP;
     KiSetTebDescriptor((ULONG)New->Teb);
@@ -127,8 +127,8 @@ VOID KiYieldThread(VOID)
             KiReadyThread(old);
         KiSwitchTo(old, next);
     } else {
-        old->Quantum = KI_QUANTUM_TICKS;
-        KeGetPcr()->PrcbData.QuantumEnd = 0;
+        KeGetThreadExtension(old)->Quantum = KI_QUANTUM_TICKS;
+        KeGetPcr()->PrcbData.QuantumEnd = FALSE;
     }
     KiRestoreInterrupts(flags);
 }
@@ -163,9 +163,9 @@ VOID KiClockTick(VOID)
     PKTHREAD t = KeGetCurrentThread();
     if (t == KiIdleThread) {
         if (KiReadySummary)
-            KeGetPcr()->PrcbData.QuantumEnd = 1;
-    } else if (--t->Quantum <= 0) {
-        KeGetPcr()->PrcbData.QuantumEnd = 1;
+            KeGetPcr()->PrcbData.QuantumEnd = TRUE;
+    } else if (--KeGetThreadExtension(t)->Quantum <= 0) {
+        KeGetPcr()->PrcbData.QuantumEnd = TRUE;
     }
 }
 

@@ -38,7 +38,7 @@ VOID KeInitializeThreadDispatcher(PKTHREAD Thread)
     KeInitializeTimerEx(&Thread->Timer, TimerNotificationObject);
     KeInitializeSemaphore(&Thread->SuspendSemaphore, 0, 2);
     KeInitializeApc(&Thread->SuspendApc, Thread, KiSuspendNop, NULL, KiSuspendThread, KernelMode, NULL);
-    Thread->ApcQueueable = TRUE;
+    KeGetThreadExtension(Thread)->ApcQueueable = TRUE;
 }
 
 /*
@@ -48,13 +48,14 @@ VOID KeInitializeThreadDispatcher(PKTHREAD Thread)
  */
 ULONG KeSuspendThread(PKTHREAD Thread)
 {
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
     ULONG flags = KiDisableInterrupts();
-    ULONG old = Thread->SuspendCount;
-    if (old == MAXIMUM_SUSPEND_COUNT || !Thread->ApcQueueable || Thread->Terminating) {
+    ULONG old = ext->SuspendCount;
+    if (old == MAXIMUM_SUSPEND_COUNT || !ext->ApcQueueable || ext->Terminating) {
         KiRestoreInterrupts(flags);
         return (ULONG)-1;
     }
-    Thread->SuspendCount++;
+    ext->SuspendCount++;
     /* still queued from an earlier round: take back the release that round's resume made */
     if (old == 0 && !KeInsertQueueApc(&Thread->SuspendApc, NULL, NULL))
         Thread->SuspendSemaphore.Header.SignalState--;
@@ -66,10 +67,11 @@ ULONG KeSuspendThread(PKTHREAD Thread)
    previous count. */
 ULONG KeResumeThread(PKTHREAD Thread)
 {
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
     ULONG flags = KiDisableInterrupts();
-    ULONG old = Thread->SuspendCount;
+    ULONG old = ext->SuspendCount;
     if (old) {
-        if (--Thread->SuspendCount == 0) {
+        if (--ext->SuspendCount == 0) {
             Thread->SuspendSemaphore.Header.SignalState++;
             KiWaitTest(&Thread->SuspendSemaphore.Header);
         }
@@ -81,9 +83,10 @@ ULONG KeResumeThread(PKTHREAD Thread)
 /* KeForceResumeThread - clear every suspension (a thread being terminated must run to its end). */
 VOID KeForceResumeThread(PKTHREAD Thread)
 {
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
     ULONG flags = KiDisableInterrupts();
-    if (Thread->SuspendCount) {
-        Thread->SuspendCount = 0;
+    if (ext->SuspendCount) {
+        ext->SuspendCount = 0;
         Thread->SuspendSemaphore.Header.SignalState++;
         KiWaitTest(&Thread->SuspendSemaphore.Header);
     }

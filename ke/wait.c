@@ -61,7 +61,7 @@ static NTSTATUS KiSatisfyObjectWait(DISPATCHER_HEADER *Header, PKTHREAD Thread)
 /* WaitAll: can every object of the thread's wait be satisfied now? */
 static BOOLEAN KiAllSignalled(PKTHREAD Thread)
 {
-    for (ULONG i = 0; i < Thread->WaitCount; i++)
+    for (ULONG i = 0; i < KeGetThreadExtension(Thread)->WaitCount; i++)
         if (!KiIsObjectSignalled(Thread->WaitBlockList[i].Object, Thread))
             return FALSE;
     return TRUE;
@@ -83,9 +83,9 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus)
 {
     if (Thread->State != Waiting)
         return;
-    for (ULONG i = 0; i < Thread->WaitCount; i++)
+    for (ULONG i = 0; i < KeGetThreadExtension(Thread)->WaitCount; i++)
         RemoveEntryList(&Thread->WaitBlockList[i].WaitListEntry);
-    Thread->WaitCount = 0;
+    KeGetThreadExtension(Thread)->WaitCount = 0;
     if (Thread->Timer.Header.Inserted)
         KiRemoveTimer(&Thread->Timer);
     InitializeListHead(&Thread->Timer.Header.WaitListHead);
@@ -112,7 +112,7 @@ VOID KiWaitTest(DISPATCHER_HEADER *Header)
             KiUnwaitThread(thread, status);
         } else if (KiAllSignalled(thread)) {
             PVOID objects[MAXIMUM_WAIT_OBJECTS];
-            ULONG n = thread->WaitCount;
+            ULONG n = KeGetThreadExtension(thread)->WaitCount;
             for (ULONG i = 0; i < n; i++)
                 objects[i] = thread->WaitBlockList[i].Object;
             KiUnwaitThread(thread, STATUS_SUCCESS);
@@ -142,7 +142,7 @@ KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON W
     if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && !WaitBlockArray))
         return STATUS_INVALID_PARAMETER;
     if (!WaitBlockArray)
-        WaitBlockArray = t->WaitBlock;
+        WaitBlockArray = KeGetThreadExtension(t)->WaitBlock;
     ULONGLONG due = Timeout ? KiTimeToTick(Timeout->QuadPart) : 0;
 
     for (;;) {
@@ -186,7 +186,7 @@ KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON W
             status = STATUS_USER_APC;
             goto done;
         }
-        if (WaitMode == UserMode && t->Terminating) {
+        if (WaitMode == UserMode && KeGetThreadExtension(t)->Terminating) {
             status = STATUS_THREAD_IS_TERMINATING;
             goto done;
         }
@@ -197,7 +197,7 @@ KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON W
 
         /* block: link the wait blocks (and the timeout) and give the processor away */
         t->WaitBlockList = WaitBlockArray;
-        t->WaitCount = Count;
+        KeGetThreadExtension(t)->WaitCount = Count;
         for (ULONG i = 0; i < Count; i++) {
             PKWAIT_BLOCK wb = &WaitBlockArray[i];
             wb->Thread = t;
@@ -208,7 +208,7 @@ KiWaitForObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON W
             InsertTailList(head, &wb->WaitListEntry);
         }
         if (Timeout) {
-            PKWAIT_BLOCK wb = &t->WaitBlock[KI_TIMEOUT_WAIT_BLOCK];
+            PKWAIT_BLOCK wb = &KeGetThreadExtension(t)->WaitBlock[KI_TIMEOUT_WAIT_BLOCK];
             wb->Thread = t;
             wb->Object = &t->Timer;
             wb->WaitKey = (USHORT)STATUS_TIMEOUT;

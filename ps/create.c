@@ -77,7 +77,7 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     ULONG teb = 0;
     status = base ? PspAllocateTeb(Process, &teb) : STATUS_NO_MEMORY;
     t->StackBase = base;
-    t->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
+    KeGetThreadExtension(t)->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
     thread->TebVa = teb;
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(thread);
@@ -128,7 +128,6 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     ULONG flags = KeDisableInterrupts();
     InsertTailList(&Process->Pcb.ThreadListHead, &t->ThreadListEntry);
     Process->ActiveThreads++;
-    Process->Pcb.ThreadCount++;
     t->State = Initialized;
     if (CreateSuspended)
         KeSuspendThread(t);

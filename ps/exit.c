@@ -50,7 +50,7 @@ VOID PspDeleteThread(PVOID Object)
     PETHREAD thread = Object;
     PEPROCESS process = (PEPROCESS)thread->Tcb.Process;
     if (thread->Tcb.StackBase)
-        MmDeleteKernelStack(thread->Tcb.StackBase, thread->Tcb.StackPages);
+        MmDeleteKernelStack(thread->Tcb.StackBase, thread->TcbExtension.StackPages);
     if (process) {
         if (thread->TebVa && !process->Exiting)
             PspFreeTeb(process, thread->TebVa);
@@ -67,13 +67,13 @@ VOID PspReapDeadThreads(VOID)
     PKTHREAD current = KeGetCurrentThread();
     PLIST_ENTRY e = PspReaperList.Flink;
     while (e != &PspReaperList) {
-        PETHREAD thread = CONTAINING_RECORD(e, ETHREAD, ThreadListEntry);
+        PETHREAD thread = CONTAINING_RECORD(e, ETHREAD, ReaperListEntry);
         e = e->Flink;
         if (&thread->Tcb == current)
             continue;
-        RemoveEntryList(&thread->ThreadListEntry);
-        InitializeListHead(&thread->ThreadListEntry);
-        MmDeleteKernelStack(thread->Tcb.StackBase, thread->Tcb.StackPages);
+        RemoveEntryList(&thread->ReaperListEntry);
+        InitializeListHead(&thread->ReaperListEntry);
+        MmDeleteKernelStack(thread->Tcb.StackBase, thread->TcbExtension.StackPages);
         thread->Tcb.StackBase = NULL;
         thread->Reaped = TRUE;
         ObDereferenceObject(thread);
@@ -110,7 +110,7 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
     PEPROCESS process = PsGetCurrentProcess();
 
     _enable();
-    t->Terminating = TRUE;
+    KeGetThreadExtension(t)->Terminating = TRUE;
     thread->ExitStatus = ExitStatus;
     KiRundownThread(t);
     KeRundownMutants(t);
@@ -145,8 +145,8 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus)
         KiWaitTest(&process->Pcb.Header);
     }
 
-    /* onto the reaper list (reusing ThreadListEntry of the ETHREAD) and away for good */
-    InsertTailList(&PspReaperList, &thread->ThreadListEntry);
+    /* onto the reaper list and away for good */
+    InsertTailList(&PspReaperList, &thread->ReaperListEntry);
     KeTerminateThread();
 }
 
@@ -159,8 +159,8 @@ VOID PspTerminateThreadByPointer(PETHREAD Thread, NTSTATUS ExitStatus)
 {
     PKTHREAD t = &Thread->Tcb;
     ULONG flags = KeDisableInterruptsInline();
-    if (!t->Terminating && t->State != Terminated) {
-        t->Terminating = TRUE;
+    if (!KeGetThreadExtension(t)->Terminating && t->State != Terminated) {
+        KeGetThreadExtension(t)->Terminating = TRUE;
         Thread->ExitStatus = ExitStatus;
         KeForceGeneralExit(t);
         KiWakeForTermination(t);

@@ -68,7 +68,7 @@ static NTSTATUS PspGetSetContextThread(HANDLE ThreadHandle, PCONTEXT UserContext
     if (!NT_SUCCESS(status))
         return status;
     req.Set = Set;
-    if (thread->Tcb.SystemThread) {
+    if (thread->TcbExtension.SystemThread) {
         status = STATUS_INVALID_HANDLE;
     } else if (thread == PsGetCurrentThread()) {
         status = PspGetSetOwnContext(&req.Context, Set);

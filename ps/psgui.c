@@ -26,7 +26,7 @@ NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame)
 {
     PETHREAD thread = PsGetCurrentThread();
     PKTHREAD t = &thread->Tcb;
-    if (t->SystemThread || t->Teb == NULL)
+    if (KeGetThreadExtension(t)->SystemThread || t->Teb == NULL)
         return STATUS_ACCESS_DENIED;
     if (!PsW32ThreadCallout)
         return STATUS_INVALID_SYSTEM_SERVICE;
@@ -48,10 +48,10 @@ NTSTATUS PsConvertToGuiThread(PKTRAP_FRAME TrapFrame)
     ULONG flags = KeDisableInterrupts();
     memcpy(newTop, TrapFrame, used);
     PspOldStackBase = t->StackBase;
-    PspOldStackPages = t->StackPages;
+    PspOldStackPages = KeGetThreadExtension(t)->StackPages;
     t->StackBase = base;
     t->StackLimit = limit;
-    t->StackPages = pages;
+    KeGetThreadExtension(t)->StackPages = pages;
     t->TrapFrame = (PKTRAP_FRAME)newTop;
     KeSetInitialStackCurrentThread(base);
     t->ServiceTable = KeServiceDescriptorTableShadow;

@@ -20,7 +20,7 @@ static NTSTATUS PspReferenceThread(HANDLE ThreadHandle, ACCESS_MASK Access, PETH
     if (!ThreadHandle)
         return STATUS_INVALID_HANDLE;
     NTSTATUS status = ObReferenceObjectByHandle(ThreadHandle, Access, PsThreadType, UserMode, (PVOID *)Thread, NULL);
-    if (NT_SUCCESS(status) && (*Thread)->Tcb.SystemThread) {
+    if (NT_SUCCESS(status) && (*Thread)->TcbExtension.SystemThread) {
         ObDereferenceObject(*Thread);
         status = STATUS_INVALID_HANDLE;
     }
@@ -125,7 +125,7 @@ NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount)
         return status;
     ULONG old = KeSuspendThread(&thread->Tcb);
     if (old == (ULONG)-1)
-        status = thread->Tcb.Terminating || !thread->Tcb.ApcQueueable ? STATUS_THREAD_IS_TERMINATING
+        status = thread->TcbExtension.Terminating || !thread->TcbExtension.ApcQueueable ? STATUS_THREAD_IS_TERMINATING
                                                                       : STATUS_SUSPEND_COUNT_EXCEEDED;
     ObDereferenceObject(thread);
     return NT_SUCCESS(status) ? PspReturnCount(PreviousSuspendCount, old) : status;

@@ -9,6 +9,7 @@
 #define OFF(name, value) __asm__ volatile("\n@@OFF " #name " %c0\n" :: "i"(value))
 #define TS(f) OFF(Ts##f, offsetof(KTRAP_FRAME, f))
 #define TH(f) OFF(Th##f, offsetof(KTHREAD, f))
+#define TX(f) OFF(Th##f, KTHREAD_EXTENSION_OFFSET + offsetof(KTHREAD_EXTENSION, f))
 
 void KiGenerateOffsets(void)
 {
@@ -26,8 +27,10 @@ void KiGenerateOffsets(void)
 
     /* KTHREAD */
     TH(InitialStack); TH(StackLimit); TH(KernelStack); TH(TrapFrame); TH(ServiceTable);
-    TH(PreviousMode); TH(DebugActive); TH(Teb); TH(Win32Thread); TH(SavedGs);
+    TH(PreviousMode); TH(Teb); TH(Win32Thread);
     OFF(ThUserApcPending, offsetof(KTHREAD, ApcState.UserApcPending));
+    /* the kernel's KTHREAD_EXTENSION, reached from the KTHREAD as KeGetThreadExtension does */
+    TX(DebugActive); TX(SavedGs);
 
     /* KPCR */
     OFF(PcExceptionList, offsetof(KPCR, NtTib.ExceptionList));

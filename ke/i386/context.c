@@ -30,9 +30,9 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
 {
     ULONG flags = Context->ContextFlags;
     BOOLEAN service = KI_IS_SERVICE_FRAME(Tf);
-    PKTHREAD thread = Thread;
-    BOOLEAN edited = service && thread->ServiceFrameEdited;   /* see KiBeginTrapFrameEdit */
-    ULONG liveGs = (thread == KeGetCurrentThread()) ? KiReadGs() : thread->SavedGs;
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
+    BOOLEAN edited = service && ext->ServiceFrameEdited;   /* see KiBeginTrapFrameEdit */
+    ULONG liveGs = (Thread == KeGetCurrentThread()) ? KiReadGs() : ext->SavedGs;
 
     if ((flags & CONTEXT_CONTROL) == CONTEXT_CONTROL) {
         Context->Ebp = Tf->Ebp;
@@ -48,7 +48,7 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
         Context->Ebx = Tf->Ebx;
         /* a fast-entry frame does not save EAX: until the service exit stores the result there
            it holds no user value (and never kernel data may leak), so report 0 */
-        Context->Eax = (service && !edited && !thread->ServiceExitActive) ? 0 : Tf->Eax;
+        Context->Eax = (service && !edited && !ext->ServiceExitActive) ? 0 : Tf->Eax;
         Context->Ecx = (service && !edited) ? 0 : Tf->Ecx;
         Context->Edx = (service && !edited) ? 0 : Tf->Edx;
     }
@@ -65,12 +65,12 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
         }
     }
     if ((flags & CONTEXT_DEBUG_REGISTERS) == CONTEXT_DEBUG_REGISTERS) {
-        Context->Dr0 = thread->UserDr[0];
-        Context->Dr1 = thread->UserDr[1];
-        Context->Dr2 = thread->UserDr[2];
-        Context->Dr3 = thread->UserDr[3];
-        Context->Dr6 = thread->UserDr[6];
-        Context->Dr7 = thread->UserDr[7];
+        Context->Dr0 = ext->UserDr[0];
+        Context->Dr1 = ext->UserDr[1];
+        Context->Dr2 = ext->UserDr[2];
+        Context->Dr3 = ext->UserDr[3];
+        Context->Dr6 = ext->UserDr[6];
+        Context->Dr7 = ext->UserDr[7];
     }
 }
 
@@ -82,12 +82,13 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
  */
 VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)
 {
-    if (KI_IS_SERVICE_FRAME(Tf) && !Thread->ServiceFrameEdited) {
+    PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
+    if (KI_IS_SERVICE_FRAME(Tf) && !ext->ServiceFrameEdited) {
         CONTEXT c;
         c.ContextFlags = CONTEXT_FULL;
         KeTrapFrameToContext(Thread, Tf, &c);           /* normalise the volatile fields first */
-        Thread->ServiceFrameLink = (PKTRAP_FRAME)Tf->Edx;
-        Thread->ServiceFrameEdited = TRUE;
+        ext->ServiceFrameLink = (PKTRAP_FRAME)Tf->Edx;
+        ext->ServiceFrameEdited = TRUE;
         Tf->Eax = c.Eax;
         Tf->Ecx = c.Ecx;
         Tf->Edx = c.Edx;
@@ -132,15 +133,16 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
     if ((Flags & CONTEXT_DEBUG_REGISTERS) == CONTEXT_DEBUG_REGISTERS) {
         /* only user addresses, and DR7 as WRK sanitizes it (DR7_LEGAL: local enables, LE and
            the conditions; no global enable, no GD) */
+        PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
         ULONG dr[4] = { Context->Dr0, Context->Dr1, Context->Dr2, Context->Dr3 };
         for (int i = 0; i < 4; i++)
-            Thread->UserDr[i] = dr[i] <= MM_HIGHEST_USER_ADDRESS ? dr[i] : 0;
+            ext->UserDr[i] = dr[i] <= MM_HIGHEST_USER_ADDRESS ? dr[i] : 0;
         /* NanoNT's rule, stricter than WRK's Dr6 & DR6_LEGAL: a CONTEXT never sets DR6, because
            a kernel-mode #DB with B0-B3 set is taken to be a user breakpoint's (NOTES.md) and
            user mode must not be able to preload those bits */
-        Thread->UserDr[6] = 0;
-        Thread->UserDr[7] = Context->Dr7 & DR7_LEGAL;
-        Thread->DebugActive = (Thread->UserDr[7] & DR7_ACTIVE) != 0;
+        ext->UserDr[6] = 0;
+        ext->UserDr[7] = Context->Dr7 & DR7_LEGAL;
+        ext->DebugActive = (ext->UserDr[7] & DR7_ACTIVE) != 0;
     }
     return STATUS_SUCCESS;
 }

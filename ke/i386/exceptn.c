@@ -114,7 +114,7 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     }
 
     /* from user mode with the thread's breakpoints armed: disarm them before anything else */
-    if ((Tf->SegCs & RPL_MASK) && KeGetCurrentThread()->DebugActive)
+    if ((Tf->SegCs & RPL_MASK) && KeGetThreadExtension(KeGetCurrentThread())->DebugActive)
         KiDisarmUserDebugRegisters(Tf);
 
     if (!(Tf->SegCs & RPL_MASK)) {
@@ -139,8 +139,8 @@ VOID KiTrapDispatch(PKTRAP_FRAME Tf, ULONG Vector)
     thread->TrapFrame = Tf;
     if (Vector == 0x03)
         Tf->Eip--;                             /* report the int3 itself, as NT does */
-    if (Vector == 0x01 && thread->DebugActive)
-        thread->UserDr[6] = Tf->Dr6;           /* which breakpoint fired, for the CONTEXT */
+    if (Vector == 0x01 && KeGetThreadExtension(thread)->DebugActive)
+        KeGetThreadExtension(thread)->UserDr[6] = Tf->Dr6;   /* which breakpoint fired, for the CONTEXT */
     ULONG info0, info1;
     NTSTATUS code = KiExceptionStatusFromTrap(Tf, Vector, &info0, &info1);
     _enable();
