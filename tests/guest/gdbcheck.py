@@ -49,12 +49,14 @@ gdb.execute("set confirm off")
 stop_at("ex/display.c:NtDisplayString")
 check("service: kx-pcr names the current thread", "kx-pcr",
       r"CurrentThread +[0-9a-f]{8} \(gdbtarget\.exe, cid [0-9a-f]+\.[0-9a-f]+\)",
-      r"IdleThread +[0-9a-f]{8} \(Idle", r"KeSystemCalls +[1-9]", r"TSS\.Esp0 +b0")
+      r"IdleThread +[0-9a-f]{8} \(Idle", r"KeSystemCalls +[1-9]", r"InterruptCount +[1-9]",
+      r"KPCR\.ContextSwitches +[1-9]", r"TSS\.Esp0 +b0")
 check("service: kx-trap shows the user frame like dt _KTRAP_FRAME", "kx-trap",
       r"^_KTRAP_FRAME at 0xb[0-9a-f]{7} \(user mode\)", r"^ +\+0x068 Eip +: 0x77f",
       r"^ +\+0x06c SegCs +: 0x1b$", r"^ +\+0x074 HardwareEsp +: 0x7f", r"^interrupted at KiFastSystemCallRet$")
 check("service: kx-thread", "kx-thread",
-      r"Process gdbtarget\.exe .*\[current\]", r"State +Running", r"TrapFrame +b[0-9a-f]{7} +PreviousMode UserMode")
+      r"Process gdbtarget\.exe .*\[current\]", r"State +Running", r"TrapFrame +b[0-9a-f]{7} +PreviousMode UserMode",
+      r"Quantum -?\d+$", r"SuspendCount 0$", r"SystemThread 0 +Terminating 0 ")
 check("service: kx-ps lists the idle process and the program", "kx-ps",
       r"^ +[0-9a-f]{8} 0 +Idle ", r"^\* [0-9a-f]{8} [0-9a-f]+ +gdbtarget\.exe +[0-9a-f]{8} 1 ")
 check("service: kx-ssdt counts the call in progress", "kx-ssdt",

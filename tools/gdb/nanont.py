@@ -238,7 +238,7 @@ def wait_objects(thread):
         return []
     out = []
     blocks = tcb["WaitBlockList"]
-    for i in range(min(int(tcb["WaitCount"]), 64)):
+    for i in range(min(int(thread["TcbExtension"]["WaitCount"]), 64)):
         obj = blocks[i]["Object"]
         if int(obj) == int(tcb["Timer"].address):
             out.append("timer(own)")
@@ -458,15 +458,16 @@ class KxThread(KxCommand):
         t = parse_thread(arg)
         s = thread_summary(t)
         tcb = t["Tcb"]
+        ext = t["TcbExtension"]            # the kernel's KTHREAD_EXTENSION (inc/ke.h)
         current = int(t) == int(current_thread())
         gdb.write("THREAD %08x  Cid %x.%x  Process %s (%08x)%s\n" % (
             s["thread"], s["pid"], s["tid"], s["process"], u32(process_of(t)), "  [current]" if current else ""))
         gdb.write("  State        %s\n" % s["state"])
-        gdb.write("  Priority     %d (base %d)  Quantum %d\n" % (s["priority"], s["base"], int(tcb["Quantum"])))
+        gdb.write("  Priority     %d (base %d)  Quantum %d\n" % (s["priority"], s["base"], int(ext["Quantum"])))
         gdb.write("  WaitReason   %s\n" % s["reason"])
         gdb.write("  WaitObjects  %s\n" % (" ".join(s["objects"]) or "-"))
         gdb.write("  WaitStatus   0x%08x  Alertable %d  SuspendCount %d\n" % (
-            u32(tcb["WaitStatus"]), int(tcb["Alertable"]), int(tcb["SuspendCount"])))
+            u32(tcb["WaitStatus"]), int(tcb["Alertable"]), int(ext["SuspendCount"])))
         gdb.write("  KernelStack  %08x  InitialStack %08x  StackLimit %08x  StackBase %08x\n" % (
             s["kstack"], s["initial"], s["limit"], u32(tcb["StackBase"])))
         gdb.write("  TrapFrame    %08x  PreviousMode %s\n" % (
@@ -474,7 +475,7 @@ class KxThread(KxCommand):
         gdb.write("  Teb          %08x  Win32Thread %08x  StartAddress %s\n" % (
             u32(tcb["Teb"]), u32(tcb["Win32Thread"]), symbolize(t["StartAddress"])))
         gdb.write("  SystemThread %d  Terminating %d  UserApcPending %d\n" % (
-            int(tcb["SystemThread"]), int(tcb["Terminating"]), int(tcb["ApcState"]["UserApcPending"])))
+            int(ext["SystemThread"]), int(ext["Terminating"]), int(tcb["ApcState"]["UserApcPending"])))
 
 
 class KxThreads(KxCommand):
@@ -653,8 +654,9 @@ class KxPcr(KxCommand):
                 what = " (%s, cid %x.%x)" % (process_name(process_of(th)), u32(th["Cid"]["UniqueProcess"]),
                                              u32(th["Cid"]["UniqueThread"]))
             gdb.write("  %-19s %08x%s\n" % (name, u32(t), what))
-        for name in ("KeSystemCalls", "InterruptCount", "KeContextSwitches", "QuantumEnd"):
+        for name in ("KeSystemCalls", "InterruptCount", "QuantumEnd"):
             gdb.write("  %-19s %d\n" % (name, int(prcb[name])))
+        gdb.write("  %-19s %d\n" % ("KPCR.ContextSwitches", int(p["ContextSwitches"])))
 
 
 # ------------------------------------------------------------------ kx-bt
