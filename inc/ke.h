@@ -1,7 +1,8 @@
 /*
  * ke.h - kernel (Ke/Ki) structures: KPCR, KPRCB, KTSS, dispatcher header, KTHREAD, KPROCESS,
- * service descriptor tables. Field names are NT's; offsets are ours except those docs/spec.md §4 fixes
- * (checked below). Assembly reads offsets from build/inc/ksoffsets.h (tools/genoffsets.c).
+ * service descriptor tables. Field names are NT's; every field NanoNT has sits at WRK's offset
+ * (checked below; docs/structures.md says what differs). Assembly reads offsets from
+ * build/inc/ksoffsets.h (tools/genoffsets.c).
  */
 #ifndef NANONT_KE_H
 #define NANONT_KE_H
@@ -385,9 +386,9 @@ typedef struct _KPRCB {
     ULONG HalReserved[16];             /* +0x37C */
     UCHAR Reserved3BC[0x524 - 0x3BC];  /* PrcbPad0, LockQueue[33], NpxThread */
     ULONG InterruptCount;              /* +0x524 */
-    UCHAR Reserved528[0x598 - 0x528];  /* KernelTime ... KeSecondLevelTbFills */
+    UCHAR Reserved528[0x598 - 0x528];  /* KernelTime ... the cache and TB counters */
     ULONG KeSystemCalls;               /* +0x598: per-CPU system-call counter (docs/spec.md §6.5) */
-    UCHAR Reserved59C[0x981 - 0x59C];  /* IoReadOperationCount ... ThreadDpcEnable */
+    UCHAR Reserved59C[0x981 - 0x59C];  /* the I/O counters ... ThreadDpcEnable */
     volatile BOOLEAN QuantumEnd;       /* +0x981: the clock asks for a reschedule */
     UCHAR Reserved982[2];              /* PrcbPad50, alignment */
 } KPRCB, *PKPRCB;
@@ -430,7 +431,7 @@ typedef struct _KPCR {
     USHORT MajorVersion, MinorVersion; /* +0x44 */
     ULONG SetMember;                   /* +0x48 */
     ULONG StallScaleFactor;            /* +0x4C */
-    UCHAR DebugActive;                 /* +0x50 */
+    UCHAR SpareUnused;                 /* +0x50 */
     UCHAR Number;                      /* +0x51 */
     UCHAR Spare1;
     UCHAR SecondLevelCacheAssociativity;
@@ -458,7 +459,7 @@ _Static_assert(offsetof(KPCR, GDT) == 0x3C, "KPCR.GDT");
 _Static_assert(offsetof(KPCR, TSS) == 0x40, "KPCR.TSS");
 _Static_assert(offsetof(KPCR, MajorVersion) == 0x44, "KPCR.MajorVersion");
 _Static_assert(offsetof(KPCR, SetMember) == 0x48, "KPCR.SetMember");
-_Static_assert(offsetof(KPCR, DebugActive) == 0x50, "KPCR.DebugActive");
+_Static_assert(offsetof(KPCR, SpareUnused) == 0x50, "KPCR.SpareUnused");
 _Static_assert(offsetof(KPCR, Number) == 0x51, "KPCR.Number");
 _Static_assert(offsetof(KPCR, VdmAlert) == 0x54, "KPCR.VdmAlert");
 _Static_assert(offsetof(KPCR, SecondLevelCacheSize) == 0x90, "KPCR.SecondLevelCacheSize");

@@ -21,7 +21,7 @@ typedef struct _KTRAP_FRAME {
     /* Edited-frame scratch (NT uses these when a kernel ESP is edited): kernel only. */
     ULONG TempSegCs;            /* 0x10 */
     ULONG TempEsp;              /* 0x14 */
-    /* Debug registers: saved by the entry only when KTHREAD.DebugActive is set; every entry
+    /* Debug registers: saved by the entry only when KTHREAD_EXTENSION.DebugActive is set; every entry
        clears Dr7 first. */
     ULONG Dr0, Dr1, Dr2, Dr3;   /* 0x18 - 0x24 */
     ULONG Dr6, Dr7;             /* 0x28 - 0x2C */

@@ -79,7 +79,7 @@ VOID KiServiceExitToUserMode(PKTRAP_FRAME Tf)
  * active: save them in the frame, then disarm DR7 and clear DR6 before the kernel touches a user
  * address (argument copies, exception records, APC frames, the instruction bytes of a #GP), so a
  * user breakpoint never fires in kernel mode. The exit to user mode re-arms them from
- * KTHREAD.UserDr (KiLoadUserDebugRegisters). The trap entries call it from KiTrapDispatch and
+ * KTHREAD_EXTENSION.UserDr (KiLoadUserDebugRegisters). The trap entries call it from KiTrapDispatch and
  * KiInterruptDispatch, where the frame's ErrCode is the CPU's and is kept.
  */
 VOID KiDisarmUserDebugRegisters(PKTRAP_FRAME Tf)

@@ -77,7 +77,7 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
 /*
  * KiBeginTrapFrameEdit - called before user state is written into a frame. For the current
  * service frame it first moves what the frame's Edx held (the previous trap-frame link) to
- * KTHREAD.ServiceFrameLink, since Edx is about to become the user's EDX, and marks the frame
+ * KTHREAD_EXTENSION.ServiceFrameLink, since Edx is about to become the user's EDX, and marks the frame
  * edited; the service exit restores KTHREAD.TrapFrame from there.
  */
 VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)

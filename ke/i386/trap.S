@@ -76,7 +76,7 @@ KiTrap01:
 
 /* KiTrap01, held breakpoint on sysenter: as for any kernel-mode #DB a user breakpoint caused, clear
    DR7 and DR6 and resume where the entry was interrupted (the entry saves the thread's debug
-   registers; its exit re-arms them from KTHREAD.UserDr). One scratch register on the entry stack. */
+   registers; its exit re-arms them from KTHREAD_EXTENSION.UserDr). One scratch register on the entry stack. */
 KiTrap01HeldBreakpoint:
         pushl   %eax
         xorl    %eax, %eax
