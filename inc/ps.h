@@ -179,7 +179,8 @@ typedef struct _ETHREAD {
     NTSTATUS ExitStatus;               /* 0x1C8 */
     UCHAR Reserved1CC[0x1E4 - 0x1CC];  /* PostBlockList ... ActiveTimerListHead */
     CLIENT_ID Cid;                     /* 0x1E4 */
-    UCHAR Reserved1EC[0x21C - 0x1EC];  /* LpcReplySemaphore ... ThreadsProcess */
+    UCHAR Reserved1EC[0x218 - 0x1EC];  /* LpcReplySemaphore ... DeviceToVerify */
+    struct _EPROCESS *ThreadsProcess;  /* 0x218: the process, as Tcb.Process */
     PVOID StartAddress;                /* 0x21C */
     UCHAR Reserved220[0x250 - 0x220];  /* Win32StartAddress ... ActiveFaultCount (ThreadListEntry
                                           among them: NanoNT links a process's threads through
@@ -196,6 +197,7 @@ typedef struct _ETHREAD {
 } ETHREAD, *PETHREAD;
 _Static_assert(offsetof(ETHREAD, ExitStatus) == 0x1C8, "ETHREAD.ExitStatus");
 _Static_assert(offsetof(ETHREAD, Cid) == 0x1E4, "ETHREAD.Cid");
+_Static_assert(offsetof(ETHREAD, ThreadsProcess) == 0x218, "ETHREAD.ThreadsProcess");
 _Static_assert(offsetof(ETHREAD, StartAddress) == 0x21C, "ETHREAD.StartAddress");
 _Static_assert(offsetof(ETHREAD, TcbExtension) == KTHREAD_EXTENSION_OFFSET, "ETHREAD: the kernel's extension");
 

@@ -82,6 +82,7 @@ VOID KiInitializeIdleThreadObject(PKTHREAD t, PVOID StackBase, PVOID StackLimit)
     PKPROCESS p = &KiInitialProcess.Pcb;
     t->Process = p;
     t->ApcState.Process = p;
+    CONTAINING_RECORD(t, ETHREAD, Tcb)->ThreadsProcess = &KiInitialProcess;   /* every thread is an ETHREAD */
     t->Header.Type = ThreadObject;
     InitializeListHead(&t->Header.WaitListHead);
     InitializeListHead(&t->MutantListHead);                  /* boot code may own mutants */

@@ -71,13 +71,14 @@ NTSTATUS PspCreateThread(PEPROCESS Process, ULONG Eip, ULONG Esp, PCONTEXT Conte
     ObReferenceObject(Process);                 /* dropped by PspDeleteThread */
     t->ApcState.Process = &Process->Pcb;
     t->Process = &Process->Pcb;
+    thread->ThreadsProcess = Process;
     thread->ExitStatus = STATUS_PENDING;
     PVOID limit;
     PVOID base = MmCreateKernelStack(KERNEL_STACK_SIZE / PAGE_SIZE, &limit);
     ULONG teb = 0;
     status = base ? PspAllocateTeb(Process, &teb) : STATUS_NO_MEMORY;
     t->StackBase = base;
-    KeGetThreadExtension(t)->StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
+    thread->TcbExtension.StackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
     thread->TebVa = teb;
     if (!NT_SUCCESS(status)) {
         ObDereferenceObject(thread);

@@ -48,7 +48,7 @@ VOID PspDeleteProcess(PVOID Object)
 VOID PspDeleteThread(PVOID Object)
 {
     PETHREAD thread = Object;
-    PEPROCESS process = (PEPROCESS)thread->Tcb.Process;
+    PEPROCESS process = thread->ThreadsProcess;
     if (thread->Tcb.StackBase)
         MmDeleteKernelStack(thread->Tcb.StackBase, thread->TcbExtension.StackPages);
     if (process) {
