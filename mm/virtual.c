@@ -53,6 +53,14 @@ VOID MiRemoveVad(PEPROCESS Process, PMMVAD Vad)
     *link = Vad->Next;
 }
 
+/* MiFreeVad - free a VAD that is in no list, with its page protections. */
+VOID MiFreeVad(PMMVAD Vad)
+{
+    if (Vad->PageProtect)
+        ExFreePoolWithTag(Vad->PageProtect, MI_VAD_TAG);
+    ExFreePoolWithTag(Vad, MI_VAD_TAG);
+}
+
 /* MiFindFreeRange - the lowest 64 KiB-aligned free range of Length bytes between the image
    area and ntdll (automatic placement). FALSE when there is none. */
 BOOLEAN MiFindFreeRange(PEPROCESS Process, ULONG Length, PULONG Start)
@@ -138,6 +146,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
     vad->EndingAddress = end;
     vad->Protect = Protect;
     vad->Section = NULL;
+    vad->PageProtect = NULL;
     MiInsertVad(Process, vad);
     if (AllocationType & MEM_COMMIT) {
         NTSTATUS status = MiCommitRange(Process, start, end, writable);
@@ -178,7 +187,7 @@ NTSTATUS MmFreeVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG 
         if (end != vad->EndingAddress)
             return STATUS_UNABLE_TO_FREE_VM;
         MiRemoveVad(Process, vad);
-        ExFreePoolWithTag(vad, MI_VAD_TAG);
+        MiFreeVad(vad);
     }
     MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
     *Base = start;
@@ -195,7 +204,7 @@ VOID MmDeleteVads(PEPROCESS Process)
         Process->VadRoot = v->Next;
         if (v->Section)
             ObDereferenceObject(v->Section);
-        ExFreePoolWithTag(v, MI_VAD_TAG);
+        MiFreeVad(v);
     }
 }
 
