@@ -91,11 +91,24 @@ static NTSTATUS MiProtectVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Si
     return STATUS_SUCCESS;
 }
 
+/* MiProbeAndTouch - probe a user dword for writing as NT's ProbeForWriteUlong does: aligned,
+   below MmUserProbeAddress, and read and written back once (a read-only page fails here, before
+   the service changes anything). Out: the value read. */
+static NTSTATUS MiProbeAndTouch(PVOID Address, PULONG Value)
+{
+    NTSTATUS status = ProbeForWrite(Address, sizeof(ULONG), sizeof(ULONG));
+    if (NT_SUCCESS(status))
+        status = MmCopyFromUser(Value, Address, sizeof(ULONG));
+    if (NT_SUCCESS(status))
+        status = MmCopyToUser(Address, Value, sizeof(ULONG));
+    return status;
+}
+
 /*
  * NtProtectVirtualMemory - In: a process handle (PROCESS_VM_OPERATION), in/out *BaseAddress and
  * *RegionSize (as MiProtectVirtualMemory), NewProtect; out *OldProtect. As NT: the protection is
- * checked first, then every pointer is probed for writing before anything changes, then the
- * range (STATUS_INVALID_PARAMETER_2 for a base above the user space, STATUS_INVALID_PARAMETER_3
+ * checked first, then every pointer is probed for writing (read and written back) before
+ * anything changes, then the range (STATUS_INVALID_PARAMETER_2 for a base above the user space, STATUS_INVALID_PARAMETER_3
  * for a size of 0 or one that runs past it). Result: as MiProtectVirtualMemory, plus handle
  * errors and STATUS_ACCESS_VIOLATION / STATUS_DATATYPE_MISALIGNMENT for bad pointers.
  */
@@ -104,16 +117,12 @@ NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, 
 {
     if (!MiIsPageProtection(NewProtect))
         return STATUS_INVALID_PAGE_PROTECTION;
-    NTSTATUS status = ProbeForWrite(BaseAddress, sizeof(*BaseAddress), sizeof(ULONG));
-    if (NT_SUCCESS(status))
-        status = ProbeForWrite(RegionSize, sizeof(*RegionSize), sizeof(ULONG));
-    if (NT_SUCCESS(status))
-        status = ProbeForWrite(OldProtect, sizeof(*OldProtect), sizeof(ULONG));
     ULONG base, size, old = 0;
+    NTSTATUS status = MiProbeAndTouch(OldProtect, &old);
     if (NT_SUCCESS(status))
-        status = MmCopyFromUser(&base, BaseAddress, sizeof(base));
+        status = MiProbeAndTouch(BaseAddress, &base);
     if (NT_SUCCESS(status))
-        status = MmCopyFromUser(&size, RegionSize, sizeof(size));
+        status = MiProbeAndTouch(RegionSize, &size);
     if (!NT_SUCCESS(status))
         return status;
     if (base > MM_HIGHEST_USER_ADDRESS)
