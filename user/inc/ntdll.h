@@ -198,13 +198,22 @@ static inline ULONG NanoCallCount(const VOID *Buffer, ULONG Table, ULONG Index)
     return counts[Index];
 }
 
-/* ntdll entry points (user/ntdll) */
-VOID KiFastSystemCall(VOID);
-VOID KiFastSystemCallRet(VOID);
-VOID KiIntSystemCall(VOID);
-VOID KiUserApcDispatcher(VOID);
-VOID KiUserExceptionDispatcher(VOID);
-VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCreateUserThread) */
+/* NTSYSAPI, as NT's headers define it: a routine a program imports from ntdll.dll. A PE program
+   then takes its address from the import address table (ntdll's own, not the program's import
+   thunk); an ELF program and ntdll itself see the routine directly. */
+#if defined(__MINGW32__) && !defined(NANONT_NTDLL)
+#define NTSYSAPI __declspec(dllimport)
+#else
+#define NTSYSAPI
+#endif
+
+/* ntdll entry points (user/ntdll), whose addresses programs compare with what the kernel reports */
+NTSYSAPI VOID KiFastSystemCall(VOID);
+NTSYSAPI VOID KiFastSystemCallRet(VOID);
+NTSYSAPI VOID KiIntSystemCall(VOID);
+NTSYSAPI VOID KiUserApcDispatcher(VOID);
+NTSYSAPI VOID KiUserExceptionDispatcher(VOID);
+NTSYSAPI VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCreateUserThread) */
 /* Make a service call through a chosen entry: Path 0 sysenter, 1 int 2Eh. */
 NTSTATUS NanoSystemCall(ULONG Path, ULONG Number, ULONG ArgumentCount, const ULONG *Arguments);
 
