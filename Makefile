@@ -176,12 +176,15 @@ $(B)/inc/svcnames.h: $(B)/inc/svcnum.h $(B)/inc/w32svcnum.h $(B)/inc/svcsample.h
 $(B)/u/user/programs/nsh.o $(B)/p/user/programs/nsh.o: $(B)/inc/svcnames.h
 
 # ---- PE images (default): mingw-w64, NanoNT's own headers, the import library build/libntdll.a,
-# native subsystem, entered at _start (user/crt/start.c)
+# native subsystem, entered at _start (user/crt/start.c). Linked with their symbols and line tables
+# into build/userdbg/ (what gdb and the profiler read, tools/gdb/nanont.py, tools/profile.sh) and
+# stripped into build/user/: the debug sections would otherwise be mapped with the image.
 PCFLAGS := $(filter-out -DNANONT_NTDLL -Iuser/ntdll,$(NCFLAGS))
 PE_CRT_OBJS := $(patsubst %.c,$(B)/p/%.o,$(wildcard user/crt/*.c) $(wildcard user/gdi32/*.c)) \
                $(B)/p/gen/svc_sample_pe_stubs.o $(B)/p/gen/svc_win32k_pe_stubs.o
 USER_PROGS := $(patsubst user/programs/%.c,$(B)/user/%.exe,$(wildcard user/programs/*.c))
 TEST_PROGS := $(patsubst tests/guest/%.c,$(B)/user/%.exe,$(wildcard tests/guest/*.c))
+PE_DEBUG_PROGS := $(patsubst $(B)/user/%,$(B)/userdbg/%,$(USER_PROGS) $(TEST_PROGS))
 PE_LINK = $(MINGW_CC) -nostdlib -Wl,--subsystem,native -e __start -o $@
 
 $(B)/p/%.o: %.c $(GENHDRS)
@@ -190,16 +193,19 @@ $(B)/p/%.o: %.c $(GENHDRS)
 $(B)/p/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(MINGW_CC) -c -o $@ $<
-$(B)/user/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+$(B)/userdbg/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
-$(B)/user/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+$(B)/userdbg/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
 # tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c
-$(B)/user/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
+$(B)/userdbg/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/libntdll.a -lgcc
+$(B)/user/%.exe: $(B)/userdbg/%.exe
+	@mkdir -p $(dir $@)
+	$(MINGW)-strip -o $@ $<
 
 # ---- static ELF32 images (second format): gcc -m32, linked at 0x00400000 against ntdll.dll's
 # addresses (build/ntdll.syms.ld)
@@ -285,7 +291,7 @@ $(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.sym.elf $(USER_PROGS) $(
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(B)/libntdll.a $(B)/ntdll.sym.elf $(ELF_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
+all: $(B)/nanont.elf $(B)/libntdll.a $(B)/ntdll.sym.elf $(ELF_PROGS) $(PE_DEBUG_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
 
 setup:
 	@:
