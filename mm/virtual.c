@@ -75,8 +75,10 @@ BOOLEAN MiFindFreeRange(PEPROCESS Process, ULONG Length, PULONG Start)
     return FALSE;
 }
 
-/* Commit every page of [Start, End) that is not committed yet. */
-static NTSTATUS MiCommitRange(PEPROCESS Process, ULONG Start, ULONG End, BOOLEAN Writable)
+/* Commit every page of [Start, End) of Vad that is not committed yet, with Protect (recorded in
+   the VAD's page protections when NtProtectVirtualMemory gave it some, mm/protect.c). */
+static NTSTATUS MiCommitRange(PEPROCESS Process, PMMVAD Vad, ULONG Start, ULONG End, ULONG Protect,
+                              BOOLEAN Writable)
 {
     for (ULONG a = Start; a < End; a += PAGE_SIZE) {
         if (MmUserVaToKernel(Process->Pcb.DirectoryTableBase, a))
@@ -84,6 +86,8 @@ static NTSTATUS MiCommitRange(PEPROCESS Process, ULONG Start, ULONG End, BOOLEAN
         NTSTATUS status = MmAllocateUserRange(Process->Pcb.DirectoryTableBase, a, PAGE_SIZE, Writable);
         if (!NT_SUCCESS(status))
             return status;
+        if (Vad->PageProtect)
+            Vad->PageProtect[(a - Vad->StartingAddress) >> PAGE_SHIFT] = (UCHAR)Protect;
     }
     return STATUS_SUCCESS;
 }
@@ -117,7 +121,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
         PMMVAD vad = MiFindVad(Process, start);
         if (!vad || vad->Section || end > vad->EndingAddress || end <= start)
             return STATUS_CONFLICTING_ADDRESSES;
-        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        NTSTATUS status = MiCommitRange(Process, vad, start, end, Protect, writable);
         if (NT_SUCCESS(status)) {
             *Base = start;
             *Size = end - start;
@@ -149,7 +153,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
     vad->PageProtect = NULL;
     MiInsertVad(Process, vad);
     if (AllocationType & MEM_COMMIT) {
-        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        NTSTATUS status = MiCommitRange(Process, vad, start, end, Protect, writable);
         if (!NT_SUCCESS(status)) {
             MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
             MiRemoveVad(Process, vad);

@@ -150,6 +150,15 @@ static void bad_ranges(void)
     NT_CHECK(!WriteFaults((volatile ULONG *)second, 1));              /* and nothing changed */
     NT_CHECK_STATUS(Protect(second, PAGE, PAGE_READONLY, &old), STATUS_SUCCESS);
     NT_CHECK(old == PAGE_READWRITE);
+    /* decommitted, then committed again: the commit's protection, not the one before */
+    size = PAGE;
+    NT_CHECK_STATUS(NtFreeVirtualMemory(NtCurrentProcess(), &second, &size, MEM_DECOMMIT), STATUS_SUCCESS);
+    NT_CHECK_STATUS(Protect(second, PAGE, PAGE_READONLY, &old), STATUS_NOT_COMMITTED);
+    NT_CHECK_STATUS(NtAllocateVirtualMemory(NtCurrentProcess(), &second, 0, &size, MEM_COMMIT, PAGE_EXECUTE_READWRITE),
+                    STATUS_SUCCESS);
+    NT_CHECK(!WriteFaults((volatile ULONG *)second, 1));
+    NT_CHECK_STATUS(Protect(second, PAGE, PAGE_READONLY, &old), STATUS_SUCCESS);
+    NT_CHECK(old == PAGE_EXECUTE_READWRITE);
     /* past the end of the reservation, and nothing there at all */
     NT_CHECK_STATUS(Protect(Region + 3 * PAGE, 2 * PAGE, PAGE_READONLY, &old), STATUS_CONFLICTING_ADDRESSES);
     size = 0;
