@@ -145,8 +145,14 @@ $(B)/ntdll.sym.elf: $(B)/ntdll.dbg.dll
 	    sort -u > $@.names
 	objcopy -O elf32-i386 --redefine-syms=$@.names $< $@
 	rm -f $@.names
+# the import library's hints are the names' indexes in ntdll.dll's export name table (sorted by the
+# undecorated names), which is where NT's loader looks first; dlltool writes an export's ordinal
+# as its hint, so its own copy of the .def numbers them that way (the DLL keeps ld's ordinals)
 $(B)/libntdll.a: $(B)/ntdll.def
-	$(MINGW)-dlltool -k -d $< -D ntdll.dll -l $@
+	( echo 'LIBRARY ntdll.dll'; echo 'EXPORTS'; \
+	  sed '1,2d' $< | awk '{ n = $$1; sub(/@[0-9]+$$/, "", n); print n, $$1 }' | LC_ALL=C sort | \
+	  awk '{ print $$2, "@" NR - 1 }' ) > $(B)/ntdll.hints.def
+	$(MINGW)-dlltool -k -d $(B)/ntdll.hints.def -D ntdll.dll -l $@
 $(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll
 	$(MINGW)-nm -g --defined-only $< | \
 	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); sub(/@[0-9]+$$/, "", n); \
