@@ -145,15 +145,25 @@ $(B)/ntdll.sym.elf: $(B)/ntdll.dbg.dll
 	    sort -u > $@.names
 	objcopy -O elf32-i386 --redefine-syms=$@.names $< $@
 	rm -f $@.names
+# the import library's hints are the names' indexes in ntdll.dll's export name table (sorted by the
+# undecorated names), which is where NT's loader looks first; dlltool writes an export's ordinal
+# as its hint, so its own copy of the .def numbers them that way (the DLL keeps ld's ordinals)
 $(B)/libntdll.a: $(B)/ntdll.def
-	$(MINGW)-dlltool -k -d $< -D ntdll.dll -l $@
+	( echo 'LIBRARY ntdll.dll'; echo 'EXPORTS'; \
+	  sed '1,2d' $< | awk '{ n = $$1; sub(/@[0-9]+$$/, "", n); print n, $$1 }' | LC_ALL=C sort | \
+	  awk '{ print $$2, "@" NR - 1 }' ) > $(B)/ntdll.hints.def
+	$(MINGW)-dlltool -k -d $(B)/ntdll.hints.def -D ntdll.dll -l $@
 $(B)/ntdll.syms.ld: $(B)/ntdll.dbg.dll
 	$(MINGW)-nm -g --defined-only $< | \
 	  awk '$$2 ~ /^[TDRB]$$/ { n = $$3; sub(/^_/, "", n); sub(/@[0-9]+$$/, "", n); \
 	       if (n ~ /^[A-Za-z_][A-Za-z0-9_]*$$/) print "PROVIDE(" n " = 0x" $$1 ");" }' > $@.tmp
 	mv $@.tmp $@
 
-# ---------------------------------------------------------------- user programs (static ELF, docs/native-programs.md)
+# ---------------------------------------------------------------- user programs (docs/native-programs.md)
+# Every program (user/programs/) and test program (tests/guest/) is built twice: as a PE image by
+# mingw-w64 into build/user/ (the default format: the disk, the boot modules, the tests, the
+# benchmarks), and as a static ELF32 image by gcc -m32 into build/elf/ (the second format;
+# tests/guest/MANIFEST runs a few with format=elf).
 $(B)/u/%.o: %.c $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -c -o $@ $<
@@ -164,45 +174,23 @@ $(B)/u/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -DNANONT_USER -c -o $@ $<
 
-# ---------------------------------------------------------------- user programs
 # nsh's svc command names services: every SERVICE_NUMBER_x of the generated headers as a
 # { Number, "Name" } line (Number: table << 12 | index, as in those headers)
 $(B)/inc/svcnames.h: $(B)/inc/svcnum.h $(B)/inc/w32svcnum.h $(B)/inc/svcsample.h
 	sed -n 's/^#define SERVICE_NUMBER_\([A-Za-z0-9_]*\) \(0x[0-9A-Fa-f]*\)$$/    { \2, "\1" },/p' $^ > $@.tmp
 	mv $@.tmp $@
 $(B)/u/user/programs/nsh.o $(B)/p/user/programs/nsh.o: $(B)/inc/svcnames.h
-CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
-            $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
-CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)
-CRT_OBJS += $(GDI32_OBJS)            # gdi32: the GUI table's stubs and helpers (see above)
-USER_PROGS := $(patsubst user/programs/%.c,$(B)/user/%.exe,$(wildcard user/programs/*.c))
-TEST_PROGS := $(patsubst tests/guest/%.c,$(B)/user/%.exe,$(wildcard tests/guest/*.c))
 
-$(B)/user/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
-	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
-$(B)/user/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
-	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
-# tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c (issue 6)
-$(B)/user/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
-	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/ntdll.syms.ld $(LIBGCC)
-
-# ---------------------------------------------------------------- the same programs as PE images
-# Every program and test program above is also built by mingw-w64 (NanoNT's own headers, the
-# import library build/libntdll.a) as a native-subsystem PE executable in build/pe/, entered at
-# the same _start; tests/guest/MANIFEST runs some of them with format=pe (docs/native-programs.md).
+# ---- PE images (default): mingw-w64, NanoNT's own headers, the import library build/libntdll.a,
+# native subsystem, entered at _start (user/crt/start.c). Linked with their symbols and line tables
+# into build/userdbg/ (what gdb and the profiler read, tools/gdb/nanont.py, tools/profile.sh) and
+# stripped into build/user/: the debug sections would otherwise be mapped with the image.
 PCFLAGS := $(filter-out -DNANONT_NTDLL -Iuser/ntdll,$(NCFLAGS))
 PE_CRT_OBJS := $(patsubst %.c,$(B)/p/%.o,$(wildcard user/crt/*.c) $(wildcard user/gdi32/*.c)) \
                $(B)/p/gen/svc_sample_pe_stubs.o $(B)/p/gen/svc_win32k_pe_stubs.o
-# psthread, sysabi, dbgregs, framedbg and fuzzsys stay ELF only: their hand-written assembly calls
-# ntdll's stubs and names C globals by ELF names (a PE build would need stdcall-decorated,
-# imported names there)
-PE_ELF_ONLY := psthread sysabi dbgregs framedbg fuzzsys
-PE_PROGS := $(patsubst user/programs/%.c,$(B)/pe/%.exe,$(wildcard user/programs/*.c)) \
-            $(filter-out $(patsubst %,$(B)/pe/%.exe,$(PE_ELF_ONLY)), \
-                         $(patsubst tests/guest/%.c,$(B)/pe/%.exe,$(wildcard tests/guest/*.c)))
+USER_PROGS := $(patsubst user/programs/%.c,$(B)/user/%.exe,$(wildcard user/programs/*.c))
+TEST_PROGS := $(patsubst tests/guest/%.c,$(B)/user/%.exe,$(wildcard tests/guest/*.c))
+PE_DEBUG_PROGS := $(patsubst $(B)/user/%,$(B)/userdbg/%,$(USER_PROGS) $(TEST_PROGS))
 PE_LINK = $(MINGW_CC) -nostdlib -Wl,--subsystem,native -e __start -o $@
 
 $(B)/p/%.o: %.c $(GENHDRS)
@@ -211,15 +199,38 @@ $(B)/p/%.o: %.c $(GENHDRS)
 $(B)/p/gen/%.o: $(B)/gen/%.S $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(MINGW_CC) -c -o $@ $<
-$(B)/pe/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+$(B)/userdbg/%.exe: $(B)/p/user/programs/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
-$(B)/pe/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
+$(B)/userdbg/%.exe: $(B)/p/tests/guest/%.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $< $(B)/libntdll.a -lgcc
-$(B)/pe/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
+# tests/guest/trapsave.c judges and forges records with the kernel's own rr/rrformat.c
+$(B)/userdbg/trapsave.exe: $(B)/p/tests/guest/trapsave.o $(B)/p/rr/rrformat.o $(PE_CRT_OBJS) $(B)/libntdll.a
 	@mkdir -p $(dir $@)
 	$(PE_LINK) $(PE_CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/libntdll.a -lgcc
+$(B)/user/%.exe: $(B)/userdbg/%.exe
+	@mkdir -p $(dir $@)
+	$(MINGW)-strip -o $@ $<
+
+# ---- static ELF32 images (second format): gcc -m32, linked at 0x00400000 against ntdll.dll's
+# addresses (build/ntdll.syms.ld)
+CRT_OBJS := $(patsubst %.c,$(B)/u/%.o,$(wildcard user/crt/*.c)) \
+            $(patsubst %.S,$(B)/u/%.o,$(wildcard user/crt/*.S))
+CRT_OBJS += $(SAMPLE_USER_OBJS)      # the example extension's stubs (see above)
+CRT_OBJS += $(GDI32_OBJS)            # gdi32: the GUI table's stubs and helpers (see above)
+ELF_PROGS := $(patsubst user/programs/%.c,$(B)/elf/%.exe,$(wildcard user/programs/*.c)) \
+             $(patsubst tests/guest/%.c,$(B)/elf/%.exe,$(wildcard tests/guest/*.c))
+
+$(B)/elf/%.exe: $(B)/u/user/programs/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
+$(B)/elf/%.exe: $(B)/u/tests/guest/%.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $< $(B)/ntdll.syms.ld $(LIBGCC)
+$(B)/elf/trapsave.exe: $(B)/u/tests/guest/trapsave.o $(B)/u/rr/rrformat.o $(CRT_OBJS) $(B)/ntdll.syms.ld user/crt/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -z noexecstack -T user/crt/user.ld -o $@ $(CRT_OBJS) $(filter %/trapsave.o %/rrformat.o,$^) $(B)/ntdll.syms.ld $(LIBGCC)
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(sort $(wildcard ke/*.c ke/i386/*.c mm/*.c ps/*.c io/*.c fs/*.c hal/*.c rtl/*.c ex/*.c ob/*.c win32k/*.c rr/*.c))
@@ -286,7 +297,7 @@ $(ISO_IMAGE): tools/mkiso.sh $(B)/nanont.elf $(B)/ntdll.sym.elf $(USER_PROGS) $(
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- top-level targets
-all: $(B)/nanont.elf $(B)/libntdll.a $(B)/ntdll.sym.elf $(PE_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
+all: $(B)/nanont.elf $(B)/libntdll.a $(B)/ntdll.sym.elf $(ELF_PROGS) $(PE_DEBUG_PROGS) $(USER_PROGS) $(TEST_PROGS) $(HOST_TOOLS) $(DISK_IMAGE) $(B)/u/gen/svc_native_protos.o
 
 setup:
 	@:

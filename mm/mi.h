@@ -17,6 +17,8 @@ typedef struct _MMVAD {
     ULONG EndingAddress;               /* exclusive */
     ULONG Protect;                     /* PAGE_* of a reservation or of a data view */
     PVOID Section;                     /* a mapped view: its SECTION, referenced (mm/section.c); else NULL */
+    PUCHAR PageProtect;                /* PAGE_* of each page once NtProtectVirtualMemory changed one
+                                          (mm/protect.c); NULL: every page has its default */
 } MMVAD, *PMMVAD;
 
 #define MI_ALLOCATION_GRANULARITY 0x10000UL
@@ -32,5 +34,12 @@ BOOLEAN MiRangeFree(struct _EPROCESS *Process, ULONG Start, ULONG End);
 BOOLEAN MiFindFreeRange(struct _EPROCESS *Process, ULONG Length, PULONG Start);
 VOID MiInsertVad(struct _EPROCESS *Process, PMMVAD Vad);
 VOID MiRemoveVad(struct _EPROCESS *Process, PMMVAD Vad);
+VOID MiFreeVad(PMMVAD Vad);
+
+/* page protections (mm/section.c, mm/protect.c, mm/procvm.c) */
+BOOLEAN MiProtectionWrites(ULONG Protect);
+ULONG MiViewDefaultProtection(PMMVAD Vad, ULONG Va);
+NTSTATUS MiCheckViewProtection(PMMVAD Vad, ULONG Va, ULONG NewProtect);
+BOOLEAN MiSetUserPteAccess(ULONG Dtb, ULONG Va, BOOLEAN Writable, BOOLEAN Accessible);
 
 #endif

@@ -182,3 +182,17 @@ BOOLEAN MmIsUserPageWritable(ULONG Dtb, ULONG Va)
     PULONG pte = MiUserPte(Dtb, Va, FALSE);
     return pte && (*pte & MI_PTE_PRESENT) && (*pte & MI_PTE_WRITE);
 }
+
+/* MiSetUserPteAccess - change the present user page at Va to Writable / user-Accessible (a
+   supervisor-only page is NanoNT's PAGE_NOACCESS: user mode faults on it, the frame stays).
+   FALSE when no page is there. */
+BOOLEAN MiSetUserPteAccess(ULONG Dtb, ULONG Va, BOOLEAN Writable, BOOLEAN Accessible)
+{
+    PULONG pte = MiUserPte(Dtb, Va, FALSE);
+    if (!pte || !(*pte & MI_PTE_PRESENT))
+        return FALSE;
+    ULONG value = *pte & ~(MI_PTE_WRITE | MI_PTE_USER);
+    *pte = value | (Writable ? MI_PTE_WRITE : 0) | (Accessible ? MI_PTE_USER : 0);
+    MiFlushIfCurrent(Dtb, Va);
+    return TRUE;
+}

@@ -86,7 +86,7 @@ static BOOLEAN MiIsSectionProtection(ULONG Protect)
     return FALSE;
 }
 
-static BOOLEAN MiProtectionWrites(ULONG Protect)
+BOOLEAN MiProtectionWrites(ULONG Protect)
 {
     return Protect == PAGE_READWRITE || Protect == PAGE_WRITECOPY || Protect == PAGE_EXECUTE_READWRITE ||
            Protect == PAGE_EXECUTE_WRITECOPY;
@@ -134,6 +134,49 @@ static BOOLEAN MiViewProtectionAllowed(ULONG SectionProtect, ULONG ViewProtect)
     if (MiProtectionExecutes(ViewProtect) && !MiProtectionExecutes(SectionProtect))
         return FALSE;
     return TRUE;
+}
+
+/*
+ * MiViewDefaultProtection - the protection a page of a view has until NtProtectVirtualMemory
+ * changes it: a data view's own; in an image view the headers' PAGE_READONLY, then the section's
+ * that holds Va (PAGE_NOACCESS where no section is mapped).
+ */
+ULONG MiViewDefaultProtection(PMMVAD Vad, ULONG Va)
+{
+    PSECTION section = Vad->Section;
+    if (!section->Image)
+        return Vad->Protect;
+    const MI_PE_IMAGE *image = section->Image;
+    ULONG rva = Va - Vad->StartingAddress;
+    if (rva < image->HeaderMappedSize)
+        return PAGE_READONLY;
+    for (ULONG i = 0; i < image->SectionCount; i++) {
+        const MI_PE_SECTION *s = &image->Sections[i];
+        if (rva >= s->VirtualAddress && rva - s->VirtualAddress < s->MappedSize)
+            return s->Protect;
+    }
+    return PAGE_NOACCESS;
+}
+
+/*
+ * MiCheckViewProtection - may the page of view Vad at Va get NewProtect? An image view's pages
+ * are private copies: any protection (PAGE_NOACCESS pages, which are not mapped, never change:
+ * STATUS_NOT_COMMITTED). A data view's pages are the section's: as when a view is mapped, a
+ * writable protection needs a writable section and an executable one an executable section
+ * (STATUS_SECTION_PROTECTION); NanoNT has no copy-on-write, so a write-copy protection needs
+ * a writable section too.
+ */
+NTSTATUS MiCheckViewProtection(PMMVAD Vad, ULONG Va, ULONG NewProtect)
+{
+    PSECTION section = Vad->Section;
+    if (section->Image)
+        return MiViewDefaultProtection(Vad, Va) == PAGE_NOACCESS ? STATUS_NOT_COMMITTED : STATUS_SUCCESS;
+    if (!MiViewProtectionAllowed(section->SectionPageProtection, NewProtect))
+        return STATUS_SECTION_PROTECTION;
+    if ((NewProtect == PAGE_WRITECOPY || NewProtect == PAGE_EXECUTE_WRITECOPY) &&
+        !MiViewProtectionAllowed(section->SectionPageProtection, PAGE_READWRITE))
+        return STATUS_SECTION_PROTECTION;
+    return STATUS_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ creation */
@@ -495,7 +538,7 @@ NTSTATUS MmUnmapViewOfSection(PEPROCESS Process, ULONG Base)
                     vad->EndingAddress - vad->StartingAddress);
     MiRemoveVad(Process, vad);
     ObDereferenceObject(vad->Section);
-    ExFreePoolWithTag(vad, MI_VAD_TAG);
+    MiFreeVad(vad);
     return STATUS_SUCCESS;
 }
 

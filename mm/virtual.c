@@ -53,6 +53,14 @@ VOID MiRemoveVad(PEPROCESS Process, PMMVAD Vad)
     *link = Vad->Next;
 }
 
+/* MiFreeVad - free a VAD that is in no list, with its page protections. */
+VOID MiFreeVad(PMMVAD Vad)
+{
+    if (Vad->PageProtect)
+        ExFreePoolWithTag(Vad->PageProtect, MI_VAD_TAG);
+    ExFreePoolWithTag(Vad, MI_VAD_TAG);
+}
+
 /* MiFindFreeRange - the lowest 64 KiB-aligned free range of Length bytes between the image
    area and ntdll (automatic placement). FALSE when there is none. */
 BOOLEAN MiFindFreeRange(PEPROCESS Process, ULONG Length, PULONG Start)
@@ -67,8 +75,10 @@ BOOLEAN MiFindFreeRange(PEPROCESS Process, ULONG Length, PULONG Start)
     return FALSE;
 }
 
-/* Commit every page of [Start, End) that is not committed yet. */
-static NTSTATUS MiCommitRange(PEPROCESS Process, ULONG Start, ULONG End, BOOLEAN Writable)
+/* Commit every page of [Start, End) of Vad that is not committed yet, with Protect (recorded in
+   the VAD's page protections when NtProtectVirtualMemory gave it some, mm/protect.c). */
+static NTSTATUS MiCommitRange(PEPROCESS Process, PMMVAD Vad, ULONG Start, ULONG End, ULONG Protect,
+                              BOOLEAN Writable)
 {
     for (ULONG a = Start; a < End; a += PAGE_SIZE) {
         if (MmUserVaToKernel(Process->Pcb.DirectoryTableBase, a))
@@ -76,6 +86,8 @@ static NTSTATUS MiCommitRange(PEPROCESS Process, ULONG Start, ULONG End, BOOLEAN
         NTSTATUS status = MmAllocateUserRange(Process->Pcb.DirectoryTableBase, a, PAGE_SIZE, Writable);
         if (!NT_SUCCESS(status))
             return status;
+        if (Vad->PageProtect)
+            Vad->PageProtect[(a - Vad->StartingAddress) >> PAGE_SHIFT] = (UCHAR)Protect;
     }
     return STATUS_SUCCESS;
 }
@@ -109,7 +121,7 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
         PMMVAD vad = MiFindVad(Process, start);
         if (!vad || vad->Section || end > vad->EndingAddress || end <= start)
             return STATUS_CONFLICTING_ADDRESSES;
-        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        NTSTATUS status = MiCommitRange(Process, vad, start, end, Protect, writable);
         if (NT_SUCCESS(status)) {
             *Base = start;
             *Size = end - start;
@@ -138,9 +150,10 @@ NTSTATUS MmAllocateVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, UL
     vad->EndingAddress = end;
     vad->Protect = Protect;
     vad->Section = NULL;
+    vad->PageProtect = NULL;
     MiInsertVad(Process, vad);
     if (AllocationType & MEM_COMMIT) {
-        NTSTATUS status = MiCommitRange(Process, start, end, writable);
+        NTSTATUS status = MiCommitRange(Process, vad, start, end, Protect, writable);
         if (!NT_SUCCESS(status)) {
             MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
             MiRemoveVad(Process, vad);
@@ -178,7 +191,7 @@ NTSTATUS MmFreeVirtualMemory(PEPROCESS Process, PULONG Base, PULONG Size, ULONG 
         if (end != vad->EndingAddress)
             return STATUS_UNABLE_TO_FREE_VM;
         MiRemoveVad(Process, vad);
-        ExFreePoolWithTag(vad, MI_VAD_TAG);
+        MiFreeVad(vad);
     }
     MmFreeUserRange(Process->Pcb.DirectoryTableBase, start, end - start);
     *Base = start;
@@ -195,7 +208,7 @@ VOID MmDeleteVads(PEPROCESS Process)
         Process->VadRoot = v->Next;
         if (v->Section)
             ObDereferenceObject(v->Section);
-        ExFreePoolWithTag(v, MI_VAD_TAG);
+        MiFreeVad(v);
     }
 }
 

@@ -40,7 +40,12 @@ done
 {
     nm -n --defined-only "$BUILD/nanont.elf"
     nm -n --defined-only "$BUILD/ntdll.sym.elf"
-    [[ -n $prog && -f $BUILD/user/$prog ]] && nm -n --defined-only "$BUILD/user/$prog"
+    # the program: its unstripped PE build, COFF names without the underscore and stdcall @N
+    if [[ -n $prog && -f $BUILD/userdbg/$prog ]]; then
+        nm -n --defined-only "$BUILD/userdbg/$prog" | sed -E 's/ _([A-Za-z_][A-Za-z0-9_]*)(@[0-9]+)?$/ \1/'
+    elif [[ -n $prog && -f $BUILD/user/$prog ]]; then
+        nm -n --defined-only "$BUILD/user/$prog"
+    fi
 } | awk 'toupper($2) == "T" { print $1, $3 }' | sort -u > "$tmp/syms"
 
 # profile_run OUT RUN.SH-ARGS... - per-address instruction counts of one boot into OUT

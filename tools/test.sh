@@ -109,8 +109,8 @@ guest_test() {
         disk=yes)   disk=yes ;;
         disk=no)    disk=no ;;
         module=*)   kv=${kv#module=}; [[ $kv == */* ]] || kv=$BUILD/user/$kv; modules+=("$kv") ;;
-        format=pe)  progdir=$BUILD/pe ;;
-        format=elf) progdir=$BUILD/user ;;
+        format=pe)  progdir=$BUILD/user ;;
+        format=elf) progdir=$BUILD/elf ;;
         script=*)   script=${kv#script=} ;;
         cpus=*)     cpus=${kv#cpus=} ;;
         *)          finish 0 1 "bad MANIFEST key '$kv'"; return ;;

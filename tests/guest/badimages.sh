@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # badimages.sh - malformed executables are refused with STATUS_INVALID_IMAGE_FORMAT (mm/elfimage.c).
-# Called by tools/test.sh as `bash badimages.sh RUNNER`: makes damaged copies of hello.exe (one
-# kind of damage each), boots each as init and expects "init exited with status 0xC000007B"
-# with no bugcheck.
+# Called by tools/test.sh as `bash badimages.sh RUNNER`: makes damaged copies of the ELF build of
+# hello.exe (build/elf/, the second executable format; one kind of damage each), boots each as
+# init and expects "init exited with status 0xC000007B" with no bugcheck. (PE images: the
+# validator's host test and the natbadexe/natbadimp guest tests.)
 set -euo pipefail
 RUNNER=$1
 BUILD=${NANONT_BUILD:-build}
 KERNEL=${NANONT_KERNEL:-$BUILD/nanont.elf}
 DIR=${NANONT_LOGDIR:-$BUILD/test-logs}/badimages
 rm -rf "$DIR"; mkdir -p "$DIR"
-SRC=$BUILD/user/hello.exe
+SRC=$BUILD/elf/hello.exe
 
 u32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
 put() {  # put FILE OFFSET BYTE...  (bytes as hex)

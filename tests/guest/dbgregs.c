@@ -15,14 +15,15 @@
 #define DR7_RW4(n)       (DR7_L(n) | DR7_RW(n, 3) | DR7_LEN4(n))    /* read/write, 4 bytes */
 #define DR7_W4(n)        (DR7_L(n) | DR7_RW(n, 1) | DR7_LEN4(n))    /* write, 4 bytes */
 
-extern char DbgCliInsn[], DbgUd2Insn[];
-VOID DbgCli(VOID);
-VOID DbgUd2(VOID);
-NTSTATUS DbgMovSsInt2e(ULONG Number, PVOID Arguments);
-NTSTATUS DbgMovSsSysenter(ULONG Number);
-NTSTATUS DbgPopSsInt2e(ULONG Number, PVOID Arguments);
-extern volatile ULONG DbgSsSlot;             /* 0x23, at the top of a private stack */
-volatile ULONG DbgSsValue = 0x23;
+/* (explicit assembler names: one spelling in PE and ELF builds, user/inc/asmname.h) */
+extern char DbgCliInsn[] __asm__("DbgCliInsn"), DbgUd2Insn[] __asm__("DbgUd2Insn");
+VOID DbgCli(VOID) __asm__("DbgCli");
+VOID DbgUd2(VOID) __asm__("DbgUd2");
+NTSTATUS DbgMovSsInt2e(ULONG Number, PVOID Arguments) __asm__("DbgMovSsInt2e");
+NTSTATUS DbgMovSsSysenter(ULONG Number) __asm__("DbgMovSsSysenter");
+NTSTATUS DbgPopSsInt2e(ULONG Number, PVOID Arguments) __asm__("DbgPopSsInt2e");
+extern volatile ULONG DbgSsSlot __asm__("DbgSsSlot");             /* 0x23, at the top of a private stack */
+volatile ULONG DbgSsValue __asm__("DbgSsValue") = 0x23;
 
 __asm__(
     "   .data\n"

@@ -14,8 +14,8 @@
 typedef struct { ULONG DbgEbp, DbgEip, DbgArgMark, DbgArgPointer, Dr7; } FRAME_DEBUG_DATA;
 static FRAME_DEBUG_DATA Data;
 
-extern char FrameDbgInt3After[];
-VOID FrameDbgInt3(VOID);
+extern char FrameDbgInt3After[] __asm__("FrameDbgInt3After");   /* one spelling in PE and ELF builds */
+VOID FrameDbgInt3(VOID) __asm__("FrameDbgInt3");
 __asm__(
     "   .text\n"
     "   .globl FrameDbgInt3, FrameDbgInt3After\n"

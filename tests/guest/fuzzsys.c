@@ -87,8 +87,8 @@ static ULONG Calls;
 /* ------------------------------------------------------------------ dr mode */
 static int DrMode;
 static volatile ULONG DrSteps, DrPrivileged, DrOther;
-extern char FuzzCliInsn[];
-VOID FuzzCli(VOID);
+extern char FuzzCliInsn[] __asm__("FuzzCliInsn");   /* one spelling in PE and ELF builds */
+VOID FuzzCli(VOID) __asm__("FuzzCli");
 __asm__(".text\n.globl FuzzCli, FuzzCliInsn\nFuzzCli:\nFuzzCliInsn:\n   cli\n   ret\n");
 
 static LONG NTAPI DrHandler(PEXCEPTION_POINTERS Info)

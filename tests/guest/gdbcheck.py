@@ -102,6 +102,6 @@ check("fault: kx-bt crosses the exception's trap frame", "kx-bt",
 # GDB names a caller frame by its PC - 1, which for a frame a trap interrupted at a routine's
 # first instruction is the routine before: only the address is checked
 check("fault: bt reaches the user frame through the trap-frame unwinder", "bt",
-      r"KiDispatchUserException", r"^#3 +0x00400[0-9a-f]{3} in ")
+      r"KiDispatchUserException", r"^#3 +0x0040[0-9a-f]{4} in ")     # in the image, at 0x00400000
 
 print("%d passed, %d failed" % (passed, failed))

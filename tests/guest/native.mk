@@ -11,7 +11,7 @@ NATIVE_DLL_FLAGS := -nostdlib -shared -Wl,--subsystem,native -e _DllMain@12 -Wl,
 # natdlla and natdllb share one preferred base: one of them is relocated
 NATIVE_DLL_BASE := 0x10000000
 
-NATIVE_EXES := $(patsubst %,$(B)/user/%.exe,nathello natbasic natdlls natmissdll natmissexp natbadimp natnull natchild natproc)
+NATIVE_EXES := $(patsubst %,$(B)/user/%.exe,nathello natbasic natdlls natmissdll natmissexp natbadimp natnull natchild natproc natprotect)
 NATIVE_DLLS := $(patsubst %,$(B)/user/%.dll,natdlla natdllb natdllc natdllm natbad)
 
 # import libraries from .def files (natmiss and natnowhere describe exports that do not exist)
@@ -41,6 +41,12 @@ $(B)/user/natdllm.dll: $(NATIVE_DIR)/natdllm.c $(B)/native/libnatmiss.a
 # not an image: natdlla.dll cut short inside its headers
 $(B)/user/natbad.dll: $(B)/user/natdlla.dll
 	head -c 600 $< > $@
+
+# its import address table in a read-only section (the loader unprotects it to snap it)
+$(B)/user/natprotect.exe: $(NATIVE_DIR)/natprotect.c $(NATIVE_DIR)/nttest.h $(NATIVE_DIR)/rdonlyidata.sh
+	$(MINGW_CC) $(NATIVE_CFLAGS) $(NATIVE_EXE_FLAGS) -o $@.rw $< -lntdll
+	bash $(NATIVE_DIR)/rdonlyidata.sh $@.rw $@
+	rm -f $@.rw
 
 # a truncated executable, started as init: the kernel refuses it (STATUS_INVALID_IMAGE_FORMAT)
 $(B)/user/natbadexe.exe: $(B)/user/nathello.exe

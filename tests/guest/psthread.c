@@ -4,6 +4,7 @@
  *   espkernel-continue / espkernel-set: resume at an ESP in kernel space (must end with 0xC0000005).
  */
 #include "testlib.h"
+#include "asmname.h"
 
 #define MS(n) (-(LONGLONG)(n) * 10000)
 static LARGE_INTEGER Li(LONGLONG v) { LARGE_INTEGER l; l.QuadPart = v; return l; }
@@ -365,7 +366,7 @@ TL_TEST(alert_thread)
 static volatile ULONG GHandlerHits, GSingleSteps;
 static volatile ULONG GAvInfo0 = 9, GAvInfo1 = 9;
 static volatile PVOID GSsAddress;
-extern char SsAfterSysenter[], AvInstruction[];
+extern char SsAfterSysenter[] __asm__("SsAfterSysenter"), AvInstruction[] __asm__("AvInstruction");
 static PCONTEXT volatile GRecoverContext;
 static volatile ULONG GKernelEipFaults;
 
@@ -429,13 +430,14 @@ TL_TEST(single_step_after_sysenter)
 /* ------------------------------------------------------------------ contexts */
 static CONTEXT GSaved, GProbe;
 static volatile int GPhase;
-volatile ULONG GProbeCs, GProbeFlags, GProbeEax;
+volatile ULONG GProbeCs __asm__("GProbeCs"), GProbeFlags __asm__("GProbeFlags"), GProbeEax __asm__("GProbeEax");
 static UCHAR GProbeStack[4096] __attribute__((aligned(16)));
 
 /* ProbeEntry: record EAX, CS and EFLAGS exactly as the resume left them, then go back. */
-VOID ProbeEntry(VOID);
+VOID ProbeEntry(VOID) __asm__("ProbeEntry");
 __asm__(".text\nProbeEntry:\n  movl %eax, GProbeEax\n  movw %cs, GProbeCs\n  pushfl\n  popl GProbeFlags\n"
         "  call ProbeAndReturn\n  ud2\n");
+VOID ProbeAndReturn(VOID) __asm__("ProbeAndReturn");
 __attribute__((used)) VOID ProbeAndReturn(VOID)
 {
     GPhase++;
@@ -444,10 +446,10 @@ __attribute__((used)) VOID ProbeAndReturn(VOID)
 
 /* CaptureForResume(Context): 0 now; 1 when a resume of Context comes back here (a setjmp made
    of NtGetContextThread: EIP/ESP are patched to this call's return point). */
-__attribute__((returns_twice)) ULONG CaptureForResume(PCONTEXT Context);
+__attribute__((returns_twice)) ULONG CaptureForResume(PCONTEXT Context) __asm__("CaptureForResume");
 __asm__(".text\n.globl CaptureForResume\nCaptureForResume:\n"
         "  movl 4(%esp), %eax\n  movl $0x10007, (%eax)\n"       /* CONTEXT_FULL */
-        "  pushl %eax\n  pushl $-2\n  call NtGetContextThread\n"
+        "  pushl %eax\n  pushl $-2\n  call " ASM_NTDLL(NtGetContextThread, 8) "\n"
         "  movl 4(%esp), %ecx\n  movl (%esp), %edx\n  movl %edx, 0xB8(%ecx)\n"
         "  leal 4(%esp), %edx\n  movl %edx, 0xC4(%ecx)\n  movl $1, 0xB0(%ecx)\n"
         "  xorl %eax, %eax\n  ret\n");
@@ -506,10 +508,12 @@ static ULONG NTAPI Spinner(PVOID p)
     return 0;
 }
 
-volatile ULONG GRedirectCs, GRedirectFlags, GRedirectEbx;
-VOID RedirectEntry(VOID);
+volatile ULONG GRedirectCs __asm__("GRedirectCs"), GRedirectFlags __asm__("GRedirectFlags"),
+    GRedirectEbx __asm__("GRedirectEbx");
+VOID RedirectEntry(VOID) __asm__("RedirectEntry");
 __asm__(".text\nRedirectEntry:\n  movl %ebx, GRedirectEbx\n  movw %cs, GRedirectCs\n  pushfl\n  popl GRedirectFlags\n"
         "  call Redirected\n  ud2\n");
+VOID Redirected(VOID) __asm__("Redirected");
 __attribute__((used)) VOID Redirected(VOID)
 {
     NtTerminateThread(NtCurrentThread(), 0x600D);
@@ -593,12 +597,12 @@ TL_TEST(context_kernel_esp_ends_process)
 /* ------------------------------------------------------------------ registers under preemption */
 /* CheckRegsLoop(Seed, Count): Count calls of NtBenchNull with EBX/ESI/EDI/EBP = Seed + 0..3;
    returns how many calls changed one of them. */
-ULONG CheckRegsLoop(ULONG Seed, ULONG Count);
+ULONG CheckRegsLoop(ULONG Seed, ULONG Count) __asm__("CheckRegsLoop");
 __asm__(".text\n.globl CheckRegsLoop\nCheckRegsLoop:\n"
         "  pushl %ebp\n  pushl %ebx\n  pushl %esi\n  pushl %edi\n"
         "  pushl $0\n  pushl 28(%esp)\n"                 /* failures, remaining */
         "1: movl 28(%esp), %ebx\n  leal 1(%ebx), %esi\n  leal 2(%ebx), %edi\n  leal 3(%ebx), %ebp\n"
-        "  call NtBenchNull\n"
+        "  call " ASM_NTDLL(NtBenchNull, 0) "\n"
         "  movl 28(%esp), %eax\n  cmpl %eax, %ebx\n  jne 2f\n"
         "  leal 1(%eax), %edx\n  cmpl %edx, %esi\n  jne 2f\n"
         "  leal 2(%eax), %edx\n  cmpl %edx, %edi\n  jne 2f\n"

@@ -646,9 +646,18 @@ TL_TEST(bad_arguments)
     TL_CHECK_EQ(STATUS_INVALID_HANDLE, NtQuerySection(NULL, SectionBasicInformation, &basic, sizeof(basic), NULL));
     TL_CHECK_EQ(STATUS_OBJECT_TYPE_MISMATCH, NtQuerySection(ev, SectionBasicInformation, &basic, sizeof(basic), NULL));
 
-    TL_CHECK_EQ(STATUS_NOT_MAPPED_VIEW, NtUnmapViewOfSection(NtCurrentProcess(), (PVOID)0x00400000));
+    /* private memory and an empty address are no views (this program's own image is one when it
+       is a PE image: it is left alone) */
+    PVOID priv = NULL;
+    SIZE_T privSize = 0x1000;
+    TL_CHECK_EQ(STATUS_SUCCESS, NtAllocateVirtualMemory(NtCurrentProcess(), &priv, 0, &privSize,
+                                                        MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
+    TL_CHECK_EQ(STATUS_NOT_MAPPED_VIEW, NtUnmapViewOfSection(NtCurrentProcess(), priv));
+    TL_CHECK_EQ(STATUS_NOT_MAPPED_VIEW, NtUnmapViewOfSection(NtCurrentProcess(), (PVOID)0x00010000));
     TL_CHECK_EQ(STATUS_NOT_MAPPED_VIEW, NtUnmapViewOfSection(NtCurrentProcess(), KERNEL_POINTER));
-    TL_CHECK_EQ(STATUS_INVALID_HANDLE, NtUnmapViewOfSection(NULL, (PVOID)0x00400000));
+    TL_CHECK_EQ(STATUS_INVALID_HANDLE, NtUnmapViewOfSection(NULL, priv));
+    privSize = 0;
+    TL_CHECK_EQ(STATUS_SUCCESS, NtFreeVirtualMemory(NtCurrentProcess(), &priv, &privSize, MEM_RELEASE));
     TL_CHECK_EQ(STATUS_OBJECT_NAME_NOT_FOUND, NtOpenSection(&s, SECTION_QUERY, Attr("\\BaseNamedObjects\\NoSuchSection")));
     NtClose(s);
     NtClose(ev);

@@ -35,8 +35,9 @@ static inline int SvcNeverCalled(ULONG Number)
     return Number == SERVICE_NUMBER_NtShutdownSystem || Number == SERVICE_NUMBER_NtSetSystemInformation;
 }
 
-/* SvcHostileToCaller - services that would end, block, suspend or redirect the calling thread, or
-   copy to any address of any process (this one included: they would overwrite the fuzzer). */
+/* SvcHostileToCaller - services that would end, block, suspend or redirect the calling thread,
+   copy to any address of any process, or free, unmap or protect the caller's own memory (this
+   process included: they would overwrite or take away the fuzzer's image, a view of a PE file). */
 static inline int SvcHostileToCaller(ULONG Number)
 {
     static const ULONG hostile[] = {
@@ -50,6 +51,7 @@ static inline int SvcHostileToCaller(ULONG Number)
         SERVICE_NUMBER_NtFreeVirtualMemory, SERVICE_NUMBER_NtRecordTrapFrame,
         SERVICE_NUMBER_NtRecoverTrapFrame, SERVICE_NUMBER_NtSetInformationThread,
         SERVICE_NUMBER_NtReadVirtualMemory, SERVICE_NUMBER_NtWriteVirtualMemory,
+        SERVICE_NUMBER_NtUnmapViewOfSection, SERVICE_NUMBER_NtProtectVirtualMemory,
     };
     for (ULONG i = 0; i < ARRAYSIZE(hostile); i++)
         if (hostile[i] == Number)

@@ -32,13 +32,17 @@ typedef struct _SYSABI_REGS {
 _Static_assert(offsetof(SYSABI_REGS, EFlags) == 0x20 && offsetof(SYSABI_REGS, SegSs) == 0x38,
                "the assembly below hard-codes these offsets");
 
-SYSABI_REGS SysabiIn, SysabiOut;
-ULONG SysabiEntry, SysabiSavedEsp, SysabiSavedGs;
-ULONG SysabiScratch[256];                  /* SysabiAfter's stack while it records EFLAGS */
+/* (explicit assembler names: the assembly below spells them the same in PE and ELF builds,
+   user/inc/asmname.h) */
+SYSABI_REGS SysabiIn __asm__("SysabiIn"), SysabiOut __asm__("SysabiOut");
+ULONG SysabiEntry __asm__("SysabiEntry"), SysabiSavedEsp __asm__("SysabiSavedEsp"),
+      SysabiSavedGs __asm__("SysabiSavedGs");
+ULONG SysabiScratch[256] __asm__("SysabiScratch");   /* SysabiAfter's stack while it records EFLAGS */
 ULONG SysabiStack[STACK_DWORDS];           /* the stack calls are made on */
 const ULONG SysabiRoData[16] = { 0x0DA7A000, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
-extern char SysabiSysenter[], SysabiInt2e[], SysabiAfter[], SysabiPushThenAfter[];
-ULONG SysabiInvoke(VOID);
+extern char SysabiSysenter[] __asm__("SysabiSysenter"), SysabiInt2e[] __asm__("SysabiInt2e"),
+            SysabiAfter[] __asm__("SysabiAfter"), SysabiPushThenAfter[] __asm__("SysabiPushThenAfter");
+ULONG SysabiInvoke(VOID) __asm__("SysabiInvoke");
 
 /*
  * SysabiInvoke - load SysabiIn (ESP first, DS last; from then on memory is reached through SS),

@@ -304,9 +304,16 @@ def trap_frame_registers(tf):
 
 
 def user_program_file(process):
+    """The program's symbols: the unstripped PE build (build/userdbg/, what build/user/ holds
+    stripped), else the file itself."""
     name = process_name(process)
-    path = os.path.join(BUILD, "user", name)
-    return path if name and os.path.isfile(path) else None
+    if not name:
+        return None
+    for folder in ("userdbg", "user"):
+        path = os.path.join(BUILD, folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 _loaded_user = {}

@@ -19,103 +19,115 @@ typedef struct _TEB TEB, *PTEB;
 #endif
 #include "ps.h"
 
+/* NTSYSAPI, as NT's headers define it: a routine a program imports from ntdll.dll. A PE program
+   then calls it, and takes its address, through its import address table (ntdll's own address,
+   not the program's import thunk, and no thunk's jmp on each call); an ELF program and ntdll
+   itself see the routine directly. */
+#if defined(__MINGW32__) && !defined(NANONT_NTDLL)
+#define NTSYSAPI __declspec(dllimport)
+#else
+#define NTSYSAPI
+#endif
+
 /* native services (the stubs are generated from ke/services.tab) */
-NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus);
-NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String);
-NTSTATUS NTAPI NtTestAlert(VOID);
-NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
-NTSTATUS NTAPI NtEchoArguments(PULONG Out, ULONG A2, ULONG A3, ULONG A4, ULONG A5, ULONG A6,
-                               ULONG A7, ULONG A8, ULONG A9, ULONG A10, ULONG A11, ULONG A12,
-                               ULONG A13, ULONG A14, ULONG A15, ULONG A16);
-NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID);
+NTSYSAPI NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI NtDisplayString(PUNICODE_STRING String);
+NTSYSAPI NTSTATUS NTAPI NtTestAlert(VOID);
+NTSYSAPI NTSTATUS NTAPI NtContinue(PCONTEXT ContextRecord, BOOLEAN TestAlert);
+NTSYSAPI NTSTATUS NTAPI NtEchoArguments(PULONG Out, ULONG A2, ULONG A3, ULONG A4, ULONG A5, ULONG A6,
+                                        ULONG A7, ULONG A8, ULONG A9, ULONG A10, ULONG A11, ULONG A12,
+                                        ULONG A13, ULONG A14, ULONG A15, ULONG A16);
+NTSYSAPI NTSTATUS NTAPI NtRecordOrRecoveryTrapFrame(VOID);
 /* thread-context record and recover (docs/trapfile.md): FileName NULL = \SystemRoot\TrapFrame;
    NtRecordTrapFrame returns STATUS_TRAP_FRAME_RECOVERED when resumed by NtRecoverTrapFrame */
-NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
-NTSTATUS NTAPI NtRecoverTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
-NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
-                                        ULONG SystemInformationLength, PULONG ReturnLength);
-NTSTATUS NTAPI NtYieldExecution(VOID);
-NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLARGE_INTEGER PerformanceFrequency);
-NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord, BOOLEAN FirstChance);
-NTSTATUS NTAPI NtClose(HANDLE Handle);
-NTSTATUS NTAPI NtBenchNull(VOID);
-NTSTATUS NTAPI NtBenchNull4(ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI NtBenchNull8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI NtBenchNull16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG,
-                             ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
-NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument);
+NTSYSAPI NTSTATUS NTAPI NtRecordTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
+NTSYSAPI NTSTATUS NTAPI NtRecoverTrapFrame(PUNICODE_STRING FileName, ULONG Flags);
+NTSYSAPI NTSTATUS NTAPI NtQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
+                                                 ULONG SystemInformationLength, PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+NTSYSAPI NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter, PLARGE_INTEGER PerformanceFrequency);
+NTSYSAPI NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord, BOOLEAN FirstChance);
+NTSYSAPI NTSTATUS NTAPI NtClose(HANDLE Handle);
+NTSYSAPI NTSTATUS NTAPI NtBenchNull(VOID);
+NTSYSAPI NTSTATUS NTAPI NtBenchNull4(ULONG, ULONG, ULONG, ULONG);
+NTSYSAPI NTSTATUS NTAPI NtBenchNull8(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+NTSYSAPI NTSTATUS NTAPI NtBenchNull16(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG,
+                                      ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+NTSYSAPI NTSTATUS NTAPI NtBenchControl(ULONG Operation, ULONG Argument);
 
 /* processes, threads, waits, APCs, synchronization objects, virtual memory (docs/processes.md);
    constants and structures in inc/ntpsapi.h */
 #include "ntpsapi.h"
-NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE ThreadHandle,
-                                           ACCESS_MASK ProcessDesiredAccess, ACCESS_MASK ThreadDesiredAccess,
-                                           PUNICODE_STRING ImagePath, PUNICODE_STRING CommandLine,
-                                           ULONG ThreadFlags, PCLIENT_ID ClientId);
+NTSYSAPI NTSTATUS NTAPI NtCreateUserProcessFromPath(PHANDLE ProcessHandle, PHANDLE ThreadHandle,
+                                                    ACCESS_MASK ProcessDesiredAccess, ACCESS_MASK ThreadDesiredAccess,
+                                                    PUNICODE_STRING ImagePath, PUNICODE_STRING CommandLine,
+                                                    ULONG ThreadFlags, PCLIENT_ID ClientId);
 /* by id: ObjectAttributes without a name, ClientId->UniqueProcess (docs/processes.md) */
-NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                             PCLIENT_ID ClientId);
-NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
-                                         PVOID ProcessInformation, ULONG ProcessInformationLength,
-                                         PULONG ReturnLength);
-NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              HANDLE ProcessHandle, PCLIENT_ID ClientId, PCONTEXT ThreadContext,
-                              PINITIAL_TEB InitialTeb, BOOLEAN CreateSuspended);
-NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
-NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
-NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
-NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
-NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,
-                                PVOID ApcArgument2, PVOID ApcArgument3);
-NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
-                                        PVOID ThreadInformation, ULONG ThreadInformationLength, PULONG ReturnLength);
-NTSTATUS NTAPI NtSetInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
-                                      PVOID ThreadInformation, ULONG ThreadInformationLength);
-NTSTATUS NTAPI NtGetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
-NTSTATUS NTAPI NtSetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
-NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
-NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
-NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType, BOOLEAN Alertable,
-                                        PLARGE_INTEGER Timeout);
-NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                             EVENT_TYPE EventType, BOOLEAN InitialState);
-NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
-NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
-NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
-NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
-                                 POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount);
-NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount);
-NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              BOOLEAN InitialOwner);
-NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
-NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                             TIMER_TYPE TimerType);
-NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC_ROUTINE TimerApcRoutine,
-                          PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState);
-NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState);
-NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
-                                 PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
-                                 ULONG Options);
+NTSYSAPI NTSTATUS NTAPI NtOpenProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                      PCLIENT_ID ClientId);
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                                  PVOID ProcessInformation, ULONG ProcessInformationLength,
+                                                  PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI NtCreateThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                       HANDLE ProcessHandle, PCLIENT_ID ClientId, PCONTEXT ThreadContext,
+                                       PINITIAL_TEB InitialTeb, BOOLEAN CreateSuspended);
+NTSYSAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
+NTSYSAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,
+                                         PVOID ApcArgument2, PVOID ApcArgument3);
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                                 PVOID ThreadInformation, ULONG ThreadInformationLength, PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI NtSetInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                               PVOID ThreadInformation, ULONG ThreadInformationLength);
+NTSYSAPI NTSTATUS NTAPI NtGetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+NTSYSAPI NTSTATUS NTAPI NtSetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+NTSYSAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
+NTSYSAPI NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType, BOOLEAN Alertable,
+                                                 PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                      EVENT_TYPE EventType, BOOLEAN InitialState);
+NTSYSAPI NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount);
+NTSYSAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                       BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtCreateTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                      TIMER_TYPE TimerType);
+NTSYSAPI NTSTATUS NTAPI NtSetTimer(HANDLE TimerHandle, PLARGE_INTEGER DueTime, PTIMER_APC_ROUTINE TimerApcRoutine,
+                                   PVOID TimerContext, BOOLEAN ResumeTimer, LONG Period, PBOOLEAN PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtCancelTimer(HANDLE TimerHandle, PBOOLEAN CurrentState);
+NTSYSAPI NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HANDLE TargetProcessHandle,
+                                          PHANDLE TargetHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                                          ULONG Options);
 /* named objects (ob/obdir.c): "\\BaseNamedObjects\\Name" with OBJ_CASE_INSENSITIVE / OBJ_OPENIF */
-NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtOpenTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
-                                     POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
-                                       PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
-NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType);
-NTSTATUS NTAPI NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                               PLARGE_INTEGER MaximumSize, ULONG SectionPageProtection, ULONG AllocationAttributes,
-                               HANDLE FileHandle);
-NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
-                                  SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, PSIZE_T ViewSize,
-                                  SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
-NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress);
-NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionInformationClass,
-                              PVOID SectionInformation, SIZE_T SectionInformationLength, PSIZE_T ResultLength);
+NTSYSAPI NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenTimer(PHANDLE TimerHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenDirectoryObject(PHANDLE DirectoryHandle, ACCESS_MASK DesiredAccess,
+                                              POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                                PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+NTSYSAPI NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType);
+NTSYSAPI NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
+                                               ULONG NewProtect, PULONG OldProtect);
+NTSYSAPI NTSTATUS NTAPI NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                        PLARGE_INTEGER MaximumSize, ULONG SectionPageProtection, ULONG AllocationAttributes,
+                                        HANDLE FileHandle);
+NTSYSAPI NTSTATUS NTAPI NtOpenSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                                           SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, PSIZE_T ViewSize,
+                                           SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
+NTSYSAPI NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress);
+NTSYSAPI NTSTATUS NTAPI NtQuerySection(HANDLE SectionHandle, SECTION_INFORMATION_CLASS SectionInformationClass,
+                                       PVOID SectionInformation, SIZE_T SectionInformationLength, PSIZE_T ResultLength);
 
 /* ntdll thread creation (user/ntdll/thread.c) */
 typedef ULONG (NTAPI *PUSER_THREAD_START_ROUTINE)(PVOID Parameter);
@@ -127,30 +139,30 @@ VOID NTAPI RtlExitUserThread(NTSTATUS ExitStatus);
 
 /* file I/O (io/, docs/io.md); constants and structures in inc/ntioapi.h */
 #include "ntioapi.h"
-NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                            PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER AllocationSize, ULONG FileAttributes,
-                            ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
-                            ULONG EaLength);
-NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                          PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions);
-NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-                          PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
-                          PULONG Key);
-NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-                           PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
-                           PULONG Key);
-NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
-                                      ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
-NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
-                                    ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
-NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-                                    PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation, ULONG Length,
-                                    FILE_INFORMATION_CLASS FileInformationClass, BOOLEAN ReturnSingleEntry,
-                                    PUNICODE_STRING FileName, BOOLEAN RestartScan);
-NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
-NTSTATUS NTAPI NtDeleteFile(POBJECT_ATTRIBUTES ObjectAttributes);
-NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FsInformation,
-                                            ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
+NTSYSAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                     PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER AllocationSize, ULONG FileAttributes,
+                                     ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
+                                     ULONG EaLength);
+NTSYSAPI NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                   PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions);
+NTSYSAPI NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                   PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                                   PULONG Key);
+NTSYSAPI NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                    PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                                    PULONG Key);
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                               ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
+NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                             ULONG Length, FILE_INFORMATION_CLASS FileInformationClass);
+NTSYSAPI NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                             PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation, ULONG Length,
+                                             FILE_INFORMATION_CLASS FileInformationClass, BOOLEAN ReturnSingleEntry,
+                                             PUNICODE_STRING FileName, BOOLEAN RestartScan);
+NTSYSAPI NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+NTSYSAPI NTSTATUS NTAPI NtDeleteFile(POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FsInformation,
+                                                     ULONG Length, FS_INFORMATION_CLASS FsInformationClass);
 /* NanoNT raw-disk diagnostic (io/iodiag.c): Operation NANO_DISK_*; *Result = TSC ticks spent
    (or the sector count for NANO_DISK_QUERY). */
 #define NANO_DISK_READ    0
@@ -158,14 +170,14 @@ NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK 
 #define NANO_DISK_FLUSH   2
 #define NANO_DISK_QUERY   3
 #define NANO_DISK_COUNTER 4   /* *Result = counter Lba: 0 commands, 1 sectors read, 2 written, 3 bounce bytes */
-NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result);
+NTSYSAPI NTSTATUS NTAPI NtNanoDiskControl(ULONG Operation, ULONG Lba, ULONG SectorCount, PULONGLONG Result);
 
 /* flush the disk, then stop the machine (ex/shutdown.c) */
 typedef enum _SHUTDOWN_ACTION { ShutdownNoReboot, ShutdownReboot, ShutdownPowerOff } SHUTDOWN_ACTION;
-NTSTATUS NTAPI NtShutdownSystem(SHUTDOWN_ACTION Action);
+NTSYSAPI NTSTATUS NTAPI NtShutdownSystem(SHUTDOWN_ACTION Action);
 /* the one class is SystemNanoNtTraceFilter (ex/sysinfo.c) */
-NTSTATUS NTAPI NtSetSystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
-                                      ULONG SystemInformationLength);
+NTSYSAPI NTSTATUS NTAPI NtSetSystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
+                                               ULONG SystemInformationLength);
 
 #define SystemBasicInformation 0
 #define SystemCallCountInformation 6
@@ -196,27 +208,27 @@ static inline ULONG NanoCallCount(const VOID *Buffer, ULONG Table, ULONG Index)
     return counts[Index];
 }
 
-/* ntdll entry points (user/ntdll) */
-VOID KiFastSystemCall(VOID);
-VOID KiFastSystemCallRet(VOID);
-VOID KiIntSystemCall(VOID);
-VOID KiUserApcDispatcher(VOID);
-VOID KiUserExceptionDispatcher(VOID);
-VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCreateUserThread) */
+/* ntdll entry points (user/ntdll), whose addresses programs compare with what the kernel reports */
+NTSYSAPI VOID KiFastSystemCall(VOID);
+NTSYSAPI VOID KiFastSystemCallRet(VOID);
+NTSYSAPI VOID KiIntSystemCall(VOID);
+NTSYSAPI VOID KiUserApcDispatcher(VOID);
+NTSYSAPI VOID KiUserExceptionDispatcher(VOID);
+NTSYSAPI VOID RtlUserThreadStart(VOID);   /* EAX = start routine, EBX = parameter (RtlCreateUserThread) */
 /* Make a service call through a chosen entry: Path 0 sysenter, 1 int 2Eh. */
 NTSTATUS NanoSystemCall(ULONG Path, ULONG Number, ULONG ArgumentCount, const ULONG *Arguments);
 
 /* NT's process creation (ps/pssvc.c, mm/vmcopy.c) and its user-mode half (user/ntdll/process.c) */
-NTSTATUS NTAPI NtCreateProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                               HANDLE ParentProcess, BOOLEAN InheritObjectTable, HANDLE SectionHandle,
-                               HANDLE DebugPort, HANDLE ExceptionPort);
-NTSTATUS NTAPI NtCreateProcessEx(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                                 HANDLE ParentProcess, ULONG Flags, HANDLE SectionHandle, HANDLE DebugPort,
-                                 HANDLE ExceptionPort, ULONG JobMemberLevel);
-NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T NumberOfBytesToRead,
-                                   PSIZE_T NumberOfBytesRead);
-NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer,
-                                    SIZE_T NumberOfBytesToWrite, PSIZE_T NumberOfBytesWritten);
+NTSYSAPI NTSTATUS NTAPI NtCreateProcess(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                        HANDLE ParentProcess, BOOLEAN InheritObjectTable, HANDLE SectionHandle,
+                                        HANDLE DebugPort, HANDLE ExceptionPort);
+NTSYSAPI NTSTATUS NTAPI NtCreateProcessEx(PHANDLE ProcessHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                          HANDLE ParentProcess, ULONG Flags, HANDLE SectionHandle, HANDLE DebugPort,
+                                          HANDLE ExceptionPort, ULONG JobMemberLevel);
+NTSYSAPI NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer, SIZE_T NumberOfBytesToRead,
+                                            PSIZE_T NumberOfBytesRead);
+NTSYSAPI NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer,
+                                             SIZE_T NumberOfBytesToWrite, PSIZE_T NumberOfBytesWritten);
 typedef struct _RTL_USER_PROCESS_INFORMATION {
     ULONG Length;
     HANDLE Process;

@@ -87,8 +87,7 @@ static BOOLEAN LdrpStringInImage(PVOID Base, const IMAGE_NT_HEADERS32 *Nt, ULONG
     return FALSE;
 }
 
-/* Is Rva inside a writable section (the import address table must be, as mingw lays it out:
-   NanoNT has no NtProtectVirtualMemory to unprotect a read-only one)? */
+/* Is [Rva, Rva + Size) inside one writable section? */
 static BOOLEAN LdrpRvaWritable(IMAGE_NT_HEADERS32 *Nt, ULONG Rva, ULONG Size)
 {
     const IMAGE_SECTION_HEADER *s = (const IMAGE_SECTION_HEADER *)
@@ -361,6 +360,54 @@ static NTSTATUS LdrpGetExport(PVOID Base, const CHAR *Name, USHORT Hint, ULONG O
 /* ------------------------------------------------------------------ imports */
 
 /*
+ * LdrpSnapThunks - fill Count slots of Module's import address table at Iat from the lookup
+ * table at Lookup, with the exports of Dll (named DllName in the image). An IAT outside a
+ * writable section is made PAGE_READWRITE for the snap and given its protection back after it,
+ * as NT's loader does (mingw puts the IAT in a writable .idata; other linkers put it in .rdata).
+ */
+static NTSTATUS LdrpSnapThunks(PLDRP_MODULE Module, IMAGE_NT_HEADERS32 *Nt, PLDRP_MODULE Dll,
+                               const CHAR *DllName, ULONG Lookup, ULONG Iat, ULONG Count)
+{
+    PUCHAR base = Module->Entry.DllBase;
+    PVOID protectBase = base + Iat;
+    SIZE_T protectSize = 4 * Count;
+    ULONG oldProtect = 0;
+    NTSTATUS status = STATUS_SUCCESS;
+    BOOLEAN unprotected = Count != 0 && !LdrpRvaWritable(Nt, Iat, 4 * Count);
+    if (unprotected) {
+        status = NtProtectVirtualMemory(NtCurrentProcess(), &protectBase, &protectSize, PAGE_READWRITE, &oldProtect);
+        if (!NT_SUCCESS(status)) {
+            CHAR me[64];
+            DbgPrint("ntdll: %s: its import address table cannot be made writable: status 0x%08lX\n",
+                     LdrpNarrowName(Module, me, sizeof(me)), (unsigned long)status);
+            return status;
+        }
+    }
+    for (ULONG i = 0; i < Count && NT_SUCCESS(status); i++) {
+        ULONG thunk = *(const ULONG *)(base + Lookup + 4 * i);
+        PVOID address = NULL;
+        if (thunk & IMAGE_ORDINAL_FLAG32) {
+            status = LdrpGetExport(Dll->Entry.DllBase, NULL, 0, thunk & 0xFFFF, &address);
+        } else if (!LdrpRangeInImage(Nt, thunk, 3) || !LdrpStringInImage(base, Nt, thunk + 2)) {
+            status = STATUS_INVALID_IMAGE_FORMAT;
+        } else {
+            const IMAGE_IMPORT_BY_NAME *byName = (const IMAGE_IMPORT_BY_NAME *)(base + thunk);
+            status = LdrpGetExport(Dll->Entry.DllBase, byName->Name, byName->Hint, 0, &address);
+            if (status == STATUS_ENTRYPOINT_NOT_FOUND) {
+                CHAR me[64];
+                DbgPrint("ntdll: %s imports %s from %s, which does not export it\n",
+                         LdrpNarrowName(Module, me, sizeof(me)), byName->Name, DllName);
+            }
+        }
+        if (NT_SUCCESS(status))
+            *(PVOID *)(base + Iat + 4 * i) = address;
+    }
+    if (unprotected)
+        NtProtectVirtualMemory(NtCurrentProcess(), &protectBase, &protectSize, oldProtect, &oldProtect);
+    return status;
+}
+
+/*
  * LdrpSnapImports - load every DLL Module imports and fill its import address tables. Static
  * loads (the executable's, and theirs) are pinned (LoadCount 0xFFFF), as NT pins them.
  */
@@ -402,33 +449,16 @@ static NTSTATUS LdrpSnapImports(PLDRP_MODULE Module, BOOLEAN Static)
             Module->Dependencies[Module->DependencyCount++] = dll;
 
         ULONG lookup = import->OriginalFirstThunk ? import->OriginalFirstThunk : import->FirstThunk;
-        for (ULONG i = 0;; i++) {
-            if (!LdrpRangeInImage(nt, lookup + 4 * i, 4) || !LdrpRangeInImage(nt, import->FirstThunk + 4 * i, 4))
+        ULONG count = 0;
+        for (;; count++) {
+            if (!LdrpRangeInImage(nt, lookup + 4 * count, 4) || !LdrpRangeInImage(nt, import->FirstThunk + 4 * count, 4))
                 return STATUS_INVALID_IMAGE_FORMAT;
-            ULONG thunk = *(const ULONG *)((PUCHAR)base + lookup + 4 * i);
-            if (thunk == 0)
+            if (*(const ULONG *)((PUCHAR)base + lookup + 4 * count) == 0)
                 break;
-            PVOID address;
-            if (thunk & IMAGE_ORDINAL_FLAG32) {
-                status = LdrpGetExport(dll->Entry.DllBase, NULL, 0, thunk & 0xFFFF, &address);
-            } else {
-                if (!LdrpRangeInImage(nt, thunk, 3) || !LdrpStringInImage(base, nt, thunk + 2))
-                    return STATUS_INVALID_IMAGE_FORMAT;
-                const IMAGE_IMPORT_BY_NAME *byName = (const IMAGE_IMPORT_BY_NAME *)((PUCHAR)base + thunk);
-                status = LdrpGetExport(dll->Entry.DllBase, byName->Name, byName->Hint, 0, &address);
-                if (status == STATUS_ENTRYPOINT_NOT_FOUND) {
-                    CHAR me[64];
-                    DbgPrint("ntdll: %s imports %s from %s, which does not export it\n",
-                             LdrpNarrowName(Module, me, sizeof(me)), byName->Name, dllName);
-                }
-            }
-            if (!NT_SUCCESS(status))
-                return status;
-            ULONG slot = import->FirstThunk + 4 * i;
-            if (!LdrpRvaWritable(nt, slot, 4))
-                return STATUS_INVALID_IMAGE_FORMAT;
-            *(PVOID *)((PUCHAR)base + slot) = address;
         }
+        status = LdrpSnapThunks(Module, nt, dll, dllName, lookup, import->FirstThunk, count);
+        if (!NT_SUCCESS(status))
+            return status;
     }
     return STATUS_SUCCESS;
 }
