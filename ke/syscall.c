@@ -32,11 +32,35 @@ NTSTATUS NTAPI KiServiceNotImplemented(VOID)
     return STATUS_NOT_IMPLEMENTED;
 }
 
+/*
+ * The dispatcher's direct path for table 0 (sysentry.S): a number below KiFastServiceLimit is a
+ * table-0 index and reaches its routine, argument size and counter through these fixed arrays
+ * instead of KTHREAD.ServiceTable's descriptor (table 0 is the same in both descriptor tables).
+ * They have KI_FAST_SERVICE_SLOTS entries, a power of two, so that masking the index clamps it
+ * (§6.9); the entries past the limit are never reached architecturally. KiFastArgumentBytes holds
+ * the argument bytes as dwords so the stack is reserved with one subtraction from memory, and
+ * KiFastArgumentDwords the count for `rep movsd`. The tracer sets KiFastServiceLimit to 0 before it
+ * replaces the tables' routines, so that every call then goes through the descriptors.
+ */
+ULONG KiFastServiceLimit;
+PVOID KiFastServiceTable[KI_FAST_SERVICE_SLOTS];
+ULONG KiFastArgumentBytes[KI_FAST_SERVICE_SLOTS];
+UCHAR KiFastArgumentDwords[KI_FAST_SERVICE_SLOTS];
+_Static_assert(KI_SERVICE_COUNT <= KI_FAST_SERVICE_SLOTS &&
+               (KI_FAST_SERVICE_SLOTS & (KI_FAST_SERVICE_SLOTS - 1)) == 0, "direct-path arrays");
+
 VOID KiInitializeServiceTables(VOID)
 {
     KSERVICE_TABLE_DESCRIPTOR native = { (PULONG_PTR)KiServiceTable, KiServiceCounters, KiServiceLimit, KiArgumentTable };
     KeServiceDescriptorTable[0] = native;
     KeServiceDescriptorTableShadow[0] = native;
+    for (ULONG i = 0; i < KI_FAST_SERVICE_SLOTS; i++) {
+        BOOLEAN inside = i < KiServiceLimit;
+        KiFastServiceTable[i] = inside ? KiServiceTable[i] : (PVOID)KiServiceNotImplemented;
+        KiFastArgumentBytes[i] = inside ? KiArgumentTable[i] : 0;
+        KiFastArgumentDwords[i] = (UCHAR)(KiFastArgumentBytes[i] / sizeof(ULONG));
+    }
+    KiFastServiceLimit = KiServiceLimit;
 }
 
 /*

@@ -83,8 +83,8 @@ KiFastCallCommon:
         /* §6.2: save the exception list and previous mode; the kernel starts a fresh chain. */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        movzbl  ThPreviousMode(%ebx), %ecx      /* PreviousPreviousMode: a byte (WRK's 0xD7) */
-        pushl   %ecx
+        pushl   $1                              /* PreviousPreviousMode: UserMode, as WRK (a thread
+                                                   in user mode always has PreviousMode UserMode) */
         leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
         KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */
@@ -106,48 +106,35 @@ KiFastCallDebugDone:
 /*
  * KiSystemServiceDispatch - steps 3-7: decode, limit, GUI table, count, copy, call.
  * In: EAX = service number, ESI = user argument pointer, EBX = thread, EBP = frame.
+ * A number below KiFastServiceLimit is a table-0 index (bits 12-31 clear) and takes the direct
+ * path through table 0's fixed arrays (ke/syscall.c); every other number, and every number while
+ * the tracer has replaced the tables' routines (KiFastServiceLimit = 0), takes the general decode
+ * through KTHREAD.ServiceTable (KiSystemServiceDecode).
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
-        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0 leave here
-           (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
-        movzbl  %ah, %edi
-        andl    $SERVICE_TABLE_MASK, %edi
-        jnz     KiSystemServiceOtherTable
-        addl    ThServiceTable(%ebx), %edi
-KiSystemServiceTableFound:
-        andl    $SERVICE_NUMBER_MASK, %eax
-        /* §6.3: limit check. */
-        cmpl    SdLimit(%edi), %eax
-        jae     KiSystemServiceInvalid
-        /* §6.9: clamp the index so a mispredicted bound check cannot reach past the table
-           (CF is still set from the compare: ECX = all ones). */
-        sbbl    %ecx, %ecx
-        andl    %ecx, %eax
-KiSystemServiceCount:
-        /* §6.5: count the call, per CPU and per service. */
+        cmpl    KiFastServiceLimit, %eax
+        jae     KiSystemServiceDecode
+        /* §6.9: clamp the index to the arrays, which have KI_FAST_SERVICE_SLOTS entries (a power
+           of two), so a mispredicted bound check cannot index past them. */
+        andl    $(KI_FAST_SERVICE_SLOTS - 1), %eax
+        /* §6.5: count the call, per CPU and per service (table 0's counters). */
         incl    %fs:PcKeSystemCalls
-        movl    SdCount(%edi), %ecx
-        incl    (%ecx,%eax,4)
-        /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
-           range lies below MmUserProbeAddress. The quick test leaves room for the largest
-           argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
-        movl    SdNumber(%edi), %ecx
-        movzbl  (%ecx,%eax), %ecx
-        movl    SdBase(%edi), %edx
-        subl    %ecx, %esp
-        shrl    $2, %ecx
+        incl    KiServiceCounters(,%eax,4)
+        /* §6.6: reserve the argument bytes on the kernel stack and copy them, after checking that
+           the whole user range lies below MmUserProbeAddress (as below). */
+        movzbl  KiFastArgumentDwords(%eax), %ecx
+        subl    KiFastArgumentBytes(,%eax,4), %esp
         movl    %esp, %edi
         cmpl    KiArgumentProbeLimit, %esi
-        jae     KiSystemServiceProbeSlow
-        .globl KiSystemServiceCopyArguments
-KiSystemServiceCopyArguments:
+        jae     KiFastServiceProbeSlow
+        .globl KiFastServiceCopyArguments
+KiFastServiceCopyArguments:
         rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
-        KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
+        KI_FIXUP(KiFastServiceCopyArguments, KiSystemServiceCopyFault)
         /* §6.7: call the service; its NTSTATUS comes back in EAX. */
-        .globl KiSystemServiceCall
-KiSystemServiceCall:
-        call    *(%edx,%eax,4)
+        call    *KiFastServiceTable(,%eax,4)
+        /* fall into the exit */
 
 /*
  * KiSystemServiceExit - §6.8. In: EAX = status, EBX = thread (callee-saved by the service),
@@ -161,7 +148,13 @@ KiSystemServiceExit:
         cli
         cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitNotFast
-        KI_RESTORE_SERVICE_STATE
+        /* §6.8: restore the exception list, KTHREAD.TrapFrame and PreviousMode; a marked frame
+           was built by KiFastCallEntry, whose saved PreviousMode is always UserMode. */
+        movl    TsExceptionList(%ebp), %ecx
+        movl    %ecx, %fs:PcExceptionList
+        movl    TsEdx(%ebp), %ecx
+        movl    %ecx, ThTrapFrame(%ebx)
+        movb    $1, ThPreviousMode(%ebx)
         /* §6.8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
         movl    TsEip(%ebp), %edx
         movl    TsEdi(%ebp), %edi
@@ -226,6 +219,48 @@ KiServiceExitToKernel:
         iret
 
 /* ------------------------------------------------------------------ slow paths */
+
+/* The general decode. §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0
+   leave here (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
+KiSystemServiceDecode:
+        movzbl  %ah, %edi
+        andl    $SERVICE_TABLE_MASK, %edi
+        jnz     KiSystemServiceOtherTable
+        addl    ThServiceTable(%ebx), %edi
+KiSystemServiceTableFound:
+        andl    $SERVICE_NUMBER_MASK, %eax
+        /* §6.3: limit check. */
+        cmpl    SdLimit(%edi), %eax
+        jae     KiSystemServiceInvalid
+        /* §6.9: clamp the index so a mispredicted bound check cannot reach past the table
+           (CF is still set from the compare: ECX = all ones). */
+        sbbl    %ecx, %ecx
+        andl    %ecx, %eax
+KiSystemServiceCount:
+        /* §6.5: count the call, per CPU and per service. */
+        incl    %fs:PcKeSystemCalls
+        movl    SdCount(%edi), %ecx
+        incl    (%ecx,%eax,4)
+        /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
+           range lies below MmUserProbeAddress. The quick test leaves room for the largest
+           argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
+        movl    SdNumber(%edi), %ecx
+        movzbl  (%ecx,%eax), %ecx
+        movl    SdBase(%edi), %edx
+        subl    %ecx, %esp
+        shrl    $2, %ecx
+        movl    %esp, %edi
+        cmpl    KiArgumentProbeLimit, %esi
+        jae     KiSystemServiceProbeSlow
+        .globl KiSystemServiceCopyArguments
+KiSystemServiceCopyArguments:
+        rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
+        KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
+        /* §6.7: call the service; its NTSTATUS comes back in EAX. */
+        .globl KiSystemServiceCall
+KiSystemServiceCall:
+        call    *(%edx,%eax,4)
+        jmp     KiSystemServiceExit
 
 /* §6.3: table 1 (GUI) or an extension table (2, 3). In: EDI = the descriptor offset. */
 KiSystemServiceOtherTable:
@@ -292,6 +327,12 @@ KiSystemServiceGuiConvert:
 KiSystemServiceTebFault:
         movl    $STATUS_ACCESS_VIOLATION, %eax
         jmp     KiSystemServiceExit
+
+/* §6.6 for the direct path: the general check below, rejoining the general copy and call with
+   EDX = the direct path's routine array. */
+KiFastServiceProbeSlow:
+        movl    $KiFastServiceTable, %edx
+        jmp     KiSystemServiceProbeSlow
 
 /* §6.6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. A kernel
    caller's arguments (PreviousMode = KernelMode, a ZwXxx stub) are copied without it, as WRK. */
