@@ -95,7 +95,7 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 /* services plumbing (ke/syscall.c) */
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS NTAPI KiServiceNotImplemented(VOID);
-extern ULONG KiFastServiceLimit;          /* 0: every call takes the general decode */
+VOID KiSetFastServicePath(BOOLEAN Open);   /* the dispatcher's direct path for table 0 */
 NTSTATUS KiFlushGdiBatch(VOID);
 ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */

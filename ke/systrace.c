@@ -313,7 +313,7 @@ VOID KiInitializeSystemTrace(VOID)
     KiTraceParseFilter();
     /* the tables switch last, when everything the thunk reads is ready; the dispatcher's direct
        path for table 0 (ke/syscall.c) closes first, so every call reads the descriptors */
-    KiFastServiceLimit = 0;
+    KiSetFastServicePath(FALSE);
     for (ULONG t = 0; t < NUMBER_SERVICE_TABLES; t++) {
         if (!KiTraceSelected[t])
             continue;

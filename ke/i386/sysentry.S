@@ -118,9 +118,8 @@ KiSystemServiceDispatch:
         /* §6.9: clamp the index to the arrays, which have KI_FAST_SERVICE_SLOTS entries (a power
            of two), so a mispredicted bound check cannot index past them. */
         andl    $(KI_FAST_SERVICE_SLOTS - 1), %eax
-        /* §6.5: count the call, per CPU and per service (table 0's counters). */
+        /* §6.5: count the call per CPU (the path is closed while per-service counts are kept). */
         incl    %fs:PcKeSystemCalls
-        incl    KiServiceCounters(,%eax,4)
         /* §6.6: reserve the argument bytes on the kernel stack and copy them, after checking that
            the whole user range lies below MmUserProbeAddress (as below). */
         movzbl  KiFastArgumentDwords(%eax), %ecx
@@ -237,10 +236,13 @@ KiSystemServiceTableFound:
         sbbl    %ecx, %ecx
         andl    %ecx, %eax
 KiSystemServiceCount:
-        /* §6.5: count the call, per CPU and per service. */
+        /* §6.5: count the call, per CPU and, when the table has counters (boot option
+           callcounts), per service. */
         incl    %fs:PcKeSystemCalls
         movl    SdCount(%edi), %ecx
+        jecxz   1f
         incl    (%ecx,%eax,4)
+1:
         /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
            range lies below MmUserProbeAddress. The quick test leaves room for the largest
            argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
