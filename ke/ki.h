@@ -73,8 +73,9 @@ extern VOID KiThreadStartup(VOID);
 
 /* trap frame <-> context (ke/i386/context.c) */
 #define KI_IS_SERVICE_FRAME(tf) ((tf)->PreviousPreviousMode <= 1)
-VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME TrapFrame);
-VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, ULONG Eip, ULONG Esp);
+VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, const CONTEXT *State);
+VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, ULONG Eip, ULONG Esp,
+                                const CONTEXT *State);
 ULONG KeSanitizeUserEflags(ULONG EFlags);
 ULONG KiReadGs(VOID);
 

@@ -157,10 +157,30 @@ NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle)
     return STATUS_SUCCESS;
 }
 
-/* User APCs from NtQueueApcThread live in pool: freed before they run, or at rundown. */
+/*
+ * User APCs from NtQueueApcThread: one static KAPC serves whenever it is free, others come from
+ * pool; each is freed before its routine runs, or at rundown. The common case, an APC queued and
+ * delivered before the next is queued, then takes no pool page (the pool returns an empty page at
+ * once, so a KAPC from pool costs a page taken and given back). Interrupts are the lock.
+ */
+static KAPC PspSpareApc;
+static BOOLEAN PspSpareApcInUse;
+
+static PKAPC PspAllocateApc(VOID)
+{
+    ULONG flags = KeDisableInterrupts();
+    BOOLEAN spare = !PspSpareApcInUse;
+    PspSpareApcInUse = TRUE;
+    KeRestoreInterrupts(flags);
+    return spare ? &PspSpareApc : ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'cpAP');
+}
+
 static VOID PspFreeApc(PKAPC Apc)
 {
-    ExFreePoolWithTag(Apc, 'cpAP');
+    if (Apc == &PspSpareApc)
+        PspSpareApcInUse = FALSE;
+    else
+        ExFreePoolWithTag(Apc, 'cpAP');
 }
 
 static VOID PspApcKernelRoutine(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
@@ -185,7 +205,7 @@ NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine,
     NTSTATUS status = PspReferenceThread(ThreadHandle, THREAD_SET_CONTEXT, &thread);
     if (!NT_SUCCESS(status))
         return status;
-    PKAPC apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'cpAP');
+    PKAPC apc = PspAllocateApc();
     if (!apc) {
         status = STATUS_NO_MEMORY;
     } else {
