@@ -32,6 +32,9 @@
  *   flags   EFLAGS bits forced in the saved user EFLAGS (IF, and TF for the restarted entry)
  *   window  a label for the end of the first instruction (the single-step window, NOTES.md)
  * In:  EAX = service number, EDX = user ESP, ESP = &Tss (SYSENTER_ESP_MSR), IF = 0.
+ * The live EFLAGS keep the user's NT, AC and DF until KiFastCallCommon loads clean ones: nothing
+ * here depends on them (no string instruction, no iretd, no C), and TF is clear once the first
+ * instruction has run (a set TF traps there, see KiFastCallEntry).
  */
 .macro KI_FAST_CALL_PROLOGUE mark, flags, window
 .if (\flags) & ~0xFF00
@@ -51,8 +54,6 @@
         pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
         pushl   %edx                            /* HardwareEsp */
         pushfl                                  /* EFlags (user's, IF clear by sysenter) */
-        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
-        popfl
         orb     $((\flags) >> 8), 1(%esp)       /* §6.2: force IF (TF) in the saved user EFLAGS */
         pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
         pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
@@ -99,8 +100,10 @@ KiFastCallCommon:
         testb   $0xFF, ThDebugActive(%ebx)
         jnz     KiFastCallSaveDebug
 KiFastCallDebugDone:
-        /* §6.2: enable interrupts. */
-        sti
+        /* §6.1: clear TF, NT, AC and DF in the live EFLAGS before the dispatcher (or any C) runs
+           with them, and §6.2: enable interrupts, in one load of the flags. */
+        pushl   $(EFLAGS_IF | 2)
+        popfl
         /* fall into the dispatcher */
 
 /*
@@ -358,6 +361,8 @@ KiSystemServiceCopyFault:
 
 /* §6.2 (debug registers active): save them in the frame; the frame then leaves by iretd. */
 KiFastCallSaveDebug:
+        pushl   $2                              /* §6.1: clean flags (DF, AC, NT) for the C call */
+        popfl
         pushl   %eax
         pushl   %edx
         pushl   %ebp
