@@ -111,11 +111,13 @@ KiFastCallDebugDone:
  * In: EAX = service number, ESI = user argument pointer, EBX = thread, EBP = frame.
  * A number below KiFastServiceLimit is a table-0 index (bits 12-31 clear) and takes the direct
  * path through table 0's fixed arrays (ke/syscall.c); every other number, and every number while
- * the tracer has replaced the tables' routines (KiFastServiceLimit = 0), takes the general decode
- * through KTHREAD.ServiceTable (KiSystemServiceDecode).
+ * the path is closed (KiFastServiceLimit = 0: per-service counts kept, or the tracer or the
+ * timeline in place of the routines), takes the general decode through KTHREAD.ServiceTable
+ * (KiSystemServiceDecode).
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
+        /* §6.3: one compare decodes the number and checks table 0's limit. */
         cmpl    KiFastServiceLimit, %eax
         jae     KiSystemServiceDecode
         /* §6.9: clamp the index to the arrays, which have KI_FAST_SERVICE_SLOTS entries (a power
