@@ -39,8 +39,10 @@ NTSTATUS NTAPI KiServiceNotImplemented(VOID)
  * instead of KTHREAD.ServiceTable's descriptor (table 0 is the same in both descriptor tables).
  * They have KI_FAST_SERVICE_SLOTS entries, a power of two, so that masking the index clamps it
  * (§6.9); the entries past the limit are never reached architecturally. KiFastArgumentBytes holds
- * the argument bytes as dwords so the stack is reserved with one subtraction from memory, and
- * KiFastArgumentDwords the count for `rep movsd`. The direct path counts no call per service: it is
+ * the argument bytes as dwords so the stack is reserved with one subtraction from memory,
+ * KiFastArgumentCopy where the copy enters the dispatcher's run of `movsd` (one per argument
+ * dword, from KiFastArgumentCopyEntry in sysentry.S), and KiFastArgumentDwords the count for the
+ * general path's `rep movsd` when the quick probe sends a call there. The direct path counts no call per service: it is
  * closed (KiFastServiceLimit = 0, every call goes through the descriptors) while per-service counts
  * are kept, and while the tracer or the timeline has replaced the tables' routines.
  */
@@ -49,6 +51,8 @@ BOOLEAN KiServiceCallCounts;
 PVOID KiFastServiceTable[KI_FAST_SERVICE_SLOTS];
 ULONG KiFastArgumentBytes[KI_FAST_SERVICE_SLOTS];
 UCHAR KiFastArgumentDwords[KI_FAST_SERVICE_SLOTS];
+PVOID KiFastArgumentCopy[KI_FAST_SERVICE_SLOTS];
+extern const PVOID KiFastArgumentCopyEntry[SERVICE_MAXIMUM_ARGUMENT_DWORDS + 1];
 _Static_assert(KI_SERVICE_COUNT <= KI_FAST_SERVICE_SLOTS &&
                (KI_FAST_SERVICE_SLOTS & (KI_FAST_SERVICE_SLOTS - 1)) == 0, "direct-path arrays");
 
@@ -76,6 +80,7 @@ VOID KiInitializeServiceTables(VOID)
         KiFastServiceTable[i] = inside ? KiServiceTable[i] : (PVOID)KiServiceNotImplemented;
         KiFastArgumentBytes[i] = inside ? KiArgumentTable[i] : 0;
         KiFastArgumentDwords[i] = (UCHAR)(KiFastArgumentBytes[i] / sizeof(ULONG));
+        KiFastArgumentCopy[i] = KiFastArgumentCopyEntry[KiFastArgumentDwords[i]];
     }
     KiSetFastServicePath(TRUE);
 }

@@ -126,16 +126,23 @@ KiSystemServiceDispatch:
         /* §6.5: count the call per CPU (the path is closed while per-service counts are kept). */
         incl    %fs:PcKeSystemCalls
         /* §6.6: reserve the argument bytes on the kernel stack and copy them, after checking that
-           the whole user range lies below MmUserProbeAddress (as below). */
-        movzbl  KiFastArgumentDwords(%eax), %ecx
+           the whole user range lies below MmUserProbeAddress (as below). The copy enters a run of
+           SERVICE_MAXIMUM_ARGUMENT_DWORDS `movsd` where exactly the service's dwords remain
+           (KiFastArgumentCopy[index], one of KiFastArgumentCopyEntry). */
         subl    KiFastArgumentBytes(,%eax,4), %esp
         movl    %esp, %edi
         cmpl    KiArgumentProbeLimit, %esi
         jae     KiFastServiceProbeSlow
-        .globl KiFastServiceCopyArguments
-KiFastServiceCopyArguments:
-        rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
-        KI_FIXUP(KiFastServiceCopyArguments, KiSystemServiceCopyFault)
+        jmp     *KiFastArgumentCopy(,%eax,4)
+.if SERVICE_MAXIMUM_ARGUMENT_DWORDS != 17
+        .error  "the run of movsd below and KiFastArgumentCopyEntry have 17 entries"
+.endif
+        .irp    n, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1
+KiFastArgumentCopy\n:
+        movsl                                   /* a fault here -> KiSystemServiceCopyFault */
+        KI_FIXUP(KiFastArgumentCopy\n, KiSystemServiceCopyFault)
+        .endr
+KiFastArgumentCopy0:
         /* §6.7: call the service; its NTSTATUS comes back in EAX. */
         call    *KiFastServiceTable(,%eax,4)
         /* fall into the exit */
@@ -221,6 +228,17 @@ KiServiceExitToKernel:
         leal    TsEip(%ebp), %esp
         movl    TsEbp(%ebp), %ebp
         iret
+
+/* Where the direct path's copy starts for 0..SERVICE_MAXIMUM_ARGUMENT_DWORDS dwords (ke/syscall.c
+   builds KiFastArgumentCopy from it). */
+        .section .rodata
+        .globl KiFastArgumentCopyEntry
+        .p2align 2
+KiFastArgumentCopyEntry:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17
+        .long   KiFastArgumentCopy\n
+        .endr
+        .text
 
 /* ------------------------------------------------------------------ slow paths */
 
@@ -338,6 +356,7 @@ KiSystemServiceTebFault:
 /* §6.6 for the direct path: the general check below, rejoining the general copy and call with
    EDX = the direct path's routine array. */
 KiFastServiceProbeSlow:
+        movzbl  KiFastArgumentDwords(%eax), %ecx
         movl    $KiFastServiceTable, %edx
         jmp     KiSystemServiceProbeSlow
 
