@@ -97,6 +97,8 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS NTAPI KiServiceNotImplemented(VOID);
 VOID KiSetFastServicePath(BOOLEAN Open);   /* the dispatcher's direct path for table 0 */
+/* where the direct path's copy starts for 0..17 argument dwords (sysentry.S) */
+extern const PVOID KiFastArgumentCopyEntry[SERVICE_MAXIMUM_ARGUMENT_DWORDS + 1];
 NTSTATUS KiFlushGdiBatch(VOID);
 ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */

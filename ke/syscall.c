@@ -52,7 +52,6 @@ PVOID KiFastServiceTable[KI_FAST_SERVICE_SLOTS];
 ULONG KiFastArgumentBytes[KI_FAST_SERVICE_SLOTS];
 UCHAR KiFastArgumentDwords[KI_FAST_SERVICE_SLOTS];
 PVOID KiFastArgumentCopy[KI_FAST_SERVICE_SLOTS];
-extern const PVOID KiFastArgumentCopyEntry[SERVICE_MAXIMUM_ARGUMENT_DWORDS + 1];
 _Static_assert(KI_SERVICE_COUNT <= KI_FAST_SERVICE_SLOTS &&
                (KI_FAST_SERVICE_SLOTS & (KI_FAST_SERVICE_SLOTS - 1)) == 0, "direct-path arrays");
 
