@@ -204,6 +204,8 @@ _Static_assert(sizeof(KSERVICE_TABLE_DESCRIPTOR) == 16, "descriptor size");
 #define SERVICE_TABLE_SHIFT   8
 #define SERVICE_TABLE_MASK    0x30
 #define SERVICE_TABLE_TEST    0x10
+/* Entries of table 0's direct-path arrays (ke/syscall.c): a power of two above its limit. */
+#define KI_FAST_SERVICE_SLOTS 512
 #include "svclimit.h"                   /* SERVICE_MAXIMUM_ARGUMENT_DWORDS */
 
 extern KSERVICE_TABLE_DESCRIPTOR KeServiceDescriptorTable[NUMBER_SERVICE_TABLES];

@@ -177,7 +177,7 @@ static BOOLEAN KiInitializeUserApc(PKTRAP_FRAME Tf, PKNORMAL_ROUTINE Normal, PVO
         !NT_SUCCESS(KiSafeCopy(out + regs, (PUCHAR)&c + regs, ext - regs)) ||
         !NT_SUCCESS(KiSafeCopy(out + ext, KiZeroContext, sizeof(CONTEXT) - ext)))
         return FALSE;
-    KiRedirectToUserDispatcher(t, Tf, KeUserApcDispatcher, esp);
+    KiRedirectToUserDispatcher(t, Tf, KeUserApcDispatcher, esp, &c);
     return TRUE;
 }
 

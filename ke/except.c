@@ -39,7 +39,7 @@ static BOOLEAN KiDispatchToUser(PKTRAP_FRAME Tf, PEXCEPTION_RECORD Er, PCONTEXT 
         !NT_SUCCESS(KiSafeCopy((PVOID)erVa, Er, sizeof(*Er))) ||
         !NT_SUCCESS(KiSafeCopy((PVOID)ctxVa, Context, sizeof(*Context))))
         return FALSE;
-    KiRedirectToUserDispatcher(thread, Tf, KeUserExceptionDispatcher, esp);
+    KiRedirectToUserDispatcher(thread, Tf, KeUserExceptionDispatcher, esp, NULL);
     return TRUE;
 }
 

@@ -73,8 +73,9 @@ extern VOID KiThreadStartup(VOID);
 
 /* trap frame <-> context (ke/i386/context.c) */
 #define KI_IS_SERVICE_FRAME(tf) ((tf)->PreviousPreviousMode <= 1)
-VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME TrapFrame);
-VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, ULONG Eip, ULONG Esp);
+VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, const CONTEXT *State);
+VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME TrapFrame, ULONG Eip, ULONG Esp,
+                                const CONTEXT *State);
 ULONG KeSanitizeUserEflags(ULONG EFlags);
 ULONG KiReadGs(VOID);
 
@@ -95,6 +96,9 @@ VOID KiIdleLoop(VOID) __attribute__((noreturn));
 /* services plumbing (ke/syscall.c) */
 VOID KiInitializeServiceTables(VOID);
 NTSTATUS NTAPI KiServiceNotImplemented(VOID);
+VOID KiSetFastServicePath(BOOLEAN Open);   /* the dispatcher's direct path for table 0 */
+/* where the direct path's copy starts for 0..17 argument dwords (sysentry.S) */
+extern const PVOID KiFastArgumentCopyEntry[SERVICE_MAXIMUM_ARGUMENT_DWORDS + 1];
 NTSTATUS KiFlushGdiBatch(VOID);
 ULONG KiConvertToGuiThreadForService(PKTRAP_FRAME TrapFrame, ULONG Index);
 /* boot (ke/bootopt.c, ke/tsc.c, ke/systrace.c, ke/i386/boot.S) */

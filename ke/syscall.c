@@ -6,6 +6,7 @@
  */
 #include "ke.h"
 #include "ki.h"
+#include "loader.h"
 #include "pool.h"
 #include "rtl.h"
 #include "svcnum.h"
@@ -32,17 +33,62 @@ NTSTATUS NTAPI KiServiceNotImplemented(VOID)
     return STATUS_NOT_IMPLEMENTED;
 }
 
+/*
+ * The dispatcher's direct path for table 0 (sysentry.S): a number below KiFastServiceLimit is a
+ * table-0 index and reaches its routine, argument size and counter through these fixed arrays
+ * instead of KTHREAD.ServiceTable's descriptor (table 0 is the same in both descriptor tables).
+ * They have KI_FAST_SERVICE_SLOTS entries, a power of two, so that masking the index clamps it
+ * (§6.9); the entries past the limit are never reached architecturally. KiFastArgumentBytes holds
+ * the argument bytes as dwords so the stack is reserved with one subtraction from memory,
+ * KiFastArgumentCopy where the copy enters the dispatcher's run of `movsd` (one per argument
+ * dword, from KiFastArgumentCopyEntry in sysentry.S), and KiFastArgumentDwords the count for the
+ * general path's `rep movsd` when the quick probe sends a call there. The direct path counts no call per service: it is
+ * closed (KiFastServiceLimit = 0, every call goes through the descriptors) while per-service counts
+ * are kept, and while the tracer or the timeline has replaced the tables' routines.
+ */
+ULONG KiFastServiceLimit;
+BOOLEAN KiServiceCallCounts;
+PVOID KiFastServiceTable[KI_FAST_SERVICE_SLOTS];
+ULONG KiFastArgumentBytes[KI_FAST_SERVICE_SLOTS];
+UCHAR KiFastArgumentDwords[KI_FAST_SERVICE_SLOTS];
+PVOID KiFastArgumentCopy[KI_FAST_SERVICE_SLOTS];
+_Static_assert(KI_SERVICE_COUNT <= KI_FAST_SERVICE_SLOTS &&
+               (KI_FAST_SERVICE_SLOTS & (KI_FAST_SERVICE_SLOTS - 1)) == 0, "direct-path arrays");
+
+/* KiSetFastServicePath - open (TRUE) or close the dispatcher's direct path for table 0; it stays
+   closed while per-service counts are kept. */
+VOID KiSetFastServicePath(BOOLEAN Open)
+{
+    KiFastServiceLimit = Open && !KiServiceCallCounts ? KiServiceLimit : 0;
+}
+
+/*
+ * KiInitializeServiceTables - table 0 in both descriptor tables, and the direct path's arrays.
+ * Per-service call counts are kept only with the boot option `callcounts` (WRK keeps them only in
+ * checked builds): without it every descriptor's Count is NULL, as in WRK's free build.
+ */
 VOID KiInitializeServiceTables(VOID)
 {
-    KSERVICE_TABLE_DESCRIPTOR native = { (PULONG_PTR)KiServiceTable, KiServiceCounters, KiServiceLimit, KiArgumentTable };
+    KiServiceCallCounts = KeHasBootFlag("callcounts");
+    KSERVICE_TABLE_DESCRIPTOR native = { (PULONG_PTR)KiServiceTable, KiServiceCallCounts ? KiServiceCounters : NULL,
+                                         KiServiceLimit, KiArgumentTable };
     KeServiceDescriptorTable[0] = native;
     KeServiceDescriptorTableShadow[0] = native;
+    for (ULONG i = 0; i < KI_FAST_SERVICE_SLOTS; i++) {
+        BOOLEAN inside = i < KiServiceLimit;
+        KiFastServiceTable[i] = inside ? KiServiceTable[i] : (PVOID)KiServiceNotImplemented;
+        KiFastArgumentBytes[i] = inside ? KiArgumentTable[i] : 0;
+        KiFastArgumentDwords[i] = (UCHAR)(KiFastArgumentBytes[i] / sizeof(ULONG));
+        KiFastArgumentCopy[i] = KiFastArgumentCopyEntry[KiFastArgumentDwords[i]];
+    }
+    KiSetFastServicePath(TRUE);
 }
 
 /*
  * KeAddSystemServiceTable - register service table Index (1-3) once. Table 1 (GUI) goes into the
- * shadow table only, as on NT; tables 2 and 3 into both. Count may be NULL: the kernel then
- * provides the counters. Returns FALSE for index 0, an index out of range, an index already in
+ * shadow table only, as on NT; tables 2 and 3 into both. Without per-service counts (boot option
+ * `callcounts`) the descriptor's Count is NULL whatever the caller gives; with them, a NULL Count
+ * makes the kernel provide the counters. Returns FALSE for index 0, an index out of range, an index already in
  * use, a zero limit or missing routine/argument tables.
  */
 BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCHAR Number, ULONG Index)
@@ -55,7 +101,9 @@ BOOLEAN KeAddSystemServiceTable(PULONG_PTR Base, PULONG Count, ULONG Limit, PUCH
     for (ULONG i = 0; i < Limit; i++)
         if (Number[i] > SERVICE_MAXIMUM_ARGUMENT_DWORDS * sizeof(ULONG) || (Number[i] & 3))
             return FALSE;
-    if (!Count) {
+    if (!KiServiceCallCounts) {
+        Count = NULL;
+    } else if (!Count) {
         Count = ExAllocatePoolZero(NonPagedPool, Limit * sizeof(ULONG), 'tnCS');
         if (!Count)
             return FALSE;

@@ -311,7 +311,9 @@ VOID KiInitializeSystemTrace(VOID)
         KiTraceSignatures[t] = KiTraceParseTable(t);
     }
     KiTraceParseFilter();
-    /* the tables switch last, when everything the thunk reads is ready */
+    /* the tables switch last, when everything the thunk reads is ready; the dispatcher's direct
+       path for table 0 (ke/syscall.c) closes first, so every call reads the descriptors */
+    KiSetFastServicePath(FALSE);
     for (ULONG t = 0; t < NUMBER_SERVICE_TABLES; t++) {
         if (!KiTraceSelected[t])
             continue;

@@ -165,6 +165,7 @@ VOID KeInitializeTimeline(VOID)
     CHAR value[16];
     if (!KeGetBootOption("timeline", value, sizeof(value)) || !strcmp(value, "0"))
         return;
+    KiSetFastServicePath(FALSE);          /* every call through the descriptors, to the thunks */
     for (ULONG t = 0; t < NUMBER_SERVICE_TABLES; t++) {
         PKSERVICE_TABLE_DESCRIPTOR d = KeServiceDescriptorTableShadow[t].Base ? &KeServiceDescriptorTableShadow[t]
                                                                              : &KeServiceDescriptorTable[t];

@@ -150,6 +150,7 @@ NTSTATUS KeSetSystemTraceFilter(PCSTR Spec)
             KeServiceDescriptorTable[t].Base = KiUntracedBase[t];
             KeServiceDescriptorTableShadow[t].Base = KiUntracedShadowBase[t];
         }
+        KiSetFastServicePath(TRUE);                         /* KiInitializeSystemTrace closes it */
         if (filter[0])
             KiInitializeSystemTrace();                      /* reads the new trace= */
         else

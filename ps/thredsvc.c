@@ -157,10 +157,29 @@ NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle)
     return STATUS_SUCCESS;
 }
 
-/* User APCs from NtQueueApcThread live in pool: freed before they run, or at rundown. */
+/*
+ * User APCs from NtQueueApcThread: a one-entry lookaside (one spare KAPC, claimed by an atomic
+ * exchange, so processors racing for it get it at most once) serves whenever it is free, others
+ * come from pool; each is freed before its routine runs, or at rundown. The common case, an APC
+ * queued and delivered before the next is queued, then takes no pool page (the pool returns an
+ * empty page at once, so a KAPC from pool costs a page taken and given back).
+ */
+static KAPC PspSpareApc;
+static volatile BOOLEAN PspSpareApcInUse;
+
+static PKAPC PspAllocateApc(VOID)
+{
+    if (!__atomic_exchange_n(&PspSpareApcInUse, TRUE, __ATOMIC_ACQUIRE))
+        return &PspSpareApc;
+    return ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'cpAP');
+}
+
 static VOID PspFreeApc(PKAPC Apc)
 {
-    ExFreePoolWithTag(Apc, 'cpAP');
+    if (Apc == &PspSpareApc)
+        __atomic_store_n(&PspSpareApcInUse, FALSE, __ATOMIC_RELEASE);
+    else
+        ExFreePoolWithTag(Apc, 'cpAP');
 }
 
 static VOID PspApcKernelRoutine(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *Context, PVOID *A1, PVOID *A2)
@@ -185,7 +204,7 @@ NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine,
     NTSTATUS status = PspReferenceThread(ThreadHandle, THREAD_SET_CONTEXT, &thread);
     if (!NT_SUCCESS(status))
         return status;
-    PKAPC apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), 'cpAP');
+    PKAPC apc = PspAllocateApc();
     if (!apc) {
         status = STATUS_NO_MEMORY;
     } else {

@@ -77,25 +77,31 @@ VOID KeTrapFrameToContext(PKTHREAD Thread, PKTRAP_FRAME Tf, PCONTEXT Context)
 /*
  * KiBeginTrapFrameEdit - called before user state is written into a frame. For the current
  * service frame it first moves what the frame's Edx held (the previous trap-frame link) to
- * KTHREAD_EXTENSION.ServiceFrameLink, since Edx is about to become the user's EDX, and marks the frame
- * edited; the service exit restores KTHREAD.TrapFrame from there.
+ * KTHREAD_EXTENSION.ServiceFrameLink, since Edx is about to become the user's EDX, writes the
+ * volatile fields as KeTrapFrameToContext reports them (EAX, ECX, EDX, DS, ES, FS, GS) and marks
+ * the frame edited; the service exit restores KTHREAD.TrapFrame from there. State, when not NULL,
+ * holds those fields already: KeTrapFrameToContext's CONTEXT_FULL view of this frame taken before
+ * any edit, or the CONTEXT about to overwrite all of them.
  */
-VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)
+VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *State)
 {
     PKTHREAD_EXTENSION ext = KeGetThreadExtension(Thread);
     if (KI_IS_SERVICE_FRAME(Tf) && !ext->ServiceFrameEdited) {
         CONTEXT c;
-        c.ContextFlags = CONTEXT_FULL;
-        KeTrapFrameToContext(Thread, Tf, &c);           /* normalise the volatile fields first */
+        if (!State) {
+            c.ContextFlags = CONTEXT_FULL;
+            KeTrapFrameToContext(Thread, Tf, &c);       /* normalise the volatile fields first */
+            State = &c;
+        }
         ext->ServiceFrameLink = (PKTRAP_FRAME)Tf->Edx;
         ext->ServiceFrameEdited = TRUE;
-        Tf->Eax = c.Eax;
-        Tf->Ecx = c.Ecx;
-        Tf->Edx = c.Edx;
-        Tf->SegDs = c.SegDs;
-        Tf->SegEs = c.SegEs;
-        Tf->SegFs = c.SegFs;
-        Tf->SegGs = c.SegGs;
+        Tf->Eax = State->Eax;
+        Tf->Ecx = State->Ecx;
+        Tf->Edx = State->Edx;
+        Tf->SegDs = State->SegDs;
+        Tf->SegEs = State->SegEs;
+        Tf->SegFs = State->SegFs;
+        Tf->SegGs = State->SegGs;
     }
     Tf->ErrCode = 0;                             /* no longer a sysexit frame */
 }
@@ -108,7 +114,9 @@ VOID KiBeginTrapFrameEdit(PKTHREAD Thread, PKTRAP_FRAME Tf)
 NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *Context, ULONG Flags)
 {
     Flags &= Context->ContextFlags;
-    KiBeginTrapFrameEdit(Thread, Tf);
+    /* a CONTEXT with the integer and segment registers overwrites every volatile field */
+    const ULONG all = CONTEXT_INTEGER | CONTEXT_SEGMENTS;
+    KiBeginTrapFrameEdit(Thread, Tf, ((Flags & all) == all) ? Context : NULL);
     if ((Flags & CONTEXT_CONTROL) == CONTEXT_CONTROL) {
         Tf->Ebp = Context->Ebp;
         Tf->Eip = Context->Eip;
@@ -150,12 +158,14 @@ NTSTATUS KeContextToTrapFrame(PKTHREAD Thread, PKTRAP_FRAME Tf, const CONTEXT *C
 /*
  * KiRedirectToUserDispatcher - send a thread to an ntdll dispatcher (KiUserApcDispatcher,
  * KiUserExceptionDispatcher) whose records the caller has already written below the user stack.
- * In: the thread, its frame, the dispatcher's address and the new user ESP. The dispatcher runs
- * with user selectors, the interrupted flags sanitized and DF and TF clear (docs/spec.md §7).
+ * In: the thread, its frame, the dispatcher's address, the new user ESP, and optionally the
+ * frame's CONTEXT_FULL view from KeTrapFrameToContext (State of KiBeginTrapFrameEdit). The
+ * dispatcher runs with user selectors, the interrupted flags sanitized and DF and TF clear
+ * (docs/spec.md §7).
  */
-VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME Tf, ULONG Eip, ULONG Esp)
+VOID KiRedirectToUserDispatcher(PKTHREAD Thread, PKTRAP_FRAME Tf, ULONG Eip, ULONG Esp, const CONTEXT *State)
 {
-    KiBeginTrapFrameEdit(Thread, Tf);
+    KiBeginTrapFrameEdit(Thread, Tf, State);
     Tf->Eip = Eip;
     Tf->HardwareEsp = Esp;
     Tf->EFlags = KeSanitizeUserEflags(Tf->EFlags) & ~(EFLAGS_DF | EFLAGS_TF);

@@ -32,6 +32,9 @@
  *   flags   EFLAGS bits forced in the saved user EFLAGS (IF, and TF for the restarted entry)
  *   window  a label for the end of the first instruction (the single-step window, NOTES.md)
  * In:  EAX = service number, EDX = user ESP, ESP = &Tss (SYSENTER_ESP_MSR), IF = 0.
+ * The live EFLAGS keep the user's NT, AC and DF until KiFastCallCommon loads clean ones: nothing
+ * here depends on them (no string instruction, no iretd, no C), and TF is clear once the first
+ * instruction has run (a set TF traps there, see KiFastCallEntry).
  */
 .macro KI_FAST_CALL_PROLOGUE mark, flags, window
 .if (\flags) & ~0xFF00
@@ -51,8 +54,6 @@
         pushl   $(KGDT_R3_DATA | RPL_MASK)      /* HardwareSegSs */
         pushl   %edx                            /* HardwareEsp */
         pushfl                                  /* EFlags (user's, IF clear by sysenter) */
-        pushl   $2                              /* §6.1: clear TF, NT, AC, DF (and IF) live */
-        popfl
         orb     $((\flags) >> 8), 1(%esp)       /* §6.2: force IF (TF) in the saved user EFLAGS */
         pushl   $(KGDT_R3_CODE | RPL_MASK)      /* SegCs */
         pushl   UsSystemCallReturn              /* Eip = SharedUserData->SystemCallReturn */
@@ -83,8 +84,8 @@ KiFastCallCommon:
         /* §6.2: save the exception list and previous mode; the kernel starts a fresh chain. */
         pushl   %fs:PcExceptionList
         movl    $-1, %fs:PcExceptionList
-        movzbl  ThPreviousMode(%ebx), %ecx      /* PreviousPreviousMode: a byte (WRK's 0xD7) */
-        pushl   %ecx
+        pushl   $1                              /* PreviousPreviousMode: UserMode, as WRK (a thread
+                                                   in user mode always has PreviousMode UserMode) */
         leal    8(%edx), %esi                   /* arguments: above the two return addresses */
         subl    $(TsPreviousPreviousMode - TsTempSegCs), %esp  /* Eax..TempSegCs: not needed */
         KI_PUSH_DEBUG_DATA %esi                 /* §6.2: the debugger's fields (kimacro.h) */
@@ -99,55 +100,52 @@ KiFastCallCommon:
         testb   $0xFF, ThDebugActive(%ebx)
         jnz     KiFastCallSaveDebug
 KiFastCallDebugDone:
-        /* §6.2: enable interrupts. */
-        sti
+        /* §6.1: clear TF, NT, AC and DF in the live EFLAGS before the dispatcher (or any C) runs
+           with them, and §6.2: enable interrupts, in one load of the flags. */
+        pushl   $(EFLAGS_IF | 2)
+        popfl
         /* fall into the dispatcher */
 
 /*
  * KiSystemServiceDispatch - steps 3-7: decode, limit, GUI table, count, copy, call.
  * In: EAX = service number, ESI = user argument pointer, EBX = thread, EBP = frame.
+ * A number below KiFastServiceLimit is a table-0 index (bits 12-31 clear) and takes the direct
+ * path through table 0's fixed arrays (ke/syscall.c); every other number, and every number while
+ * the path is closed (KiFastServiceLimit = 0: per-service counts kept, or the tracer or the
+ * timeline in place of the routines), takes the general decode through KTHREAD.ServiceTable
+ * (KiSystemServiceDecode).
  */
         .globl KiSystemServiceDispatch
 KiSystemServiceDispatch:
-        /* §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0 leave here
-           (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
-        movzbl  %ah, %edi
-        andl    $SERVICE_TABLE_MASK, %edi
-        jnz     KiSystemServiceOtherTable
-        addl    ThServiceTable(%ebx), %edi
-KiSystemServiceTableFound:
-        andl    $SERVICE_NUMBER_MASK, %eax
-        /* §6.3: limit check. */
-        cmpl    SdLimit(%edi), %eax
-        jae     KiSystemServiceInvalid
-        /* §6.9: clamp the index so a mispredicted bound check cannot reach past the table
-           (CF is still set from the compare: ECX = all ones). */
-        sbbl    %ecx, %ecx
-        andl    %ecx, %eax
-KiSystemServiceCount:
-        /* §6.5: count the call, per CPU and per service. */
+        /* §6.3: one compare decodes the number and checks table 0's limit. */
+        cmpl    KiFastServiceLimit, %eax
+        jae     KiSystemServiceDecode
+        /* §6.9: clamp the index to the arrays, which have KI_FAST_SERVICE_SLOTS entries (a power
+           of two), so a mispredicted bound check cannot index past them. */
+        andl    $(KI_FAST_SERVICE_SLOTS - 1), %eax
+        /* §6.5: count the call per CPU (the path is closed while per-service counts are kept). */
         incl    %fs:PcKeSystemCalls
-        movl    SdCount(%edi), %ecx
-        incl    (%ecx,%eax,4)
-        /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
-           range lies below MmUserProbeAddress. The quick test leaves room for the largest
-           argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
-        movl    SdNumber(%edi), %ecx
-        movzbl  (%ecx,%eax), %ecx
-        movl    SdBase(%edi), %edx
-        subl    %ecx, %esp
-        shrl    $2, %ecx
+        /* §6.6: reserve the argument bytes on the kernel stack and copy them, after checking that
+           the whole user range lies below MmUserProbeAddress (as below). The copy enters a run of
+           SERVICE_MAXIMUM_ARGUMENT_DWORDS `movsd` where exactly the service's dwords remain
+           (KiFastArgumentCopy[index], one of KiFastArgumentCopyEntry). */
+        subl    KiFastArgumentBytes(,%eax,4), %esp
         movl    %esp, %edi
         cmpl    KiArgumentProbeLimit, %esi
-        jae     KiSystemServiceProbeSlow
-        .globl KiSystemServiceCopyArguments
-KiSystemServiceCopyArguments:
-        rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
-        KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
+        jae     KiFastServiceProbeSlow
+        jmp     *KiFastArgumentCopy(,%eax,4)
+.if SERVICE_MAXIMUM_ARGUMENT_DWORDS != 17
+        .error  "the run of movsd below and KiFastArgumentCopyEntry have 17 entries"
+.endif
+        .irp    n, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1
+KiFastArgumentCopy\n:
+        movsl                                   /* a fault here -> KiSystemServiceCopyFault */
+        KI_FIXUP(KiFastArgumentCopy\n, KiSystemServiceCopyFault)
+        .endr
+KiFastArgumentCopy0:
         /* §6.7: call the service; its NTSTATUS comes back in EAX. */
-        .globl KiSystemServiceCall
-KiSystemServiceCall:
-        call    *(%edx,%eax,4)
+        call    *KiFastServiceTable(,%eax,4)
+        /* fall into the exit */
 
 /*
  * KiSystemServiceExit - §6.8. In: EAX = status, EBX = thread (callee-saved by the service),
@@ -161,7 +159,13 @@ KiSystemServiceExit:
         cli
         cmpl    $KI_FAST_FRAME_MARK, TsErrCode(%ebp)
         jne     KiServiceExitNotFast
-        KI_RESTORE_SERVICE_STATE
+        /* §6.8: restore the exception list, KTHREAD.TrapFrame and PreviousMode; a marked frame
+           was built by KiFastCallEntry, whose saved PreviousMode is always UserMode. */
+        movl    TsExceptionList(%ebp), %ecx
+        movl    %ecx, %fs:PcExceptionList
+        movl    TsEdx(%ebp), %ecx
+        movl    %ecx, ThTrapFrame(%ebx)
+        movb    $1, ThPreviousMode(%ebx)
         /* §6.8: sysexit: EDX = user EIP, ECX = user ESP; DS/ES are already 0x23. */
         movl    TsEip(%ebp), %edx
         movl    TsEdi(%ebp), %edi
@@ -225,7 +229,63 @@ KiServiceExitToKernel:
         movl    TsEbp(%ebp), %ebp
         iret
 
+/* Where the direct path's copy starts for 0..SERVICE_MAXIMUM_ARGUMENT_DWORDS dwords (ke/syscall.c
+   builds KiFastArgumentCopy from it). */
+        .section .rodata
+        .globl KiFastArgumentCopyEntry
+        .p2align 2
+KiFastArgumentCopyEntry:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17
+        .long   KiFastArgumentCopy\n
+        .endr
+        .text
+
 /* ------------------------------------------------------------------ slow paths */
+
+/* The general decode. §6.3: the descriptor offset is (EAX >> 8) & 0x30; tables other than 0
+   leave here (table 1, GUI, takes its own path; 2 and 3 come back to KiSystemServiceTableFound). */
+KiSystemServiceDecode:
+        movzbl  %ah, %edi
+        andl    $SERVICE_TABLE_MASK, %edi
+        jnz     KiSystemServiceOtherTable
+        addl    ThServiceTable(%ebx), %edi
+KiSystemServiceTableFound:
+        andl    $SERVICE_NUMBER_MASK, %eax
+        /* §6.3: limit check. */
+        cmpl    SdLimit(%edi), %eax
+        jae     KiSystemServiceInvalid
+        /* §6.9: clamp the index so a mispredicted bound check cannot reach past the table
+           (CF is still set from the compare: ECX = all ones). */
+        sbbl    %ecx, %ecx
+        andl    %ecx, %eax
+KiSystemServiceCount:
+        /* §6.5: count the call, per CPU and, when the table has counters (boot option
+           callcounts), per service. */
+        incl    %fs:PcKeSystemCalls
+        movl    SdCount(%edi), %ecx
+        jecxz   1f
+        incl    (%ecx,%eax,4)
+1:
+        /* §6.6: copy the argument bytes to the kernel stack, after checking that the whole user
+           range lies below MmUserProbeAddress. The quick test leaves room for the largest
+           argument block; near the limit KiSystemServiceProbeSlow checks exactly. */
+        movl    SdNumber(%edi), %ecx
+        movzbl  (%ecx,%eax), %ecx
+        movl    SdBase(%edi), %edx
+        subl    %ecx, %esp
+        shrl    $2, %ecx
+        movl    %esp, %edi
+        cmpl    KiArgumentProbeLimit, %esi
+        jae     KiSystemServiceProbeSlow
+        .globl KiSystemServiceCopyArguments
+KiSystemServiceCopyArguments:
+        rep movsl                               /* a fault here -> KiSystemServiceCopyFault */
+        KI_FIXUP(KiSystemServiceCopyArguments, KiSystemServiceCopyFault)
+        /* §6.7: call the service; its NTSTATUS comes back in EAX. */
+        .globl KiSystemServiceCall
+KiSystemServiceCall:
+        call    *(%edx,%eax,4)
+        jmp     KiSystemServiceExit
 
 /* §6.3: table 1 (GUI) or an extension table (2, 3). In: EDI = the descriptor offset. */
 KiSystemServiceOtherTable:
@@ -293,6 +353,13 @@ KiSystemServiceTebFault:
         movl    $STATUS_ACCESS_VIOLATION, %eax
         jmp     KiSystemServiceExit
 
+/* §6.6 for the direct path: the general check below, rejoining the general copy and call with
+   EDX = the direct path's routine array. */
+KiFastServiceProbeSlow:
+        movzbl  KiFastArgumentDwords(%eax), %ecx
+        movl    $KiFastServiceTable, %edx
+        jmp     KiSystemServiceProbeSlow
+
 /* §6.6: the exact range check, without overflow: ESI < limit and ESI + bytes <= limit. A kernel
    caller's arguments (PreviousMode = KernelMode, a ZwXxx stub) are copied without it, as WRK. */
 KiSystemServiceProbeSlow:
@@ -315,6 +382,8 @@ KiSystemServiceCopyFault:
 
 /* §6.2 (debug registers active): save them in the frame; the frame then leaves by iretd. */
 KiFastCallSaveDebug:
+        pushl   $2                              /* §6.1: clean flags (DF, AC, NT) for the C call */
+        popfl
         pushl   %eax
         pushl   %edx
         pushl   %ebp

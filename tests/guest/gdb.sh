@@ -15,7 +15,8 @@ command -v gdb >/dev/null || { echo "[FAIL] gdb is not installed"; echo "0 passe
 # a port nobody listens on now (the kernel picks it; a race with another binder is unlikely)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 50 --gdb-port "$port" --init gdbtarget.exe \
+# callcounts: kx-ssdt shows the per-service counters, kept only with that boot option
+"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 50 --gdb-port "$port" --append callcounts --init gdbtarget.exe \
     > "$DIR/guest.log" 2>&1 &
 runner=$!
 trap 'kill "$runner" 2>/dev/null || true' EXIT

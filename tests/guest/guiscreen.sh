@@ -46,7 +46,7 @@ fi
 
 # 2. no VGA at all
 rc=0
-"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 30 --module "$BUILD/user/gui.exe" --init "gui.exe nodisplay" \
+"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 30 --append callcounts --module "$BUILD/user/gui.exe" --init "gui.exe nodisplay" \
     --qemu-arg -vga --qemu-arg none >"$DIR/novga.log" 2>&1 || rc=$?
 if [[ $rc -eq 0 ]] && grep -q '\[OK\] nodisplay' "$DIR/novga.log" && grep -q 'win32k: no display' "$DIR/novga.log"; then
     ok "-vga none: table 1 registered, drawing answers STATUS_NO_SUCH_DEVICE"

@@ -26,7 +26,7 @@ for entry in sysenter int2e; do
     log=$DIR/$entry.log
     extra=''
     [[ $entry == int2e ]] && extra='syscall=int2e'
-    "$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 60 --append "$extra selftest=kdebug" \
+    "$RUNNER" --no-kvm --kernel "$KERNEL" --timeout 60 --append "$extra selftest=kdebug callcounts" \
         --module "$BUILD/user/$prog.exe" --init $prog.exe > "$log" 2>&1 || true
     check "$log" "$entry: kernel data breakpoint dismissed" '^\[OK\] kernel_debug_trap'
     check "$log" "$entry: held #DB on KiFastCallEntry dismissed" '^\[OK\] held_debug_trap_KiFastCallEntry'

@@ -47,7 +47,8 @@ nosuchcommand
 shutdown
 IN
 status=0
-"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout "$TIMEOUT" --disk "$DISK" \
+# callcounts: `svc` lists the per-service counters, kept only with that boot option
+"$RUNNER" --no-kvm --kernel "$KERNEL" --timeout "$TIMEOUT" --disk "$DISK" --append callcounts \
     --serial-input "$DIR/input.txt" --init nsh.exe >"$DIR/session.log" 2>&1 || status=$?
 log=$DIR/session.log
 check() {  # check DESCRIPTION PATTERN... (grep -E, each must match a line)

@@ -21,6 +21,23 @@ TL_TEST(echo_int2e)
         TL_CHECK_EQ(i + 1, out[i]);
 }
 
+/* Without the boot option callcounts the kernel keeps no per-service counts, and
+   SystemCallCountInformation answers as WRK's free build: the header, four tables, all limits 0. */
+TL_TEST(call_counts_not_kept)
+{
+    ULONG buf[16], len = 0;
+    memset(buf, 0xCC, sizeof(buf));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtQuerySystemInformation(SystemCallCountInformation, buf, sizeof(buf), &len));
+    TL_CHECK_EQ(6 * sizeof(ULONG), len);
+    TL_CHECK_EQ(6 * sizeof(ULONG), buf[0]);
+    TL_CHECK_EQ(4, buf[1]);
+    for (ULONG t = 0; t < 4; t++)
+        TL_CHECK_EQ(0, buf[2 + t]);
+    TL_CHECK_EQ(0xCCCCCCCC, buf[6]);
+    TL_CHECK_EQ(STATUS_INFO_LENGTH_MISMATCH, NtQuerySystemInformation(SystemCallCountInformation, buf, 20, &len));
+    TL_CHECK_EQ(6 * sizeof(ULONG), len);
+}
+
 TL_TEST(invalid_service)
 {
     TL_CHECK_EQ(STATUS_INVALID_SYSTEM_SERVICE, NanoSystemCall(0, 0xFFF, 0, NULL));
@@ -34,6 +51,7 @@ int main(void)
 {
     TL_RUN(echo_sysenter);
     TL_RUN(echo_int2e);
+    TL_RUN(call_counts_not_kept);
     TL_RUN(invalid_service);
     TL_FINISH();
 }

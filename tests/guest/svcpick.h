@@ -1,5 +1,6 @@
 /* svcpick.h - picking services at random for the fuzzers (fuzzsys.c, fuzzleak.c): the tables'
-   limits from SystemCallCountInformation, the services they leave out, and table 0's implemented
+   limits (from SystemCallCountInformation when the kernel keeps per-service counts, boot option
+   callcounts, else the build's own), the services they leave out, and table 0's implemented
    slots (table 0 keeps WRK's numbering, so most of its slots share the routine that returns
    STATUS_NOT_IMPLEMENTED). */
 #ifndef NANONT_SVCPICK_H
@@ -7,15 +8,21 @@
 
 #include "ntdll.h"
 #include "svcnum.h"
+#include "w32svcnum.h"
+#include "svcsample.h"
 
 /* SvcTableLimit - the number of services of Table (0 when the table is empty or unknown). */
 static inline ULONG SvcTableLimit(ULONG Table)
 {
     static ULONG info[4096];
     ULONG len = 0;
+    static const ULONG built[4] = { KI_SERVICE_COUNT, W32P_SERVICE_COUNT, EXS_SERVICE_COUNT, 0 };
     if (NtQuerySystemInformation(SystemCallCountInformation, info, sizeof(info), &len) != STATUS_SUCCESS)
         return 0;
-    /* NT's layout: Length, NumberOfTables, then the tables' limits, then their counts */
+    /* NT's layout: Length, NumberOfTables, then the tables' limits, then their counts; without
+       counts (as WRK's free build) the header and four zero limits only */
+    if (info[0] == 2 * sizeof(ULONG) + 4 * sizeof(ULONG) && Table < 4)
+        return built[Table];
     return Table < info[1] ? info[2 + Table] : 0;
 }
 

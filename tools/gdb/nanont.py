@@ -5,7 +5,7 @@
 #   kx-threads           every thread: id, process, state, priority, wait, stacks, trap frame
 #   kx-ps                every process
 #   kx-handles [PROC]    a process's handle table (PROC: EPROCESS address, process id or name)
-#   kx-ssdt [TABLE]      a service table: index, name, argument bytes, call count
+#   kx-ssdt [TABLE]      a service table: index, name, argument bytes, call count (- without callcounts)
 #   kx-pool              pool usage per tag: bytes and allocations in use
 #   kx-bt [THREAD]       a backtrace that crosses trap frames into user mode
 #   kx-pcr               the KPCR and its KPRCB
@@ -598,8 +598,9 @@ class KxSsdt(KxCommand):
             name = read_cstring(names[i]) if int(names) else ""
             if not name:
                 name = symbolize(routine)
-            count = int(d["Count"][i]) if int(d["Count"]) else 0
-            gdb.write("  %-5s %-34s %-4d %-8d %08x\n" % (
+            # no counters without the boot option callcounts (Count NULL, as WRK's free build)
+            count = str(int(d["Count"][i])) if int(d["Count"]) else "-"
+            gdb.write("  %-5s %-34s %-4d %-8s %08x\n" % (
                 "0x%03x" % (i | (index << 12)), name, int(d["Number"][i]), count, routine))
 
 

@@ -1,7 +1,7 @@
 /*
  * guidemo.c - a small scene through the GUI service table (docs/gui.md): a NanoNT banner, then the
  * per-service system-call counters of NtQuerySystemInformation(SystemCallCountInformation) drawn
- * as bars, refreshed a few times. Static parts use direct calls; the bars go through the GDI
+ * as bars (kept only with the boot option callcounts: without it there are no bars), refreshed a few times. Static parts use direct calls; the bars go through the GDI
  * batch (one flush per frame). Usage: guidemo.exe [FRAMES] (default 5; 0 = keep going).
  */
 #include "gdi32.h"

@@ -311,6 +311,10 @@ static void CmdSvc(void)
     PSYSTEM_CALL_COUNT_INFORMATION info = (PVOID)Big;
     const ULONG *entries = (const ULONG *)(info + 1);
     ULONG total = 0;
+    if (info->Length == sizeof(*info) + info->NumberOfTables * sizeof(ULONG)) {
+        printf("  no per-service counts kept (boot option callcounts)\n");
+        return;
+    }
     printf("  TABLE INDEX      CALLS  SERVICE\n");
     for (ULONG t = 0; t < info->NumberOfTables; t++)
         for (ULONG i = 0; i < entries[t]; i++) {
