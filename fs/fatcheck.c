@@ -182,14 +182,17 @@ static NTSTATUS FatpMarkTree(PFAT_CHECK C)
 static NTSTATUS FatpFreeUnreached(PFAT_CHECK C)
 {
     PFAT_VOLUME Vol = C->Vol;
-    ULONG Value;
+    ULONG Values[128];
 
-    for (ULONG Cluster = 2; Cluster - 2 < Vol->ClusterCount; Cluster++) {
-        if (FatpIsReached(C, Cluster)) {
-            continue;
-        }
-        NTSTATUS Status = FatpGetFatEntry(Vol, Cluster, &Value);
-        if (NT_SUCCESS(Status) && Value != FAT_CLUSTER_FREE && Value != FAT_CLUSTER_BAD) {
+    for (ULONG Base = 2; Base - 2 < Vol->ClusterCount; Base += 128) {
+        ULONG Count = Vol->ClusterCount - (Base - 2);
+        Count = Count < 128 ? Count : 128;
+        NTSTATUS Status = FatpGetFatEntries(Vol, Base, Count, Values);
+        for (ULONG i = 0; i < Count && NT_SUCCESS(Status); i++) {
+            ULONG Cluster = Base + i;
+            if (FatpIsReached(C, Cluster) || Values[i] == FAT_CLUSTER_FREE || Values[i] == FAT_CLUSTER_BAD) {
+                continue;
+            }
             Status = FatpSetFatEntry(Vol, Cluster, FAT_CLUSTER_FREE);
             if (NT_SUCCESS(Status)) {
                 Vol->FreeCount++;

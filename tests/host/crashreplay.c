@@ -485,14 +485,33 @@ static void Judge(const char *What, unsigned A, unsigned B)
     OverlayClear();
 }
 
+static unsigned char **OldData;            /* OldData[w]: the sectors write w overwrote */
+
 static void ApplyToCurrent(unsigned W)
 {
+    if (OldData[W] == NULL) {
+        OldData[W] = malloc((size_t)Writes[W].Count * SECTOR);
+        memcpy(OldData[W], Current + Writes[W].Sector * SECTOR, (size_t)Writes[W].Count * SECTOR);
+    }
     memcpy(Current + Writes[W].Sector * SECTOR, Writes[W].Data, (size_t)Writes[W].Count * SECTOR);
     if (MirrorFd >= 0 &&
         pwrite(MirrorFd, Writes[W].Data, (size_t)Writes[W].Count * SECTOR,
                (off_t)(Writes[W].Sector * SECTOR)) != (ssize_t)(Writes[W].Count * SECTOR)) {
         fprintf(stderr, "crashreplay: mirror write failed\n");
         exit(2);
+    }
+}
+
+/* UndoInterval - take writes [First, End) out of Current (and the mirror), newest first. */
+static void UndoInterval(unsigned First, unsigned End)
+{
+    for (unsigned k = End; k-- > First;) {
+        size_t Bytes = (size_t)Writes[k].Count * SECTOR;
+        memcpy(Current + Writes[k].Sector * SECTOR, OldData[k], Bytes);
+        if (MirrorFd >= 0 && pwrite(MirrorFd, OldData[k], Bytes, (off_t)(Writes[k].Sector * SECTOR)) != (ssize_t)Bytes) {
+            fprintf(stderr, "crashreplay: mirror write failed\n");
+            exit(2);
+        }
     }
 }
 
@@ -607,6 +626,7 @@ int main(int argc, char **argv)
     Touched = calloc(TouchedCap, sizeof(*Touched));
     OverPool = malloc((size_t)OverCap * SECTOR);
     Choices = calloc(65536, sizeof(*Choices));
+    OldData = calloc(WriteCount + 1, sizeof(*OldData));
     if (MirrorPath != NULL) {
         /* the fsck image: Current on disk, with each state's overlay written in and taken out */
         MirrorFd = open(MirrorPath, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -625,30 +645,10 @@ int main(int argc, char **argv)
             /* Current holds writes [0, w); the interval [IntervalStart, w) ends here. Its
                reordered states need Current without it. */
             if (w - IntervalStart > 1) {
-                unsigned char *Saved = Current;
-                Current = malloc(BaseSize);
-                memcpy(Current, Base, BaseSize);
-                for (unsigned k = 0; k < IntervalStart; k++)
-                    memcpy(Current + Writes[k].Sector * SECTOR, Writes[k].Data,
-                           (size_t)Writes[k].Count * SECTOR);
-                int SavedFd = MirrorFd;
-                if (MirrorFd >= 0) {
-                    /* undo the interval in the mirror, judge, redo */
-                    for (unsigned k = IntervalStart; k < w; k++)
-                        for (unsigned i = 0; i < Writes[k].Count; i++) {
-                            unsigned long long S = Writes[k].Sector + i;
-                            if (pwrite(MirrorFd, Current + S * SECTOR, SECTOR, (off_t)(S * SECTOR)) != SECTOR)
-                                return 2;
-                        }
-                }
+                UndoInterval(IntervalStart, w);
                 Reorder(IntervalStart, w, Interval);
-                free(Current);
-                Current = Saved;
-                if (SavedFd >= 0)
-                    for (unsigned k = IntervalStart; k < w; k++)
-                        if (pwrite(MirrorFd, Writes[k].Data, (size_t)Writes[k].Count * SECTOR,
-                                   (off_t)(Writes[k].Sector * SECTOR)) != (ssize_t)(Writes[k].Count * SECTOR))
-                            return 2;
+                for (unsigned k = IntervalStart; k < w; k++)
+                    ApplyToCurrent(k);
             }
             Interval++;
             IntervalStart = w;
