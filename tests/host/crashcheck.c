@@ -4,6 +4,7 @@
  * same FatRepairVolume call as the kernel's mount (io/iomount.c). What must hold:
  *   - the repair finds no damage (no link to a free cluster, no two chains sharing a cluster,
  *     no loop), and fsck.fat -n of the repaired image is clean (where the caller asks);
+ *   - every directory under \crash has one entry;
  *   - every file under \crash is a whole version or a prefix of one (crashload.c's content
  *     model): no torn, zero or foreign data, so no deleted file back with another file's data;
  *   - \WINDOWS\TrapFrame is absent or a structurally sound record (checksum good): old or new,
@@ -171,6 +172,8 @@ static int CheckVersionFile(PFAT_VOLUME V, const WCHAR *Path, ULONG Length, cons
     return 1;
 }
 
+static ULONG Directories[256], DirectoryCount;   /* first clusters of the directories seen */
+
 /* CheckTree - every file below Dir (a path of DirLength units) by the content model. The
    directory is listed first and closed, then its entries are judged. */
 static int CheckTree(PFAT_VOLUME V, WCHAR *Path, ULONG DirLength, int Depth)
@@ -209,7 +212,15 @@ static int CheckTree(PFAT_VOLUME V, WCHAR *Path, ULONG DirLength, int Depth)
         L += I[e].FileNameLength;
         Ascii(Path, L, Name);
         if (I[e].Attributes & FAT_ATTR_DIRECTORY) {
-            if (Depth >= 8) {
+            for (ULONG d = 0; d < DirectoryCount; d++)
+                if (Directories[d] == I[e].FirstCluster) {
+                    snprintf(Why, sizeof(Why), "%s: a second entry of a directory", Name);
+                    Ok = 0;
+                }
+            if (DirectoryCount < 256)
+                Directories[DirectoryCount++] = I[e].FirstCluster;
+            if (!Ok) {
+            } else if (Depth >= 8) {
                 snprintf(Why, sizeof(Why), "%s: too deep", Name);
                 Ok = 0;
             } else {
@@ -402,6 +413,7 @@ int CheckState(unsigned long long *Key)
     }
     if (Ok) {
         memcpy(Path, Crash, sizeof(Crash));
+        DirectoryCount = 0;
         Ok = CheckTree(V, Path, 6, 0);
     }
     if (Ok) {
