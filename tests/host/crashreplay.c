@@ -3,7 +3,7 @@
  * docs/fat.md "Crash consistency, measured").
  *
  *   crashreplay BASE.img WRITES.log [--all] [--samples N] [--fsck-every N] [--seed N]
- *               [--mirror FILE] [--jobs N]
+ *               [--mirror FILE] [--jobs N] [--count-only]
  *
  * WRITES.log is what QEMU's blklogwrites driver recorded while the kernel ran crashload.exe on a
  * copy of BASE.img (tools/run.sh --write-log): the dm-log-writes format, one entry per guest write
@@ -23,6 +23,8 @@
  * state whose metadata (what fsck.fat reads) differs from every state judged before in the
  * same interval. --jobs N splits the states over N processes. The crashload phases (marker
  * writes of \crashphase.dat) give the per-scenario counts.
+ * --count-only prints the log's counts (writes, sectors, flushes) and judges nothing: the I/O
+ * cost figures of docs/fat.md.
  * Output: one [FAIL] line per failing state (the first 20), the counts per scenario and in all,
  * then "N passed, N failed".
  */
@@ -174,7 +176,7 @@ typedef struct _JOB_RESULT {
 static JOB_RESULT *Results, *Mine;
 static unsigned Jobs = 1, JobIndex, FsckEvery = 8, Samples = 8;
 static unsigned long long StateIndex;       /* every state, in the same order in every job */
-static int All, HaveMirror;
+static int All, HaveMirror, CountOnly;
 static unsigned long long Rng = 0x9E3779B97F4A7C15ull;
 
 /* The metadata keys of the states judged in the current interval (an open-addressed set). */
@@ -434,7 +436,7 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: crashreplay BASE.img WRITES.log [--all] [--samples N] "
-                        "[--fsck-every N] [--seed N] [--mirror FILE] [--jobs N]\n");
+                        "[--fsck-every N] [--seed N] [--mirror FILE] [--jobs N] [--count-only]\n");
         return 2;
     }
     for (int i = 3; i < argc; i++) {
@@ -448,6 +450,8 @@ int main(int argc, char **argv)
             Rng = strtoull(argv[++i], NULL, 0) | 1;
         else if (strcmp(argv[i], "--mirror") == 0 && i + 1 < argc)
             Mirror = argv[++i];
+        else if (strcmp(argv[i], "--count-only") == 0)
+            CountOnly = 1;
         else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
             Jobs = (unsigned)strtoul(argv[++i], NULL, 0);
         else {
@@ -479,6 +483,13 @@ int main(int argc, char **argv)
     }
     memset(Results, 0, sizeof(JOB_RESULT) * Jobs);
     printf("crashreplay: %u writes, %u flushes in the log\n", WriteCount, FlushCount);
+    if (CountOnly) {
+        unsigned long long Sectors = 0;
+        for (unsigned w = 0; w < WriteCount; w++)
+            Sectors += Writes[w].Count;
+        printf("crashreplay: %llu sectors written\n", Sectors);
+        return 0;
+    }
     fflush(stdout);
 
     int Broken = 0;
