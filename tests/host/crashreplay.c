@@ -44,6 +44,7 @@
 #define MAX_PHASES 16
 #define MAX_JOBS 8
 #define MAX_VERSIONS 64
+#define MAX_INTERVAL_SECTORS 65536u
 #define PHASE_MAGIC "NANONT-CRASHLOAD-PHASE "
 
 /* ------------------------------------------------------------------ the log */
@@ -266,6 +267,11 @@ static void CollectInterval(unsigned First, unsigned End)
         for (unsigned i = 0; i < Writes[w].Count; i++, n++) {
             unsigned long long S = Writes[w].Sector + i;
             unsigned c = 0;
+            if (n == MAX_INTERVAL_SECTORS) {
+                fprintf(stderr, "crashreplay: more than %u sectors written in one interval\n",
+                        MAX_INTERVAL_SECTORS);
+                exit(2);
+            }
             while (c < ChoiceCount && Choices[c].Sector != S)
                 c++;
             if (c == ChoiceCount) {
@@ -471,8 +477,8 @@ int main(int argc, char **argv)
     Log = ReadFile(argv[2], &LogSize);
     ParseLog(Log, LogSize);
     OverlaySetup();
-    Choices = calloc(65536, sizeof(*Choices));
-    WriteChoice = calloc(65536, sizeof(*WriteChoice));
+    Choices = calloc(MAX_INTERVAL_SECTORS, sizeof(*Choices));
+    WriteChoice = calloc(MAX_INTERVAL_SECTORS, sizeof(*WriteChoice));
     SeenCap = PickedCap = 1u << 20;
     Seen = calloc(SeenCap, sizeof(*Seen));
     Picked = calloc(PickedCap, sizeof(*Picked));
