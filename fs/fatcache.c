@@ -102,9 +102,11 @@ NTSTATUS FatpCacheMap(PFAT_VOLUME Vol, ULONG Lba, ULONG Kind, BOOLEAN Overwrite,
     Vol->CacheClock++;
     for (ULONG i = 0; i < FAT_CACHE_SIZE; i++) {
         if (Vol->Cache[i].Valid && Vol->Cache[i].Lba == Lba) {
-            if (Kind > Vol->Cache[i].Kind) {
-                /* Now used as a later kind (a new directory's first sector, written as data):
-                   what it holds so far leaves in its old kind's place in the order. */
+            if (Kind != Vol->Cache[i].Kind) {
+                /* Now used as another kind: a new directory's first sector, written as data,
+                   or the sector of a freed directory reused as file data. What it holds so far
+                   leaves in its old kind's place in the order; from now on it is written in
+                   its new kind's place (file data before the entry that points at it). */
                 if (Vol->Cache[i].Dirty) {
                     Status = FatpCacheWriteBack(Vol, Vol->Cache[i].Kind);
                     if (NT_SUCCESS(Status)) {

@@ -193,6 +193,7 @@ NTSTATUS FatpZeroCluster(PFAT_VOLUME Vol, ULONG Cluster);
 
 /* fattable.c */
 NTSTATUS FatpGetFatEntry(PFAT_VOLUME Vol, ULONG Cluster, PULONG Value);
+NTSTATUS FatpGetFatEntries(PFAT_VOLUME Vol, ULONG First, ULONG Count, PULONG Values);
 NTSTATUS FatpSetFatEntry(PFAT_VOLUME Vol, ULONG Cluster, ULONG Value);
 NTSTATUS FatpNextCluster(PFAT_VOLUME Vol, ULONG Cluster, PULONG Next);
 NTSTATUS FatpAllocateClusters(PFAT_VOLUME Vol, ULONG Count, PULONG First, PULONG Last);

@@ -69,6 +69,43 @@ NTSTATUS FatpGetFatEntry(PFAT_VOLUME Vol, ULONG Cluster, PULONG Value)
     return STATUS_SUCCESS;
 }
 
+/* FatpGetFatEntries - the normalised entries (as FatpGetFatEntry) of Count clusters from First,
+   into Values: one cache lookup per FAT sector on FAT16/32, for the scans of the whole table. */
+NTSTATUS FatpGetFatEntries(PFAT_VOLUME Vol, ULONG First, ULONG Count, PULONG Values)
+{
+    ULONG Width = Vol->FatType / 8, Lba, Offset, MappedLba = 0, EndMin;
+    PUCHAR Sector = NULL;
+    NTSTATUS Status;
+
+    if (!FatpIsValidCluster(Vol, First) || Count > Vol->ClusterCount - (First - 2)) {
+        return STATUS_FILE_CORRUPT_ERROR;
+    }
+    if (Vol->FatType == 12) {
+        for (ULONG i = 0; i < Count; i++) {
+            Status = FatpGetFatEntry(Vol, First + i, &Values[i]);
+            if (!NT_SUCCESS(Status)) {
+                return Status;
+            }
+        }
+        return STATUS_SUCCESS;
+    }
+    EndMin = (Vol->FatType == 16) ? 0xFFF8 : 0x0FFFFFF8;
+    for (ULONG i = 0; i < Count; i++) {
+        ULONG Raw;
+        FatpFatBytePosition(Vol, (First + i) * Width, &Lba, &Offset);
+        if (Sector == NULL || Lba != MappedLba) {
+            Status = FatpCacheMap(Vol, Lba, FAT_KIND_FAT, FALSE, &Sector);
+            if (!NT_SUCCESS(Status)) {
+                return Status;
+            }
+            MappedLba = Lba;
+        }
+        Raw = (Width == 2) ? FatpRead16(Sector + Offset) : (FatpRead32(Sector + Offset) & 0x0FFFFFFF);
+        Values[i] = (Raw >= EndMin) ? FAT_CHAIN_END : (Raw == EndMin - 1) ? FAT_CLUSTER_BAD : Raw;
+    }
+    return STATUS_SUCCESS;
+}
+
 /* FatpSetFatEntry - store Value (a cluster, FAT_CLUSTER_FREE or FAT_CHAIN_END) for Cluster. */
 NTSTATUS FatpSetFatEntry(PFAT_VOLUME Vol, ULONG Cluster, ULONG Value)
 {
@@ -318,16 +355,18 @@ NTSTATUS FatpFreeDeferred(PFAT_VOLUME Vol)
    next-free hint to the first one. */
 NTSTATUS FatpCountFreeClusters(PFAT_VOLUME Vol)
 {
-    ULONG Free = 0, FirstFree = 0, Value;
+    ULONG Free = 0, FirstFree = 0, Values[128];
 
-    for (ULONG Cluster = 2; Cluster - 2 < Vol->ClusterCount; Cluster++) {
-        NTSTATUS Status = FatpGetFatEntry(Vol, Cluster, &Value);
+    for (ULONG Cluster = 2; Cluster - 2 < Vol->ClusterCount; Cluster += 128) {
+        ULONG Count = Vol->ClusterCount - (Cluster - 2);
+        Count = Count < 128 ? Count : 128;
+        NTSTATUS Status = FatpGetFatEntries(Vol, Cluster, Count, Values);
         if (!NT_SUCCESS(Status)) {
             return Status;
         }
-        if (Value == FAT_CLUSTER_FREE) {
-            if (Free++ == 0) {
-                FirstFree = Cluster;
+        for (ULONG i = 0; i < Count; i++) {
+            if (Values[i] == FAT_CLUSTER_FREE && Free++ == 0) {
+                FirstFree = Cluster + i;
             }
         }
     }

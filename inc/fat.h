@@ -139,6 +139,8 @@ typedef struct _FAT_REPAIR_INFORMATION {
     ULONG StaleFilesRemoved;     /* files whose long name ends with the stale suffix */
     ULONG LeakedClustersFreed;   /* allocated clusters no directory entry reached */
     ULONG ChainsTrimmed;         /* file chains longer than the size asks, ended there */
+    ULONG DirectoryEntriesRemoved; /* second entries of a directory (an interrupted move) */
+    ULONG ParentLinksFixed;      /* '..' entries set to the parent the directory is found in */
     BOOLEAN TreeDamaged;         /* a chain or directory was damaged: nothing was freed */
 } FAT_REPAIR_INFORMATION, *PFAT_REPAIR_INFORMATION;
 NTSTATUS FatRepairVolume(PFAT_VOLUME Volume, PCWSTR StaleSuffix,

@@ -63,17 +63,20 @@ static PCSTR IopStatusText(NTSTATUS Status)
 }
 
 /* IopRepairVolume - clean up what a power cut may have left (fs/fatcheck.c): differing FAT
-   copies, stale temporary record files (rr/rrfile.c), leaked clusters, a stale FSInfo count. */
+   copies, stale temporary record files (rr/rrfile.c), the second entry of a directory whose move
+   was cut, a stale '..', leaked clusters, a stale FSInfo count. */
 static VOID IopRepairVolume(VOID)
 {
     FAT_REPAIR_INFORMATION r;
     NTSTATUS status = FatRepairVolume(IopVolume, TRAP_FRAME_TEMP_SUFFIX_W, &r);
     if (!NT_SUCCESS(status) || r.FatSectorsRewritten || r.StaleFilesRemoved || r.LeakedClustersFreed ||
-        r.ChainsTrimmed)
+        r.ChainsTrimmed || r.DirectoryEntriesRemoved || r.ParentLinksFixed)
         DbgPrint("NanoNT: disk: repair after an unclean stop: %u FAT sector(s) copied, %u stale "
-                 "temporary file(s) removed, %u chain(s) cut to their file's size, %u leaked "
+                 "temporary file(s) removed, %u second directory entr(y/ies) removed, %u '..' "
+                 "entr(y/ies) fixed, %u chain(s) cut to their file's size, %u leaked "
                  "cluster(s) freed (status 0x%08X)\n",
                  (unsigned)r.FatSectorsRewritten, (unsigned)r.StaleFilesRemoved,
+                 (unsigned)r.DirectoryEntriesRemoved, (unsigned)r.ParentLinksFixed,
                  (unsigned)r.ChainsTrimmed, (unsigned)r.LeakedClustersFreed, (unsigned)status);
 }
 

@@ -2,12 +2,17 @@
  * crashload.c - the guest half of tests/guest/crashreplay.sh: every kind of file-system change
  * the crash-consistency replay (tests/host/crashreplay.c) judges, done once by the real kernel
  * while QEMU records each disk write and flush.
- *   crashload.exe        the parent: trap records (over an existing record, delete + record),
- *                        multi-cluster files in \crash\p1 (create, extend, truncate, rename,
- *                        rename-over, move, the three deletes, FILE_OVERWRITE, FILE_SUPERSEDE),
- *                        directories (create, move, remove), and a child process started from
- *                        \SystemRoot\system32 that writes in \crash\p2 at the same time.
+ *   crashload.exe        the parent, one scenario after the other: trap records over an existing
+ *                        record; delete + record; multi-cluster files in \crash\p1: create and
+ *                        extend, truncate (also FILE_OVERWRITE, FILE_SUPERSEDE), rename
+ *                        (rename-over, move, rename), the three deletes; directories (create,
+ *                        move, remove); last, two processes writing at once: a child started
+ *                        from \SystemRoot\system32 writes in \crash\p2 while the parent works
+ *                        in \crash\p1.
  *   crashload.exe child  that child.
+ * Before each scenario the parent writes a marker sector (PHASE_MAGIC, the scenario's number and
+ * name) into \crashphase.dat and flushes, so that the replay can count the crash states of each
+ * scenario; the marker file lies outside \crash and is not judged.
  * Every data file holds one "version": the word at offset 0 is CRASH_MAGIC, the word at 4 a seed
  * used by no other version, and every later word a function of (seed, offset), so the checker
  * can tell a whole version (or a prefix of one, after a truncation) from torn or foreign data
@@ -18,6 +23,7 @@
 #include "traplib.h"
 
 #define CRASH_MAGIC 0x48535243u                  /* 'CRSH' */
+#define PHASE_MAGIC "NANONT-CRASHLOAD-PHASE"       /* tests/host/crashreplay.c looks for it */
 
 static NT_PATH_ATTRIBUTES PathStore;
 static IO_STATUS_BLOCK Iosb;
@@ -160,6 +166,24 @@ static NTSTATUS Flush(void)
 
 /* ---------------------------------------------------------------- the parent's scenarios */
 
+/* Phase - mark the start of scenario Number in the write log: one whole-sector write of
+   \crashphase.dat (a direct data write in place), then a flush. */
+static NTSTATUS Phase(ULONG Number, PCSTR Name)
+{
+    static char sector[512];
+    HANDLE h;
+    LARGE_INTEGER o;
+    NTSTATUS s = Open("\\??\\C:\\crashphase.dat", GENERIC_WRITE, FILE_OPEN_IF, FILE_NON_DIRECTORY_FILE, &h);
+    if (!NT_SUCCESS(s))
+        return s;
+    memset(sector, 0, sizeof(sector));
+    RtlFormatString(sector, sizeof(sector), "%s %u %s", PHASE_MAGIC, (unsigned)Number, Name);
+    o.QuadPart = 0;
+    s = NtWriteFile(h, NULL, NULL, NULL, &Iosb, sector, sizeof(sector), &o, NULL);
+    NtClose(h);
+    return NT_SUCCESS(s) ? Flush() : s;
+}
+
 TL_TEST(setup)
 {
     TL_CHECK_EQ(STATUS_SUCCESS, MakeDirectory("\\??\\C:\\crash"));
@@ -171,22 +195,11 @@ TL_TEST(setup)
     TL_CHECK_EQ(STATUS_SUCCESS, Flush());
 }
 
-static HANDLE ChildProcess, ChildThread;
-
-TL_TEST(start_child)
-{
-    static WCHAR path[] = u"\\SystemRoot\\system32\\crashload.exe";
-    static WCHAR cmd[] = u"crashload.exe child";
-    UNICODE_STRING up = { sizeof(path) - 2, sizeof(path), path };
-    UNICODE_STRING uc = { sizeof(cmd) - 2, sizeof(cmd), cmd };
-    TL_CHECK_EQ(STATUS_SUCCESS, NtCreateUserProcessFromPath(&ChildProcess, &ChildThread,
-                PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS, &up, &uc, 0, NULL));
-}
-
 /* Record and recover are the same call: nothing recovers while this program runs, so each call
    records (over the existing record: the temporary file renamed over it). */
 TL_TEST(record_over_existing)
 {
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(1, "record over an existing record"));
     for (ULONG i = 1; i <= 3; i++)
         TL_CHECK_EQ(STATUS_SUCCESS, TrCall(SERVICE_NUMBER_NtRecordTrapFrame, 0, 0, i << 1));
 }
@@ -194,29 +207,50 @@ TL_TEST(record_over_existing)
 /* The loop of the report: delete the record, then NtRecordOrRecoveryTrapFrame records anew. */
 TL_TEST(delete_then_record)
 {
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(2, "delete + record"));
     for (ULONG i = 0; i < 3; i++) {
         TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\SystemRoot\\TrapFrame")));
         TL_CHECK_EQ(STATUS_SUCCESS, NtRecordOrRecoveryTrapFrame());
     }
 }
 
-TL_TEST(multi_cluster_files)
+static ULONG SeedA;
+
+TL_TEST(create_extend)
 {
-    ULONG a, b, c;
-    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\a.dat", FILE_CREATE, 12000, 5000, &a));
-    TL_CHECK_EQ(STATUS_SUCCESS, Extend("\\??\\C:\\crash\\p1\\a.dat", a, 12000, 30000));
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(3, "create + extend of multi-cluster files"));
+    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\a.dat", FILE_CREATE, 12000, 5000, &SeedA));
+    TL_CHECK_EQ(STATUS_SUCCESS, Extend("\\??\\C:\\crash\\p1\\a.dat", SeedA, 12000, 30000));
+}
+
+TL_TEST(truncate)
+{
+    ULONG c;
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(4, "truncate, FILE_OVERWRITE, FILE_SUPERSEDE"));
     TL_CHECK_EQ(STATUS_SUCCESS, SetSize("\\??\\C:\\crash\\p1\\a.dat", 4996));
+    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_CREATE, 6000, 6000, &c));
+    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_OVERWRITE, 3000, 3000, &c));
+    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_SUPERSEDE, 10000, 4000, &c));
+}
+
+TL_TEST(rename)
+{
+    ULONG b;
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(5, "rename-over, move, rename of multi-cluster files"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\b.dat", FILE_CREATE, 9000, 9000, &b));
     TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\p1\\b.dat", "\\??\\C:\\crash\\p1\\a.dat", TRUE));
     TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\p1\\a.dat", "\\??\\C:\\crash\\d0\\moved file.dat", FALSE));
     TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\d0\\moved file.dat", "\\??\\C:\\crash\\d0\\m.dat", FALSE));
+}
+
+TL_TEST(delete)
+{
+    ULONG c;
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(6, "delete of multi-cluster files (disposition, on close, NtDeleteFile)"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\c.dat", FILE_CREATE, 8000, 8000, &c));
     TL_CHECK_EQ(STATUS_SUCCESS, DeleteByDisposition("\\??\\C:\\crash\\p1\\c.dat"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\e.dat", FILE_CREATE, 7000, 7000, &c));
     TL_CHECK_EQ(STATUS_SUCCESS, DeleteOnClose("\\??\\C:\\crash\\p1\\e.dat"));
-    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_CREATE, 6000, 6000, &c));
-    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_OVERWRITE, 3000, 3000, &c));
-    TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\f.dat", FILE_SUPERSEDE, 10000, 4000, &c));
     TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\??\\C:\\crash\\p1\\f.dat")));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\g.dat", FILE_CREATE, 5000, 5000, &c));
     TL_CHECK_EQ(STATUS_SUCCESS, Flush());
@@ -225,26 +259,44 @@ TL_TEST(multi_cluster_files)
 TL_TEST(directories)
 {
     ULONG x;
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(7, "directory create, move, remove"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeDirectory("\\??\\C:\\crash\\d1"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeDirectory("\\??\\C:\\crash\\d1\\sub"));
     TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\d1\\sub\\x.dat", FILE_CREATE, 4000, 4000, &x));
     TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\d1\\sub", "\\??\\C:\\crash\\d0\\sub", FALSE));
-    TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\??\\C:\\crash\\d0\\sub\\x.dat")));
-    TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\??\\C:\\crash\\d0\\sub")));
+    TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\d0\\sub", "\\??\\C:\\crash\\d0\\a longer name", FALSE));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\??\\C:\\crash\\d0\\a longer name\\x.dat")));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtDeleteFile(Attr("\\??\\C:\\crash\\d0\\a longer name")));
     TL_CHECK_EQ(STATUS_SUCCESS, DeleteByDisposition("\\??\\C:\\crash\\d1"));
     TL_CHECK_EQ(STATUS_SUCCESS, Flush());
 }
 
-TL_TEST(child_finished)
+/* Two processes at once: the child writes in \crash\p2 while the parent creates, extends,
+   renames and deletes in \crash\p1; then the parent waits for the child. */
+TL_TEST(two_processes)
 {
+    static WCHAR path[] = u"\\SystemRoot\\system32\\crashload.exe";
+    static WCHAR cmd[] = u"crashload.exe child";
+    UNICODE_STRING up = { sizeof(path) - 2, sizeof(path), path };
+    UNICODE_STRING uc = { sizeof(cmd) - 2, sizeof(cmd), cmd };
+    HANDLE process, thread;
+    ULONG h;
+    TL_CHECK_EQ(STATUS_SUCCESS, Phase(8, "two processes writing at once"));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtCreateUserProcessFromPath(&process, &thread,
+                PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS, &up, &uc, 0, NULL));
+    for (ULONG round = 0; round < 3; round++) {
+        TL_CHECK_EQ(STATUS_SUCCESS, MakeVersion("\\??\\C:\\crash\\p1\\h.dat", FILE_OVERWRITE_IF, 5000, 600, &h));
+        TL_CHECK_EQ(STATUS_SUCCESS, Extend("\\??\\C:\\crash\\p1\\h.dat", h, 5000, 9000));
+        TL_CHECK_EQ(STATUS_SUCCESS, Rename("\\??\\C:\\crash\\p1\\h.dat", "\\??\\C:\\crash\\p1\\g.dat", TRUE));
+    }
     LARGE_INTEGER timeout;
     timeout.QuadPart = -300000000LL;
-    TL_CHECK_EQ(STATUS_WAIT_0, NtWaitForSingleObject(ChildProcess, FALSE, &timeout));
+    TL_CHECK_EQ(STATUS_WAIT_0, NtWaitForSingleObject(process, FALSE, &timeout));
     PROCESS_BASIC_INFORMATION pbi;
-    TL_CHECK_EQ(STATUS_SUCCESS, NtQueryInformationProcess(ChildProcess, ProcessBasicInformation, &pbi, sizeof(pbi), NULL));
+    TL_CHECK_EQ(STATUS_SUCCESS, NtQueryInformationProcess(process, ProcessBasicInformation, &pbi, sizeof(pbi), NULL));
     TL_CHECK_EQ(STATUS_SUCCESS, pbi.ExitStatus);
-    NtClose(ChildThread);
-    NtClose(ChildProcess);
+    NtClose(thread);
+    NtClose(process);
     TL_CHECK_EQ(STATUS_SUCCESS, Flush());
 }
 
@@ -278,11 +330,13 @@ int main(int argc, char **argv)
         return Child();
     TrSetPath(0);
     TL_RUN(setup);
-    TL_RUN(start_child);
     TL_RUN(record_over_existing);
     TL_RUN(delete_then_record);
-    TL_RUN(multi_cluster_files);
+    TL_RUN(create_extend);
+    TL_RUN(truncate);
+    TL_RUN(rename);
+    TL_RUN(delete);
     TL_RUN(directories);
-    TL_RUN(child_finished);
+    TL_RUN(two_processes);
     TL_FINISH();
 }

@@ -3,69 +3,65 @@
  * docs/fat.md "Crash consistency, measured").
  *
  *   crashreplay BASE.img WRITES.log [--all] [--samples N] [--fsck-every N] [--seed N]
+ *               [--mirror FILE] [--jobs N] [--count-only]
  *
  * WRITES.log is what QEMU's blklogwrites driver recorded while the kernel ran crashload.exe on a
  * copy of BASE.img (tools/run.sh --write-log): the dm-log-writes format, one entry per guest write
  * (its sectors follow) or flush. A crash state is a disk the power cut could leave:
  *   - every prefix of the log (the drive wrote in order and lost the rest);
- *   - within one flush interval, any subset and order of its writes a volatile drive cache may
- *     lose or reorder: everything up to the last flush, and for each sector written since, its
- *     old value or the value of any one of the writes to it. The sectors of one write may be
- *     split (only single sectors are assumed atomic). --all enumerates every combination of an
- *     interval up to 4096 and samples 4096 of larger ones; the default samples --samples (8).
- * Each state is mounted with the FAT library (the fs/ sources, the kernel's own code built natively) and
- * repaired with FatRepairVolume exactly as the kernel's mount does (io/iomount.c); booting the
- * guest per state would run the same code. Then it must hold that:
- *   - the repair finds no damage (no link to a free cluster, no two chains sharing a cluster,
- *     no loop), and fsck.fat -n of the repaired image is clean (every --fsck-every'th state, and
- *     every state with --all);
- *   - every file under \crash is a whole version or a prefix of one (crashload.c's content
- *     model): no torn, zero or foreign data, so no deleted file back with another file's data;
- *   - \WINDOWS\TrapFrame is absent or a structurally sound record (checksum good): old or new,
- *     never torn; no TrapFrame.rectmp survives the repair.
- * Output: one [FAIL] line per failing state (the first 20), the counts, "N passed, N failed".
+ *   - within one flush interval (the writes between two flushes), states a volatile drive cache
+ *     may leave by losing or reordering writes: everything up to the interval's start, and for
+ *     each sector written in the interval its old value or the value of any one of the writes
+ *     to it (only single sectors are atomic; the sectors of one write may split).
+ *     By default --samples N (8) random such states per interval. With --all: every such state
+ *     when the interval has at most 4096 of them; otherwise every state that differs from an
+ *     in-order point of the interval (the writes before some write of it applied in order, the
+ *     rest lost) in at most two sectors, each of them holding any of its values. Each state
+ *     is judged once, however many points it is reached from.
+ * Each state is judged by crashcheck.c (mount, the kernel's repair, the content model). fsck.fat
+ * -n runs on every --fsck-every'th state; with --all on every prefix and on every reordered
+ * state whose metadata (what fsck.fat reads) differs from every state judged before in the
+ * same interval. --jobs N splits the states over N processes. The crashload phases (marker
+ * writes of \crashphase.dat) give the per-scenario counts.
+ * --count-only prints the log's counts (writes, sectors, flushes) and judges nothing: the I/O
+ * cost figures of docs/fat.md.
+ * Output: one [FAIL] line per failing state (the first 20), the counts per scenario and in all,
+ * then "N passed, N failed".
  */
-#include "fat.h"
-#include "rrformat.h"
+#include "crashreplay.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 
-#define CRASH_MAGIC 0x48535243u
-#define SECTOR 512u
+#define SECTOR CRASH_SECTOR
 #define LOG_FLUSH_FLAG 1u
 #define LOG_DISCARD_FLAG 4u
 #define FULL_LIMIT 4096u
-
-/* ------------------------------------------------------------------ pool shim for fs/ and rr/ */
-PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
-{
-    (void)PoolType; (void)Tag;
-    return malloc(NumberOfBytes ? NumberOfBytes : 1);
-}
-
-VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
-{
-    (void)Tag;
-    free(P);
-}
+#define MAX_PHASES 16
+#define MAX_JOBS 8
+#define MAX_VERSIONS 64
+#define MAX_INTERVAL_SECTORS 65536u
+#define PHASE_MAGIC "NANONT-CRASHLOAD-PHASE "
 
 /* ------------------------------------------------------------------ the log */
 typedef struct _LOG_WRITE {
     unsigned long long Sector;
     unsigned Count;
     const unsigned char *Data;
+    unsigned char *Old;                     /* the sectors it overwrote (kept once applied) */
 } LOG_WRITE;
 
-static unsigned char *Base, *Current;       /* the image before the run; the replayed state */
-static unsigned long long ImageSectors;
+static unsigned char *Base;
 static LOG_WRITE *Writes;
 static unsigned WriteCount;
 static unsigned *FlushAfter;               /* FlushAfter[i]: writes before the i-th flush */
 static unsigned FlushCount;
+static unsigned *PhaseBefore;              /* PhaseBefore[w]: the phase of the prefix of w writes */
+static char PhaseName[MAX_PHASES][96];
 
 static unsigned char *ReadFile(const char *Path, size_t *Size)
 {
@@ -101,6 +97,7 @@ static unsigned long long Le64(const unsigned char *P)
 static void ParseLog(const unsigned char *Log, size_t Size)
 {
     unsigned long long Entries, Offset = SECTOR;
+    unsigned Phase = 0;
 
     if (Size < SECTOR || Le64(Log) != 0x6a736677736872ull || Le64(Log + 24) % 0x100000000ull != SECTOR) {
         fprintf(stderr, "crashreplay: not a dm-log-writes log with 512-byte sectors\n");
@@ -109,6 +106,8 @@ static void ParseLog(const unsigned char *Log, size_t Size)
     Entries = Le64(Log + 16);
     Writes = calloc(Entries + 1, sizeof(*Writes));
     FlushAfter = calloc(Entries + 1, sizeof(*FlushAfter));
+    PhaseBefore = calloc(Entries + 2, sizeof(*PhaseBefore));
+    strcpy(PhaseName[0], "setup");
     for (unsigned long long e = 0; e < Entries; e++) {
         if (Offset + SECTOR > Size) {
             fprintf(stderr, "crashreplay: log ends inside entry %llu\n", e);
@@ -125,334 +124,83 @@ static void ParseLog(const unsigned char *Log, size_t Size)
             fprintf(stderr, "crashreplay: entry %llu out of range\n", e);
             exit(2);
         }
+        const unsigned char *Data = Log + Offset;
+        PhaseBefore[WriteCount] = Phase;
+        if (Count == 1 && memcmp(Data, PHASE_MAGIC, strlen(PHASE_MAGIC)) == 0) {
+            /* "NANONT-CRASHLOAD-PHASE <number> <name>" (crashload.c's Phase) */
+            char *Rest;
+            unsigned long Number = strtoul((const char *)Data + strlen(PHASE_MAGIC), &Rest, 10);
+            if (Number > 0 && Number < MAX_PHASES) {
+                Phase = (unsigned)Number;
+                snprintf(PhaseName[Phase], sizeof(PhaseName[Phase]), "%.90s", Rest + (*Rest == ' '));
+            }
+        }
         Writes[WriteCount].Sector = Sector;
         Writes[WriteCount].Count = (unsigned)Count;
-        Writes[WriteCount].Data = Log + Offset;
+        Writes[WriteCount].Data = Data;
         WriteCount++;
         Offset += Count * SECTOR;
     }
+    PhaseBefore[WriteCount] = Phase;
 }
 
-/* ------------------------------------------------------------------ one state as a device */
-/* The state is Current plus an overlay of sectors (the interval's chosen writes, then whatever
-   the repair writes); Over[s] points at the sector's bytes, Touched lists the overlaid sectors. */
-static unsigned char **Over;
-static unsigned long long *Touched;
-static unsigned TouchedCount, TouchedCap;
-static unsigned char *OverPool;
-static unsigned OverUsed, OverCap;
-
-static void OverlaySet(unsigned long long Sector, const unsigned char *Data)
+/* ApplyWrite - put write W into Current (and the fsck mirror), keeping what it overwrote. */
+static void ApplyWrite(unsigned W)
 {
-    if (Over[Sector] == NULL) {
-        if (OverUsed == OverCap || TouchedCount == TouchedCap) {
-            fprintf(stderr, "crashreplay: overlay full\n");
-            exit(2);
-        }
-        Over[Sector] = OverPool + (size_t)OverUsed++ * SECTOR;
-        Touched[TouchedCount++] = Sector;
+    size_t Bytes = (size_t)Writes[W].Count * SECTOR;
+    if (Writes[W].Old == NULL) {
+        Writes[W].Old = malloc(Bytes);
+        memcpy(Writes[W].Old, Current + Writes[W].Sector * SECTOR, Bytes);
     }
-    memcpy(Over[Sector], Data, SECTOR);
+    memcpy(Current + Writes[W].Sector * SECTOR, Writes[W].Data, Bytes);
+    FsckMirrorWrite(Writes[W].Sector, Writes[W].Data, Writes[W].Count);
 }
 
-static void OverlayClear(void)
+/* UndoWrites - take writes [First, End) out of Current again, newest first. */
+static void UndoWrites(unsigned First, unsigned End)
 {
-    for (unsigned i = 0; i < TouchedCount; i++)
-        Over[Touched[i]] = NULL;
-    TouchedCount = 0;
-    OverUsed = 0;
-}
-
-static NTSTATUS StateRead(PVOID Context, ULONG Lba, ULONG Count, PVOID Buffer)
-{
-    (void)Context;
-    for (ULONG i = 0; i < Count; i++) {
-        unsigned long long S = (unsigned long long)Lba + i;
-        memcpy((unsigned char *)Buffer + i * SECTOR, Over[S] ? Over[S] : Current + S * SECTOR, SECTOR);
-    }
-    return STATUS_SUCCESS;
-}
-
-static NTSTATUS StateWrite(PVOID Context, ULONG Lba, ULONG Count, const VOID *Buffer)
-{
-    (void)Context;
-    for (ULONG i = 0; i < Count; i++)
-        OverlaySet((unsigned long long)Lba + i, (const unsigned char *)Buffer + i * SECTOR);
-    return STATUS_SUCCESS;
-}
-
-static NTSTATUS StateFlush(PVOID Context)
-{
-    (void)Context;
-    return STATUS_SUCCESS;
-}
-
-/* ------------------------------------------------------------------ the checks */
-static char Why[1024];
-static unsigned char FileBuffer[4u << 20];
-
-static ULONG CrashWord(ULONG Seed, ULONG Offset)
-{
-    ULONG x = Seed * 0x9E3779B1u ^ Offset * 0x85EBCA77u;
-    x ^= x >> 15;
-    x *= 0x2C1B3C6Du;
-    x ^= x >> 12;
-    return Offset == 0 ? CRASH_MAGIC : Offset == 4 ? Seed : x;
-}
-
-static void Ascii(const WCHAR *S, ULONG N, char *Out)
-{
-    for (ULONG i = 0; i < N; i++)
-        Out[i] = S[i] < 128 ? (char)S[i] : '?';
-    Out[N] = 0;
-}
-
-static NTSTATUS ReadAll(PFAT_VOLUME V, const WCHAR *Path, ULONG Length, PULONG Size)
-{
-    PFAT_FILE F;
-    FAT_FILE_INFORMATION I;
-    ULONG Got = 0;
-    NTSTATUS S = FatOpen(V, Path, Length, FAT_NON_DIRECTORY_FILE, &F);
-    if (!NT_SUCCESS(S))
-        return S;
-    FatQueryInformation(F, &I);
-    *Size = I.FileSize;
-    if (I.FileSize > sizeof(FileBuffer))
-        S = STATUS_BUFFER_OVERFLOW;
-    else if (I.FileSize != 0)
-        S = FatRead(F, 0, FileBuffer, I.FileSize, &Got);
-    if (NT_SUCCESS(S) && Got != I.FileSize)
-        S = STATUS_END_OF_FILE;
-    FatClose(F);
-    return S;
-}
-
-/* CheckVersionFile - whole version or a prefix of one (crashload.c). */
-static int CheckVersionFile(PFAT_VOLUME V, const WCHAR *Path, ULONG Length, const char *Name)
-{
-    ULONG Size;
-    NTSTATUS S = ReadAll(V, Path, Length, &Size);
-    if (!NT_SUCCESS(S)) {
-        snprintf(Why, sizeof(Why), "%s: read failed 0x%08X", Name, (unsigned)S);
-        return 0;
-    }
-    if (Size == 0)
-        return 1;
-    if (Size < 8 || Size % 4 != 0) {
-        snprintf(Why, sizeof(Why), "%s: size %u is no version's", Name, (unsigned)Size);
-        return 0;
-    }
-    ULONG Seed = FileBuffer[4] | FileBuffer[5] << 8 | FileBuffer[6] << 16 | (ULONG)FileBuffer[7] << 24;
-    for (ULONG o = 0; o < Size; o += 4) {
-        ULONG W = FileBuffer[o] | FileBuffer[o + 1] << 8 | FileBuffer[o + 2] << 16 |
-                  (ULONG)FileBuffer[o + 3] << 24;
-        if (W != CrashWord(Seed, o)) {
-            snprintf(Why, sizeof(Why), "%s (%u bytes, seed %u): torn or foreign data at offset %u",
-                     Name, (unsigned)Size, (unsigned)Seed, (unsigned)o);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* CheckTree - every file below Dir (a path of DirLength units) by the content model. The
-   directory is listed first and closed, then its entries are judged. */
-static int CheckTree(PFAT_VOLUME V, WCHAR *Path, ULONG DirLength, int Depth)
-{
-    enum { MAX_ENTRIES = 64 };
-    FAT_DIRECTORY_INFORMATION *I = malloc(sizeof(*I) * MAX_ENTRIES);
-    ULONG Count = 0;
-    char Name[600];
-    int Ok = 1;
-    PFAT_FILE D;
-    NTSTATUS S = FatOpen(V, Path, DirLength, FAT_DIRECTORY_FILE, &D);
-
-    if (!NT_SUCCESS(S)) {
-        free(I);
-        if (S == STATUS_OBJECT_NAME_NOT_FOUND && Depth == 0)
-            return 1;                           /* before the run made \crash */
-        snprintf(Why, sizeof(Why), "open of a directory failed 0x%08X", (unsigned)S);
-        return 0;
-    }
-    for (BOOLEAN Restart = TRUE; Count < MAX_ENTRIES; Restart = FALSE) {
-        S = FatQueryDirectory(D, Restart, &I[Count]);
-        if (S == STATUS_NO_MORE_FILES)
-            break;
-        if (!NT_SUCCESS(S)) {
-            snprintf(Why, sizeof(Why), "directory listing failed 0x%08X", (unsigned)S);
-            Ok = 0;
-            break;
-        }
-        Count++;
-    }
-    FatClose(D);
-    for (ULONG e = 0; Ok && e < Count; e++) {
-        ULONG L = DirLength;
-        Path[L++] = '\\';
-        memcpy(Path + L, I[e].FileName, I[e].FileNameLength * sizeof(WCHAR));
-        L += I[e].FileNameLength;
-        Ascii(Path, L, Name);
-        if (I[e].Attributes & FAT_ATTR_DIRECTORY) {
-            if (Depth >= 8) {
-                snprintf(Why, sizeof(Why), "%s: too deep", Name);
-                Ok = 0;
-            } else {
-                Ok = CheckTree(V, Path, L, Depth + 1);
-            }
-        } else {
-            Ok = CheckVersionFile(V, Path, L, Name);
-        }
-    }
-    free(I);
-    return Ok;
-}
-
-/* DirectoryClusters - the first clusters of the directories below Path (depth-first). */
-static void DirectoryClusters(PFAT_VOLUME V, WCHAR *Path, ULONG Length, ULONG *Out, ULONG *Count, int Depth)
-{
-    FAT_DIRECTORY_INFORMATION I;
-    PFAT_FILE D;
-    ULONG Found[32], N = 0;
-    WCHAR Names[32][64];
-    ULONG NameLength[32];
-
-    if (Depth > 6 || !NT_SUCCESS(FatOpen(V, Path, Length, FAT_DIRECTORY_FILE, &D)))
-        return;
-    for (BOOLEAN R = TRUE; N < 32 && NT_SUCCESS(FatQueryDirectory(D, R, &I)); R = FALSE)
-        if ((I.Attributes & FAT_ATTR_DIRECTORY) && I.FileNameLength < 64) {
-            Found[N] = I.FirstCluster;
-            memcpy(Names[N], I.FileName, I.FileNameLength * sizeof(WCHAR));
-            NameLength[N++] = I.FileNameLength;
-        }
-    FatClose(D);
-    for (ULONG e = 0; e < N && *Count < 256; e++) {
-        Out[(*Count)++] = Found[e];
-        Path[Length] = '\\';
-        memcpy(Path + Length + 1, Names[e], NameLength[e] * sizeof(WCHAR));
-        DirectoryClusters(V, Path, Length + 1 + NameLength[e], Out, Count, Depth + 1);
+    for (unsigned k = End; k-- > First;) {
+        memcpy(Current + Writes[k].Sector * SECTOR, Writes[k].Old, (size_t)Writes[k].Count * SECTOR);
+        FsckMirrorWrite(Writes[k].Sector, Writes[k].Old, Writes[k].Count);
     }
 }
 
-/* InDirectoryMoveWindow - two directory entries name the same directory: the window of a
-   directory move that docs/fat.md documents (the new entry written, the old one not yet gone). */
-static int InDirectoryMoveWindow(PFAT_VOLUME V)
-{
-    WCHAR Path[1100] = u"\\crash";
-    ULONG Clusters[256], Count = 0;
+/* ------------------------------------------------------------------ results */
+/* Each job counts in its own slot of a shared mapping; the parent adds them up. */
+typedef struct _JOB_RESULT {
+    unsigned Passed, Failed;
+    unsigned Prefix[MAX_PHASES], Reordered[MAX_PHASES], FsckRuns[MAX_PHASES];
+    unsigned FailLines;
+    char Fail[20][700];
+} JOB_RESULT;
 
-    DirectoryClusters(V, Path, 6, Clusters, &Count, 0);
-    for (ULONG i = 0; i < Count; i++)
-        for (ULONG j = i + 1; j < Count; j++)
-            if (Clusters[i] == Clusters[j] && Clusters[i] != 0)
-                return 1;
-    return 0;
-}
-
-static int KnownWindow;
-
-/* CheckState - mount, repair, judge (see the file comment). FsckImage: also run fsck.fat -n
-   on the repaired image, through the mirror file MirrorFd (Current on disk). */
-static int MirrorFd = -1;
-static const char *MirrorPath;
-
-static int Fsck(void)
-{
-    unsigned char Sector[SECTOR];
-    char Command[1024], Out[4096];
-    size_t N = 0;
-    FILE *P;
-    int Rc;
-
-    for (unsigned i = 0; i < TouchedCount; i++)
-        if (pwrite(MirrorFd, Over[Touched[i]], SECTOR, (off_t)(Touched[i] * SECTOR)) != SECTOR)
-            return 0;
-    snprintf(Command, sizeof(Command), "fsck.fat -n '%s' 2>&1", MirrorPath);
-    P = popen(Command, "r");
-    if (P != NULL) {
-        N = fread(Out, 1, sizeof(Out) - 1, P);
-        Rc = pclose(P);
-    } else {
-        Rc = -1;
-    }
-    Out[N] = 0;
-    for (unsigned i = 0; i < TouchedCount; i++) {
-        memcpy(Sector, Current + Touched[i] * SECTOR, SECTOR);
-        if (pwrite(MirrorFd, Sector, SECTOR, (off_t)(Touched[i] * SECTOR)) != SECTOR)
-            return 0;
-    }
-    if (Rc != 0) {
-        for (char *c = Out; *c; c++)
-            if (*c == '\n')
-                *c = ' ';
-        snprintf(Why, sizeof(Why), "fsck.fat -n after the repair: %.400s", Out);
-        return 0;
-    }
-    return 1;
-}
-
-static int CheckState(int RunFsck)
-{
-    static const WCHAR Crash[] = u"\\crash", Trap[] = u"\\WINDOWS\\TrapFrame",
-                       Temp[] = u"\\WINDOWS\\TrapFrame.rectmp";
-    FAT_BLOCK_DEVICE Device = { NULL, SECTOR, (ULONG)ImageSectors, StateRead, StateWrite, StateFlush };
-    FAT_REPAIR_INFORMATION Repair;
-    PFAT_VOLUME V;
-    WCHAR Path[1100];
-    ULONG Size;
-    int Ok = 1;
-    NTSTATUS S;
-
-    Why[0] = 0;
-    S = FatMount(&Device, &V);
-    if (!NT_SUCCESS(S)) {
-        snprintf(Why, sizeof(Why), "mount failed 0x%08X", (unsigned)S);
-        return 0;
-    }
-    memset(&Repair, 0, sizeof(Repair));
-    S = FatRepairVolume(V, u".rectmp", &Repair);
-    if (Repair.TreeDamaged && InDirectoryMoveWindow(V)) {
-        KnownWindow = 1;
-        FatUnmount(V);
-        return 1;
-    }
-    if (!NT_SUCCESS(S) || Repair.TreeDamaged) {
-        snprintf(Why, sizeof(Why), "mount-time repair: 0x%08X%s", (unsigned)S,
-                 Repair.TreeDamaged ? " (damaged tree: a link to a free cluster, a shared cluster or a loop)" : "");
-        Ok = 0;
-    }
-    if (Ok) {
-        memcpy(Path, Crash, sizeof(Crash));
-        Ok = CheckTree(V, Path, 6, 0);
-    }
-    if (Ok) {
-        S = ReadAll(V, Trap, 18, &Size);
-        if (NT_SUCCESS(S) && RrQueryTrapRecordGeneration(FileBuffer, Size) == 0) {
-            snprintf(Why, sizeof(Why), "TrapFrame (%u bytes) is not a whole record", (unsigned)Size);
-            Ok = 0;
-        } else if (!NT_SUCCESS(S) && S != STATUS_OBJECT_NAME_NOT_FOUND) {
-            snprintf(Why, sizeof(Why), "TrapFrame unreadable: 0x%08X", (unsigned)S);
-            Ok = 0;
-        }
-    }
-    if (Ok && NT_SUCCESS(ReadAll(V, Temp, 25, &Size))) {
-        snprintf(Why, sizeof(Why), "TrapFrame.rectmp survived the repair");
-        Ok = 0;
-    }
-    S = FatUnmount(V);
-    if (Ok && !NT_SUCCESS(S)) {
-        snprintf(Why, sizeof(Why), "unmount after the repair: 0x%08X", (unsigned)S);
-        Ok = 0;
-    }
-    if (Ok && RunFsck)
-        Ok = Fsck();
-    return Ok;
-}
-
-/* ------------------------------------------------------------------ enumeration */
-static unsigned Passed, Failed, WindowStates, PrefixStates, ReorderedStates, FsckRuns;
-static unsigned FsckEvery = 8, Samples = 8;
-static int All;
+static JOB_RESULT *Results, *Mine;
+static unsigned Jobs = 1, JobIndex, FsckEvery = 8, Samples = 8;
+static unsigned long long StateIndex;       /* every state, in the same order in every job */
+static int All, HaveMirror, CountOnly;
 static unsigned long long Rng = 0x9E3779B97F4A7C15ull;
+
+/* The metadata keys of the states judged in the current interval (an open-addressed set). */
+static unsigned long long *Seen;
+static unsigned SeenCap, SeenCount;
+
+static int SeenInsert(unsigned long long Key, unsigned long long *Set, unsigned *Count, unsigned Cap)
+{
+    Key |= 1;                                   /* 0 marks an empty slot */
+    for (unsigned i = (unsigned)(Key % Cap);; i = (i + 1) % Cap) {
+        if (Set[i] == Key)
+            return 0;
+        if (Set[i] == 0) {
+            if (*Count + 1 >= Cap / 2) {
+                fprintf(stderr, "crashreplay: too many states in one interval\n");
+                exit(2);
+            }
+            Set[i] = Key;
+            ++*Count;
+            return 1;
+        }
+    }
+}
 
 static unsigned Random(unsigned Bound)
 {
@@ -462,57 +210,68 @@ static unsigned Random(unsigned Bound)
     return (unsigned)(Rng % Bound);
 }
 
-static void Judge(const char *What, unsigned A, unsigned B)
+/* Judge - the state now in Current + overlay, if it is this job's. Prefix: a prefix state
+   (else a reordered one). */
+static void Judge(int Prefix, unsigned Phase, const char *What, unsigned A, unsigned B)
 {
-    unsigned Index = PrefixStates + ReorderedStates;
-    int RunFsck = MirrorFd >= 0 && (All || Index % FsckEvery == 0);
-    if (RunFsck)
-        FsckRuns++;
-    KnownWindow = 0;
-    if (CheckState(RunFsck)) {
-        Passed++;
-        if (KnownWindow) {
-            WindowStates++;
-            if (WindowStates == 1)
-                printf("[OK] %s %u/%u: in the documented directory-move window (both entries name the "
-                       "moved directory; fsck.fat would report shared clusters)\n", What, A, B);
+    unsigned long long Key = 0;
+    int Ok, RunFsck;
+
+    if (StateIndex++ % Jobs != JobIndex) {
+        OverlayClear();
+        return;
+    }
+    if (Prefix)
+        Mine->Prefix[Phase]++;
+    else
+        Mine->Reordered[Phase]++;
+    Ok = CheckState(&Key);
+    if (Ok && HaveMirror) {
+        if (!All)
+            RunFsck = (StateIndex - 1) % FsckEvery == 0;
+        else
+            RunFsck = Prefix || SeenInsert(Key, Seen, &SeenCount, SeenCap);
+        if (RunFsck) {
+            Mine->FsckRuns[Phase]++;
+            Ok = Fsck();
         }
+    }
+    if (Ok) {
+        Mine->Passed++;
     } else {
-        if (Failed < 20)
-            printf("[FAIL] %s %u/%u: %s\n", What, A, B, Why);
-        Failed++;
+        if (Mine->FailLines < 20)
+            snprintf(Mine->Fail[Mine->FailLines++], sizeof(Mine->Fail[0]), "[FAIL] %s %u/%u (%.90s): %.500s",
+                     What, A, B, PhaseName[Phase], CheckWhy);
+        Mine->Failed++;
     }
     OverlayClear();
 }
 
-static void ApplyToCurrent(unsigned W)
-{
-    memcpy(Current + Writes[W].Sector * SECTOR, Writes[W].Data, (size_t)Writes[W].Count * SECTOR);
-    if (MirrorFd >= 0 &&
-        pwrite(MirrorFd, Writes[W].Data, (size_t)Writes[W].Count * SECTOR,
-               (off_t)(Writes[W].Sector * SECTOR)) != (ssize_t)(Writes[W].Count * SECTOR)) {
-        fprintf(stderr, "crashreplay: mirror write failed\n");
-        exit(2);
-    }
-}
-
-/* The distinct sectors of writes [First, End) and, per sector, the writes that carry it. */
+/* ------------------------------------------------------------------ reordered states */
+/* The distinct sectors of the interval's writes and, per sector, the writes that carry it. */
 typedef struct _SECTOR_CHOICE {
     unsigned long long Sector;
-    unsigned Count;               /* writes to it in the interval */
-    const unsigned char *Data[64];
+    unsigned Count;                         /* writes to it in the interval */
+    const unsigned char *Data[MAX_VERSIONS];
 } SECTOR_CHOICE;
 
 static SECTOR_CHOICE *Choices;
-static unsigned ChoiceCount;
+static unsigned ChoiceCount, IntervalPhase, IntervalNumber, IntervalStates;
+static unsigned *WriteChoice;               /* per sector of each write: (choice, version) */
 
 static void CollectInterval(unsigned First, unsigned End)
 {
+    unsigned n = 0;
     ChoiceCount = 0;
     for (unsigned w = First; w < End; w++) {
-        for (unsigned i = 0; i < Writes[w].Count; i++) {
+        for (unsigned i = 0; i < Writes[w].Count; i++, n++) {
             unsigned long long S = Writes[w].Sector + i;
             unsigned c = 0;
+            if (n == MAX_INTERVAL_SECTORS) {
+                fprintf(stderr, "crashreplay: more than %u sectors written in one interval\n",
+                        MAX_INTERVAL_SECTORS);
+                exit(2);
+            }
             while (c < ChoiceCount && Choices[c].Sector != S)
                 c++;
             if (c == ChoiceCount) {
@@ -520,62 +279,170 @@ static void CollectInterval(unsigned First, unsigned End)
                 Choices[c].Count = 0;
                 ChoiceCount++;
             }
-            if (Choices[c].Count < 64)
-                Choices[c].Data[Choices[c].Count++] = Writes[w].Data + (size_t)i * SECTOR;
+            if (Choices[c].Count == MAX_VERSIONS) {
+                fprintf(stderr, "crashreplay: sector %llu written more than %u times in one interval\n",
+                        S, MAX_VERSIONS);
+                exit(2);
+            }
+            Choices[c].Data[Choices[c].Count++] = Writes[w].Data + (size_t)i * SECTOR;
+            WriteChoice[n] = c << 8 | Choices[c].Count;
         }
     }
 }
 
-/* One reordered state: Pick[c] = 0 keeps sector c's old value, k > 0 the k-th write's. */
-static void JudgePick(const unsigned *Pick, unsigned Interval, unsigned Number)
+/* JudgePick - the state where sector c holds its old value (Pick[c] 0) or the Pick[c]-th
+   write's. */
+static void JudgePick(const unsigned char *Pick)
 {
     for (unsigned c = 0; c < ChoiceCount; c++)
         if (Pick[c] != 0)
             OverlaySet(Choices[c].Sector, Choices[c].Data[Pick[c] - 1]);
-    ReorderedStates++;
-    Judge("reordered state of flush interval", Interval, Number);
+    Judge(0, IntervalPhase, "reordered state of flush interval", IntervalNumber, IntervalStates++);
 }
 
-static void Reorder(unsigned First, unsigned End, unsigned Interval)
+/* The pick vectors of the bounded enumeration already judged in this interval. */
+static unsigned long long *Picked;
+static unsigned PickedCap, PickedCount;
+
+static unsigned long long PickHash(const unsigned char *Pick)
 {
-    unsigned *Pick;
+    unsigned long long H = 0x243F6A8885A308D3ull;
+    for (unsigned c = 0; c < ChoiceCount; c++)
+        H = (H ^ Pick[c]) * 0x100000001B3ull + (H >> 29);
+    return H;
+}
+
+static void JudgeOnce(const unsigned char *Pick)
+{
+    if (SeenInsert(PickHash(Pick), Picked, &PickedCount, PickedCap))
+        JudgePick(Pick);
+}
+
+/* Bounded - every state within two sectors of an in-order point of the interval: for each
+   point (writes [First, First + p) applied in order), the point itself, and every change of
+   one or two of its sectors to another of their values (old, or any write's). */
+static void Bounded(unsigned First, unsigned End)
+{
+    unsigned char *Point = calloc(ChoiceCount, 1), *Pick = malloc(ChoiceCount);
+    unsigned n = 0;
+
+    PickedCount = 0;
+    memset(Picked, 0, (size_t)PickedCap * sizeof(*Picked));
+    for (unsigned p = First; p <= End; p++) {
+        memcpy(Pick, Point, ChoiceCount);
+        JudgeOnce(Pick);
+        for (unsigned a = 0; a < ChoiceCount; a++) {
+            for (unsigned va = 0; va <= Choices[a].Count; va++) {
+                if (va == Point[a])
+                    continue;
+                Pick[a] = (unsigned char)va;
+                JudgeOnce(Pick);
+                for (unsigned b = a + 1; b < ChoiceCount; b++) {
+                    for (unsigned vb = 0; vb <= Choices[b].Count; vb++) {
+                        if (vb == Point[b])
+                            continue;
+                        Pick[b] = (unsigned char)vb;
+                        JudgeOnce(Pick);
+                    }
+                    Pick[b] = Point[b];
+                }
+            }
+            Pick[a] = Point[a];
+        }
+        if (p < End)                            /* the next point: write p applied */
+            for (unsigned i = 0; i < Writes[p].Count; i++, n++)
+                Point[WriteChoice[n] >> 8] = (unsigned char)(WriteChoice[n] & 0xFF);
+    }
+    free(Point);
+    free(Pick);
+}
+
+static void Reorder(unsigned First, unsigned End)
+{
+    unsigned char *Pick;
     double Total = 1;
 
     CollectInterval(First, End);
     if (ChoiceCount == 0)
         return;
-    Pick = calloc(ChoiceCount, sizeof(*Pick));
+    Pick = calloc(ChoiceCount, 1);
     for (unsigned c = 0; c < ChoiceCount; c++)
         Total *= Choices[c].Count + 1;
+    SeenCount = 0;
+    memset(Seen, 0, (size_t)SeenCap * sizeof(*Seen));
+    IntervalStates = 0;
     if (All && Total <= FULL_LIMIT) {
         /* every combination, as a mixed-radix counter */
-        for (unsigned n = 0; ; n++) {
-            JudgePick(Pick, Interval, n);
+        for (;;) {
+            JudgePick(Pick);
             unsigned c = 0;
             while (c < ChoiceCount && ++Pick[c] > Choices[c].Count)
                 Pick[c++] = 0;
             if (c == ChoiceCount)
                 break;
         }
+    } else if (All) {
+        Bounded(First, End);
     } else {
-        unsigned Count = All ? FULL_LIMIT : Samples;
-        for (unsigned n = 0; n < Count; n++) {
+        for (unsigned n = 0; n < Samples; n++) {
             for (unsigned c = 0; c < ChoiceCount; c++)
-                Pick[c] = Random(Choices[c].Count + 1);
-            JudgePick(Pick, Interval, n);
+                Pick[c] = (unsigned char)Random(Choices[c].Count + 1);
+            JudgePick(Pick);
         }
     }
     free(Pick);
 }
 
+/* ------------------------------------------------------------------ one job */
+/* RunJob - walk the log: the prefix state before each write, and at each flush the reordered
+   states of the interval it closes (judged over Current without that interval). */
+static void RunJob(const char *Mirror)
+{
+    unsigned Interval = 0, IntervalStart = 0, NextFlush = 0;
+    char Path[4096];
+
+    if (Mirror != NULL) {
+        if (Jobs > 1)
+            snprintf(Path, sizeof(Path), "%s.%u", Mirror, JobIndex);
+        else
+            snprintf(Path, sizeof(Path), "%s", Mirror);
+        if (!FsckOpenMirror(Path)) {
+            fprintf(stderr, "crashreplay: cannot write %s\n", Path);
+            exit(2);
+        }
+        HaveMirror = 1;
+    }
+    for (unsigned w = 0; w <= WriteCount; w++) {
+        while (NextFlush < FlushCount && FlushAfter[NextFlush] == w) {
+            if (w - IntervalStart > 1) {
+                UndoWrites(IntervalStart, w);
+                IntervalPhase = PhaseBefore[IntervalStart + 1];
+                IntervalNumber = Interval;
+                Reorder(IntervalStart, w);
+                for (unsigned k = IntervalStart; k < w; k++)
+                    ApplyWrite(k);
+            }
+            Interval++;
+            IntervalStart = w;
+            NextFlush++;
+        }
+        Judge(1, PhaseBefore[w], "prefix of the log, writes", w, WriteCount);
+        if (w < WriteCount)
+            ApplyWrite(w);
+    }
+    if (Mirror != NULL && Jobs > 1)
+        unlink(Path);
+}
+
 int main(int argc, char **argv)
 {
     size_t BaseSize, LogSize;
+    const char *Mirror = NULL;
     unsigned char *Log;
 
     if (argc < 3) {
         fprintf(stderr, "usage: crashreplay BASE.img WRITES.log [--all] [--samples N] "
-                        "[--fsck-every N] [--seed N] [--mirror FILE]\n");
+                        "[--fsck-every N] [--seed N] [--mirror FILE] [--jobs N] [--count-only]\n");
         return 2;
     }
     for (int i = 3; i < argc; i++) {
@@ -588,7 +455,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             Rng = strtoull(argv[++i], NULL, 0) | 1;
         else if (strcmp(argv[i], "--mirror") == 0 && i + 1 < argc)
-            MirrorPath = argv[++i];
+            Mirror = argv[++i];
+        else if (strcmp(argv[i], "--count-only") == 0)
+            CountOnly = 1;
+        else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+            Jobs = (unsigned)strtoul(argv[++i], NULL, 0);
         else {
             fprintf(stderr, "crashreplay: unknown option %s\n", argv[i]);
             return 2;
@@ -596,73 +467,88 @@ int main(int argc, char **argv)
     }
     if (FsckEvery == 0)
         FsckEvery = 1;
+    if (Jobs == 0 || Jobs > MAX_JOBS) {
+        fprintf(stderr, "crashreplay: --jobs takes 1..%u\n", MAX_JOBS);
+        return 2;
+    }
     Base = ReadFile(argv[1], &BaseSize);
     ImageSectors = BaseSize / SECTOR;
-    Current = malloc(BaseSize);
-    memcpy(Current, Base, BaseSize);
+    Current = Base;
     Log = ReadFile(argv[2], &LogSize);
     ParseLog(Log, LogSize);
-    Over = calloc(ImageSectors, sizeof(*Over));
-    TouchedCap = OverCap = 65536;
-    Touched = calloc(TouchedCap, sizeof(*Touched));
-    OverPool = malloc((size_t)OverCap * SECTOR);
-    Choices = calloc(65536, sizeof(*Choices));
-    if (MirrorPath != NULL) {
-        /* the fsck image: Current on disk, with each state's overlay written in and taken out */
-        MirrorFd = open(MirrorPath, O_RDWR | O_CREAT | O_TRUNC, 0644);
-        if (MirrorFd < 0 || pwrite(MirrorFd, Current, BaseSize, 0) != (ssize_t)BaseSize) {
-            fprintf(stderr, "crashreplay: cannot write %s\n", MirrorPath);
+    OverlaySetup();
+    Choices = calloc(MAX_INTERVAL_SECTORS, sizeof(*Choices));
+    WriteChoice = calloc(MAX_INTERVAL_SECTORS, sizeof(*WriteChoice));
+    SeenCap = PickedCap = 1u << 20;
+    Seen = calloc(SeenCap, sizeof(*Seen));
+    Picked = calloc(PickedCap, sizeof(*Picked));
+    Results = mmap(NULL, sizeof(JOB_RESULT) * Jobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (Choices == NULL || WriteChoice == NULL || Seen == NULL || Picked == NULL || Results == MAP_FAILED) {
+        fprintf(stderr, "crashreplay: out of memory\n");
+        return 2;
+    }
+    memset(Results, 0, sizeof(JOB_RESULT) * Jobs);
+    printf("crashreplay: %u writes, %u flushes in the log\n", WriteCount, FlushCount);
+    if (CountOnly) {
+        unsigned long long Sectors = 0;
+        for (unsigned w = 0; w < WriteCount; w++)
+            Sectors += Writes[w].Count;
+        printf("crashreplay: %llu sectors written\n", Sectors);
+        return 0;
+    }
+    fflush(stdout);
+
+    int Broken = 0;
+    for (JobIndex = 0; JobIndex < Jobs; JobIndex++) {
+        pid_t Pid = Jobs == 1 ? 0 : fork();
+        if (Pid < 0) {
+            fprintf(stderr, "crashreplay: fork failed\n");
             return 2;
         }
-    }
-    printf("crashreplay: %u writes, %u flushes in the log\n", WriteCount, FlushCount);
-
-    /* Walk the log: the prefix state before each write, and at each flush interval's end the
-       reordered states of that interval. */
-    unsigned Interval = 0, IntervalStart = 0, NextFlush = 0;
-    for (unsigned w = 0; w <= WriteCount; w++) {
-        while (NextFlush < FlushCount && FlushAfter[NextFlush] == w) {
-            /* Current holds writes [0, w); the interval [IntervalStart, w) ends here. Its
-               reordered states need Current without it. */
-            if (w - IntervalStart > 1) {
-                unsigned char *Saved = Current;
-                Current = malloc(BaseSize);
-                memcpy(Current, Base, BaseSize);
-                for (unsigned k = 0; k < IntervalStart; k++)
-                    memcpy(Current + Writes[k].Sector * SECTOR, Writes[k].Data,
-                           (size_t)Writes[k].Count * SECTOR);
-                int SavedFd = MirrorFd;
-                if (MirrorFd >= 0) {
-                    /* undo the interval in the mirror, judge, redo */
-                    for (unsigned k = IntervalStart; k < w; k++)
-                        for (unsigned i = 0; i < Writes[k].Count; i++) {
-                            unsigned long long S = Writes[k].Sector + i;
-                            if (pwrite(MirrorFd, Current + S * SECTOR, SECTOR, (off_t)(S * SECTOR)) != SECTOR)
-                                return 2;
-                        }
-                }
-                Reorder(IntervalStart, w, Interval);
-                free(Current);
-                Current = Saved;
-                if (SavedFd >= 0)
-                    for (unsigned k = IntervalStart; k < w; k++)
-                        if (pwrite(MirrorFd, Writes[k].Data, (size_t)Writes[k].Count * SECTOR,
-                                   (off_t)(Writes[k].Sector * SECTOR)) != (ssize_t)(Writes[k].Count * SECTOR))
-                            return 2;
-            }
-            Interval++;
-            IntervalStart = w;
-            NextFlush++;
+        if (Pid == 0) {
+            Mine = &Results[JobIndex];
+            RunJob(Mirror);
+            if (Jobs == 1)
+                break;
+            _exit(0);
         }
-        PrefixStates++;
-        Judge("prefix of the log, writes", w, WriteCount);
-        if (w < WriteCount)
-            ApplyToCurrent(w);
+    }
+    for (unsigned j = 0; Jobs > 1 && j < Jobs; j++) {
+        int Status;
+        if (wait(&Status) < 0 || !WIFEXITED(Status) || WEXITSTATUS(Status) != 0)
+            Broken = 1;
+    }
+
+    unsigned Passed = 0, Failed = 0, Lines = 0, Total = 0, Prefixes = 0, Fscks = 0;
+    for (unsigned j = 0; j < Jobs; j++) {
+        Passed += Results[j].Passed;
+        Failed += Results[j].Failed;
+        for (unsigned l = 0; l < Results[j].FailLines && Lines < 20; l++, Lines++)
+            printf("%s\n", Results[j].Fail[l]);
+    }
+    for (unsigned p = 0; p < MAX_PHASES; p++) {
+        unsigned Pre = 0, Re = 0, Fs = 0;
+        for (unsigned j = 0; j < Jobs; j++) {
+            Pre += Results[j].Prefix[p];
+            Re += Results[j].Reordered[p];
+            Fs += Results[j].FsckRuns[p];
+        }
+        if (Pre + Re == 0)
+            continue;
+        printf("crashreplay: %-70s %7u states (%u prefixes, %u reordered), fsck.fat -n on %u\n",
+               PhaseName[p], Pre + Re, Pre, Re, Fs);
+        Total += Pre + Re;
+        Prefixes += Pre;
+        Fscks += Fs;
     }
     printf("crashreplay: %u crash states checked: %u prefixes, %u reordered within %u flush "
-           "intervals; fsck.fat -n on %u repaired images\n",
-           PrefixStates + ReorderedStates, PrefixStates, ReorderedStates, Interval, FsckRuns);
-    printf("crashreplay: %u state(s) in the documented directory-move window\n", WindowStates);
+           "intervals; fsck.fat -n on %u repaired images (%s)\n",
+           Total, Prefixes, Total - Prefixes, FlushCount, Fscks,
+           All ? "every prefix, every distinct metadata of an interval" : "a share");
+    if (Broken) {
+        printf("[FAIL] a replay job died\n");
+        Failed++;
+    }
     if (Failed == 0)
         printf("[OK] every crash state mounts, repairs clean and holds whole versions only\n");
     printf("%u passed, %u failed\n", Passed, Failed);

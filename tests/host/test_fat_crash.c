@@ -158,6 +158,163 @@ HT_TEST(crash_during_move)
     CrashRename("-F 16 -s 1", 4096, &Move);
 }
 
+/* A directory moved to another directory and then renamed in place to a longer name (two
+   entries name it between the writes of the new entry and the removal of the old one): after a
+   power cut at every sector write and the mount-time repair, it is found under exactly one of
+   its names with its file, and fsck.fat is clean. */
+HT_TEST(crash_during_directory_move)
+{
+    static const char *Names[] = { "A\\D", "B\\D", "B\\a much longer name" };
+    const char *Base = Img("dmovebase.img"), *Work = Img("dmove.img");
+    static unsigned char Data[1500];
+    unsigned Removed = 0, Fixed = 0;
+    ULONG Got;
+    TDEV D;
+
+    MakeImage(Base, "-F 32 -s 1", 33800);
+    Pattern(Data, sizeof(Data), 51);
+    PFAT_VOLUME V = Mount(&D, Base);
+    HT_CHECK(V != NULL);
+    if (V == NULL) {
+        return;
+    }
+    TMkdir(V, "A");
+    TMkdir(V, "B");
+    TMkdir(V, "A\\D");
+    HT_CHECK_EQ(STATUS_SUCCESS, WriteWhole(V, "A\\D\\f.txt", Data, sizeof(Data)));
+    Unmount(&D, V);
+
+    CopyFile(Base, Work);
+    V = Mount(&D, Work);
+    if (V == NULL) {
+        HT_CHECK(0);
+        return;
+    }
+    D.Writes = 0;
+    HT_CHECK_EQ(STATUS_SUCCESS, TRename(V, Names[0], Names[1], FALSE));
+    HT_CHECK_EQ(STATUS_SUCCESS, TRename(V, Names[1], Names[2], FALSE));
+    Unmount(&D, V);
+    ULONG Total = D.Writes;
+
+    for (ULONG Cut = 0; Cut <= Total; Cut++) {
+        FAT_REPAIR_INFORMATION Info;
+        int Found = 0;
+        CopyFile(Base, Work);
+        V = Mount(&D, Work);
+        if (V == NULL) {
+            HT_CHECK(0);
+            return;
+        }
+        D.Budget = (long)Cut;
+        TRename(V, Names[0], Names[1], FALSE);
+        TRename(V, Names[1], Names[2], FALSE);
+        FatUnmount(V);
+        DevClose(&D);
+
+        V = Mount(&D, Work);
+        if (V == NULL) {
+            HT_CHECK(0);
+            return;
+        }
+        HT_CHECK_EQ(STATUS_SUCCESS, FatRepairVolume(V, NULL, &Info));
+        HT_CHECK(!Info.TreeDamaged);
+        Removed += Info.DirectoryEntriesRemoved;
+        Fixed += Info.ParentLinksFixed;
+        for (int n = 0; n < 3; n++) {
+            char Path[64];
+            snprintf(Path, sizeof(Path), "%s\\f.txt", Names[n]);
+            if (NT_SUCCESS(ReadWhole(V, Path, BufA, sizeof(BufA), &Got))) {
+                HT_CHECK(Got == sizeof(Data) && memcmp(BufA, Data, sizeof(Data)) == 0);
+                Found++;
+            }
+        }
+        HT_CHECK_EQ(1, Found);
+        Unmount(&D, V);
+        HT_CHECK(FsckClean(Work));
+    }
+    printf("directory move + rename: %u sector writes; the repair removed %u second entries and "
+           "fixed %u '..' entries over the %u cuts\n", (unsigned)Total, Removed, Fixed, (unsigned)Total + 1);
+    HT_CHECK(Removed > 0);
+}
+
+/* A freed directory's cluster reused by a file written in pieces smaller than a sector: after
+   a power cut at every sector write (and the repair), the file is absent or holds a prefix of
+   its data, never the directory's old bytes under its size. */
+HT_TEST(crash_reusing_a_directory_cluster)
+{
+    const char *Base = Img("reusebase.img"), *Work = Img("reuse.img");
+    static unsigned char Data[3000];
+    ULONG Got;
+    TDEV D;
+
+    MakeImage(Base, "-F 32 -s 1", 33800);
+    Pattern(Data, sizeof(Data), 61);
+    PFAT_VOLUME V = Mount(&D, Base);
+    HT_CHECK(V != NULL);
+    if (V == NULL) {
+        return;
+    }
+    for (int i = 0; i < 8; i++) {
+        char Path[32];
+        snprintf(Path, sizeof(Path), "d%d", i);
+        TMkdir(V, Path);
+        snprintf(Path, sizeof(Path), "d%d\\x%d.txt", i, i);
+        WriteWhole(V, Path, Data, 100);
+    }
+    Unmount(&D, V);
+
+    for (ULONG Cut = 0;; Cut++) {
+        FAT_REPAIR_INFORMATION Info;
+        PFAT_FILE F;
+        CopyFile(Base, Work);
+        V = Mount(&D, Work);
+        if (V == NULL) {
+            HT_CHECK(0);
+            return;
+        }
+        D.Writes = 0;
+        D.Budget = (long)Cut;
+        for (int i = 0; i < 8; i++) {
+            char Path[32];
+            snprintf(Path, sizeof(Path), "d%d\\x%d.txt", i, i);
+            TDelete(V, Path);
+            snprintf(Path, sizeof(Path), "d%d", i);
+            TDelete(V, Path);
+        }
+        FatFlush(V);                            /* the chains are free now, the sectors cached */
+        if (NT_SUCCESS(TCreate(V, "f.dat", FAT_FILE_CREATE, 0, &F))) {
+            for (ULONG At = 0; At < sizeof(Data); At += 300) {
+                FatWrite(F, At, Data + At, 300, &Got);
+            }
+            FatClose(F);
+        }
+        FatUnmount(V);
+        DevClose(&D);
+        int Done = D.Budget > 0;                /* the power never went off */
+
+        V = Mount(&D, Work);
+        if (V == NULL) {
+            HT_CHECK(0);
+            return;
+        }
+        HT_CHECK_EQ(STATUS_SUCCESS, FatRepairVolume(V, NULL, &Info));
+        NTSTATUS S = ReadWhole(V, "f.dat", BufA, sizeof(BufA), &Got);
+        if (NT_SUCCESS(S)) {
+            HT_CHECK(Got <= sizeof(Data) && memcmp(BufA, Data, Got) == 0);
+        } else {
+            HT_CHECK_EQ(STATUS_OBJECT_NAME_NOT_FOUND, S);
+        }
+        Unmount(&D, V);
+        HT_CHECK(FsckClean(Work));
+        if (Done) {
+            HT_CHECK(NT_SUCCESS(S) && Got == sizeof(Data));
+            printf("delete of 8 directories, then a file written in 300-byte pieces: %u cuts\n",
+                   (unsigned)Cut + 1);
+            break;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ out of memory */
 /* Every allocation in turn fails once: each call fails cleanly, nothing leaks, fsck is clean. */
 HT_TEST(allocation_failures_are_clean)
