@@ -68,8 +68,9 @@ static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count, P
     return at == Bytes;
 }
 
-/* Count validated pixel entries: clip and store each. */
-static VOID W32pExecutePixels(const GDI_BATCH_SETPIXEL *Pixel, ULONG Count)
+/* Count validated pixel entries: clip and store each. Out of line, so that the loop has the
+   registers to itself. */
+static __attribute__((noinline)) VOID W32pExecutePixels(const GDI_BATCH_SETPIXEL *Pixel, ULONG Count)
 {
     volatile ULONG *bits = GreScreen.Bits;
     ULONG width = GreScreen.Width, height = GreScreen.Height, pitch = GreScreen.Pitch;
