@@ -749,6 +749,7 @@ ULONG KeSanitizeUserEflags(ULONG EFlags);
 /* fault-safe user memory access (ke/i386/usercopy.S), under mm's probes (mm/probe.c) */
 NTSTATUS KiSafeCopy(PVOID Destination, const VOID *Source, SIZE_T Length);
 NTSTATUS KiSafeZero(PVOID Destination, SIZE_T Length);
+NTSTATUS KiSafeExchangeUlong(PULONG Address, PULONG Value);
 VOID KeRegisterProcessCallouts(const KE_PROCESS_CALLOUTS *Callouts);
 
 extern ULONG KeUserApcDispatcher;          /* ntdll!KiUserApcDispatcher */

@@ -48,6 +48,7 @@ NTSTATUS ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment);
 NTSTATUS ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment);
 NTSTATUS MmCopyFromUser(PVOID Destination, const VOID *UserSource, SIZE_T Length);
 NTSTATUS MmCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length);
+NTSTATUS MmExchangeUserUlong(PULONG UserAddress, PULONG Value);
 NTSTATUS MmCaptureUnicodeString(PUNICODE_STRING Captured, PCUNICODE_STRING UserString, ULONG MaxBytes);
 VOID MmFreeCapturedUnicodeString(PUNICODE_STRING Captured);
 

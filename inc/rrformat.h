@@ -50,6 +50,14 @@ typedef struct _RR_TRAP_RECORD_HEADER {
 #define RR_TRAP_RECORD_HEADER_SIZE  0x48
 #define RR_TRAP_RECORD_SIZE         (RR_TRAP_RECORD_HEADER_SIZE + KTRAP_FRAME_LENGTH) /* 0xD4 */
 
+/* A whole record as it lies in the file: the header, then the frame, RR_TRAP_RECORD_SIZE bytes
+   (the 64-bit host pads the struct's tail to 8; that padding is never read or written). */
+typedef struct _RR_TRAP_RECORD {
+    RR_TRAP_RECORD_HEADER Header;
+    KTRAP_FRAME Frame;
+} RR_TRAP_RECORD, *PRR_TRAP_RECORD;
+_Static_assert(offsetof(RR_TRAP_RECORD, Frame) == RR_TRAP_RECORD_HEADER_SIZE, "record payload");
+
 _Static_assert(sizeof(RR_TRAP_IMAGE_IDENTITY) == 0x20, "RR_TRAP_IMAGE_IDENTITY size");
 _Static_assert(sizeof(RR_TRAP_RECORD_HEADER) == RR_TRAP_RECORD_HEADER_SIZE, "header size");
 /* the on-disk layout, asserted in every build that reads or writes records (kernel and host) */
@@ -87,6 +95,12 @@ NTSTATUS RrValidateTrapRecord(const VOID *Buffer, ULONG Size,
 NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
                                 const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
                                 PRR_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason);
+
+/* The same judged in *Scratch without a copy out: Scratch->Frame is the result on success and
+   means nothing on failure. */
+NTSTATUS RrValidateTrapRecordInto(const VOID *Buffer, ULONG Size,
+                                  const RR_TRAP_IMAGE_IDENTITY *Expected, PRR_TRAP_RECORD Scratch,
+                                  PCSTR *Reason);
 
 /* Checks that Frame's user-visible registers are a state ring-3 code could reach itself. */
 NTSTATUS RrCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason);

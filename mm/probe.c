@@ -51,6 +51,16 @@ NTSTATUS MmCopyToUser(PVOID UserDestination, const VOID *Source, SIZE_T Length)
 }
 
 /* Capture a UNICODE_STRING and its buffer into pool (NUL-terminated). */
+/* MmExchangeUserUlong - swap *Value with the user dword at UserAddress (any alignment) in one
+   instruction: STATUS_ACCESS_VIOLATION leaves both unchanged when the dword cannot be read and
+   written. For a value that must be taken and reset at once (the GDI batch's count). */
+NTSTATUS MmExchangeUserUlong(PULONG UserAddress, PULONG Value)
+{
+    if (KeGetPreviousMode() == UserMode && (ULONG)UserAddress > MmUserProbeAddress - sizeof(ULONG))
+        return STATUS_ACCESS_VIOLATION;
+    return KiSafeExchangeUlong(UserAddress, Value);
+}
+
 NTSTATUS MmCaptureUnicodeString(PUNICODE_STRING Captured, PCUNICODE_STRING UserString, ULONG MaxBytes)
 {
     UNICODE_STRING s;

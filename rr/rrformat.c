@@ -182,13 +182,15 @@ static BOOLEAN RrpKernelOnlyFieldsZero(const KTRAP_FRAME *F)
             F->ExceptionList | F->ErrCode | F->V86Es | F->V86Ds | F->V86Fs | F->V86Gs) == 0;
 }
 
-/* CRC-32 of a record: the header with Checksum taken as 0, then the payload. */
-static ULONG RrpTrapRecordChecksum(const RR_TRAP_RECORD_HEADER *Header, const KTRAP_FRAME *Frame)
+/* CRC-32 of a record: the header with Checksum taken as 0, then the payload, in one pass over
+   Record (whose Checksum is zeroed for the pass and put back). */
+static ULONG RrpTrapRecordChecksum(PRR_TRAP_RECORD Record)
 {
-    RR_TRAP_RECORD_HEADER Copy = *Header;
-
-    Copy.Checksum = 0;
-    return RtlComputeCrc32(RtlComputeCrc32(0, &Copy, sizeof(Copy)), Frame, sizeof(*Frame));
+    ULONG stored = Record->Header.Checksum;
+    Record->Header.Checksum = 0;
+    ULONG crc = RtlComputeCrc32(0, Record, RR_TRAP_RECORD_SIZE);
+    Record->Header.Checksum = stored;
+    return crc;
 }
 
 /* What every record's header starts as: magic, version and sizes, everything else zero. */
@@ -213,8 +215,7 @@ NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTIT
                            ULONGLONG Generation, ULONG Flags, PVOID Buffer, ULONG BufferSize,
                            PULONG RecordSize)
 {
-    RR_TRAP_RECORD_HEADER Header;
-    KTRAP_FRAME Payload;
+    RR_TRAP_RECORD Record;
 
     if (Frame == NULL || Identity == NULL || RecordSize == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -226,15 +227,13 @@ NTSTATUS RrBuildTrapRecord(const KTRAP_FRAME *Frame, const RR_TRAP_IMAGE_IDENTIT
     if (Buffer == NULL || BufferSize < RR_TRAP_RECORD_SIZE)
         return STATUS_BUFFER_TOO_SMALL;
 
-    Header = RrpHeaderTemplate;
-    Header.Flags = Flags;
-    Header.Generation = Generation;
-    Header.Identity = *Identity;
-    RrpCopyUserVisibleFields(&Payload, Frame);
-    Header.Checksum = RrpTrapRecordChecksum(&Header, &Payload);
-
-    memcpy(Buffer, &Header, sizeof(Header));
-    memcpy((PUCHAR)Buffer + sizeof(Header), &Payload, sizeof(Payload));
+    Record.Header = RrpHeaderTemplate;
+    Record.Header.Flags = Flags;
+    Record.Header.Generation = Generation;
+    Record.Header.Identity = *Identity;
+    RrpCopyUserVisibleFields(&Record.Frame, Frame);
+    Record.Header.Checksum = RrpTrapRecordChecksum(&Record);
+    memcpy(Buffer, &Record, RR_TRAP_RECORD_SIZE);
     return STATUS_SUCCESS;
 }
 
@@ -282,13 +281,14 @@ NTSTATUS RrCheckUserTrapFrame(const KTRAP_FRAME *Frame, PCSTR *Reason)
 /*
  * RrpCheckTrapRecordStructure - the checks that make a record readable: sizes, magic, version,
  * checksum, flags, reserved fields, identity form, kernel-only payload fields all zero. Fills
- * Header and Frame (local copies, the buffer may be unaligned). Result: STATUS_SUCCESS,
- * STATUS_REVISION_MISMATCH or STATUS_FILE_CORRUPT_ERROR.
+ * Record (a local copy: the buffer may be unaligned; on failure its contents mean nothing).
+ * Result: STATUS_SUCCESS, STATUS_REVISION_MISMATCH or STATUS_FILE_CORRUPT_ERROR.
  */
-static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
-                                           PRR_TRAP_RECORD_HEADER Header, PKTRAP_FRAME Frame,
+static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size, PRR_TRAP_RECORD Record,
                                            PCSTR *Reason)
 {
+    PRR_TRAP_RECORD_HEADER Header = &Record->Header;
+
     if (Buffer == NULL || Size < sizeof(*Header))
         return RrpRefuse(Reason, "shorter than the record header", STATUS_FILE_CORRUPT_ERROR);
     memcpy(Header, Buffer, sizeof(*Header));
@@ -305,10 +305,10 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
     if (Size != RR_TRAP_RECORD_SIZE)
         return RrpRefuse(Reason, Size < RR_TRAP_RECORD_SIZE ? "truncated" : "trailing bytes",
                         STATUS_FILE_CORRUPT_ERROR);
-    memcpy(Frame, (const UCHAR *)Buffer + RR_TRAP_RECORD_HEADER_SIZE, sizeof(*Frame));
+    memcpy(&Record->Frame, (const UCHAR *)Buffer + RR_TRAP_RECORD_HEADER_SIZE, sizeof(Record->Frame));
 
     /* The checksum comes before any field check, so random damage reads as corruption. */
-    if (RrpTrapRecordChecksum(Header, Frame) != Header->Checksum)
+    if (RrpTrapRecordChecksum(Record) != Header->Checksum)
         return RrpRefuse(Reason, "checksum mismatch", STATUS_FILE_CORRUPT_ERROR);
     if ((Header->Flags & ~RR_TRAP_RECORD_VALID_FLAGS) != 0 ||
         Header->Flags == RR_TRAP_RECORD_VALID_FLAGS)
@@ -317,8 +317,28 @@ static NTSTATUS RrpCheckTrapRecordStructure(const VOID *Buffer, ULONG Size,
         return RrpRefuse(Reason, "header Reserved is not zero", STATUS_FILE_CORRUPT_ERROR);
     if (!RrpIsIdentityWellFormed(&Header->Identity))
         return RrpRefuse(Reason, "malformed image identity", STATUS_FILE_CORRUPT_ERROR);
-    if (!RrpKernelOnlyFieldsZero(Frame))
+    if (!RrpKernelOnlyFieldsZero(&Record->Frame))
         return RrpRefuse(Reason, "a kernel-only frame field is not zero", STATUS_FILE_CORRUPT_ERROR);
+    return STATUS_SUCCESS;
+}
+
+/* Every rule of RrValidateTrapRecordEx, judged on the copy in Record (meaningless on failure);
+   on success Record->Frame has IF and bit 1 forced. */
+static NTSTATUS RrpValidateTrapRecord(const VOID *Buffer, ULONG Size,
+                                     const RR_TRAP_IMAGE_IDENTITY *Expected, PRR_TRAP_RECORD Record,
+                                     PCSTR *Reason)
+{
+    NTSTATUS Status = RrpCheckTrapRecordStructure(Buffer, Size, Record, Reason);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Expected != NULL && memcmp(&Record->Header.Identity, Expected, sizeof(*Expected)) != 0)
+        return RrpRefuse(Reason, "recorded by another program image", STATUS_ACCESS_DENIED);
+    Status = RrCheckUserTrapFrame(&Record->Frame, Reason);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Record->Frame.EFlags |= EFLAGS_IF | EFLAGS_ALWAYS_ONE;
+    if (Reason != NULL)
+        *Reason = NULL;
     return STATUS_SUCCESS;
 }
 
@@ -334,27 +354,27 @@ NTSTATUS RrValidateTrapRecordEx(const VOID *Buffer, ULONG Size,
                                 const RR_TRAP_IMAGE_IDENTITY *Expected, PKTRAP_FRAME UserFrameOut,
                                 PRR_TRAP_RECORD_HEADER HeaderOut, PCSTR *Reason)
 {
-    RR_TRAP_RECORD_HEADER Header;
-    KTRAP_FRAME Frame;
-    NTSTATUS Status;
-
-    Status = RrpCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, Reason);
+    RR_TRAP_RECORD Record;
+    NTSTATUS Status = RrpValidateTrapRecord(Buffer, Size, Expected, &Record, Reason);
     if (!NT_SUCCESS(Status))
         return Status;
-    if (Expected != NULL && memcmp(&Header.Identity, Expected, sizeof(*Expected)) != 0)
-        return RrpRefuse(Reason, "recorded by another program image", STATUS_ACCESS_DENIED);
-    Status = RrCheckUserTrapFrame(&Frame, Reason);
-    if (!NT_SUCCESS(Status))
-        return Status;
-
-    Frame.EFlags |= EFLAGS_IF | EFLAGS_ALWAYS_ONE;
     if (UserFrameOut != NULL)
-        *UserFrameOut = Frame;
+        *UserFrameOut = Record.Frame;
     if (HeaderOut != NULL)
-        *HeaderOut = Header;
-    if (Reason != NULL)
-        *Reason = NULL;
+        *HeaderOut = Record.Header;
     return STATUS_SUCCESS;
+}
+
+/*
+ * RrValidateTrapRecordInto - RrValidateTrapRecordEx for a caller with no use for the record when
+ * it is refused: the record is judged in Scratch itself, no copy out (on failure Scratch means
+ * nothing). On success Scratch->Frame is the frame RrValidateTrapRecordEx would give.
+ */
+NTSTATUS RrValidateTrapRecordInto(const VOID *Buffer, ULONG Size,
+                                  const RR_TRAP_IMAGE_IDENTITY *Expected, PRR_TRAP_RECORD Scratch,
+                                  PCSTR *Reason)
+{
+    return RrpValidateTrapRecord(Buffer, Size, Expected, Scratch, Reason);
 }
 
 /* RrValidateTrapRecord - RrValidateTrapRecordEx without the reason. */
@@ -371,10 +391,9 @@ NTSTATUS RrValidateTrapRecord(const VOID *Buffer, ULONG Size,
  */
 ULONGLONG RrQueryTrapRecordGeneration(const VOID *Buffer, ULONG Size)
 {
-    RR_TRAP_RECORD_HEADER Header;
-    KTRAP_FRAME Frame;
+    RR_TRAP_RECORD Record;
 
-    if (!NT_SUCCESS(RrpCheckTrapRecordStructure(Buffer, Size, &Header, &Frame, NULL)))
+    if (!NT_SUCCESS(RrpCheckTrapRecordStructure(Buffer, Size, &Record, NULL)))
         return 0;
-    return Header.Generation;
+    return Record.Header.Generation;
 }

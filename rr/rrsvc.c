@@ -231,21 +231,21 @@ static NTSTATUS RrpRecordLocked(PCSTR Path, NTSTATUS ResumeStatus)
 static NTSTATUS RrpRecoverLocked(PCSTR Path, const UCHAR *Record, ULONG Size, PBOOLEAN Resumed)
 {
     PRR_TRAP_IMAGE_IDENTITY identity;
-    KTRAP_FRAME frame;
+    RR_TRAP_RECORD judged;
     PCSTR reason = NULL;
 
     *Resumed = FALSE;
     NTSTATUS status = RrpCurrentImageIdentity(&identity);
     if (!NT_SUCCESS(status))
         return status;
-    status = RrValidateTrapRecordEx(Record, Size, identity, &frame, NULL, &reason);
+    status = RrValidateTrapRecordInto(Record, Size, identity, &judged, &reason);
     if (!NT_SUCCESS(status)) {
         DbgPrint("NanoNT: trap record %s refused: %s (0x%08X)\n", Path ? Path : "(memory)",
                  reason ? reason : "?", (unsigned)status);
         return status;
     }
     *Resumed = TRUE;
-    return RrpApplyUserFrame(KeGetCurrentThread(), &frame);
+    return RrpApplyUserFrame(KeGetCurrentThread(), &judged.Frame);
 }
 
 /* RrpRecoverFrom - read the record at Path (NULL: memory slot) and resume there. */

@@ -9,7 +9,8 @@
  * an unknown command, a size that is wrong for its command or runs past GdiTebBatch.Offset, an
  * Offset past the batch area) draws nothing: it is discarded and the flush returns
  * STATUS_INVALID_PARAMETER. Coordinates off screen are clipped, never rejected. Either way the
- * count and offset are reset; a TEB that cannot be read or reset yields STATUS_ACCESS_VIOLATION.
+ * count and offset are reset (each taken by one exchange, before the entries are copied); a TEB
+ * that cannot be read or reset yields STATUS_ACCESS_VIOLATION.
  */
 #include "w32p.h"
 #include "mm.h"
@@ -67,14 +68,15 @@ static BOOLEAN W32pValidateBatch(const UCHAR *Batch, ULONG Bytes, ULONG Count, P
     return at == Bytes;
 }
 
-/* Count validated pixel entries: clip and store each. */
-static VOID W32pExecutePixels(const GDI_BATCH_SETPIXEL *Pixel, ULONG Count)
+/* Count validated pixel entries: clip and store each. Out of line, so that the loop has the
+   registers to itself. */
+static __attribute__((noinline)) VOID W32pExecutePixels(const GDI_BATCH_SETPIXEL *Pixel, ULONG Count)
 {
     volatile ULONG *bits = GreScreen.Bits;
     ULONG width = GreScreen.Width, height = GreScreen.Height, pitch = GreScreen.Pitch;
     for (const GDI_BATCH_SETPIXEL *end = Pixel + Count; Pixel != end; Pixel++) {
-        ULONG x = (ULONG)GDI_UNPACK_X(Pixel->Xy), y = (ULONG)GDI_UNPACK_Y(Pixel->Xy);
-        if (x < width && y < height)              /* negative values wrap past the limits */
+        ULONG xy = Pixel->Xy, x = xy & 0xFFFF, y = xy >> 16;
+        if (x < width && y < height)              /* a negative value reads as 0x8000 or more */
             bits[y * pitch + x] = Pixel->Color;
     }
 }
@@ -121,6 +123,8 @@ static VOID W32pExecuteBatch(const UCHAR *Batch, ULONG Count)
 
 /*
  * W32pFlushBatchOf - flush the batch of the TEB at user address Teb for the current GUI thread.
+ * The count and then the offset are taken and reset to zero each by one exchange (a TEB that
+ * cannot be written keeps its batch), then the entries are copied once, validated and run.
  * Result: STATUS_SUCCESS (executed, or nothing queued), STATUS_INVALID_PARAMETER (malformed:
  * discarded), STATUS_NO_SUCH_DEVICE (well formed but no display: discarded),
  * STATUS_ACCESS_VIOLATION (the TEB could not be read or reset).
@@ -128,16 +132,17 @@ static VOID W32pExecuteBatch(const UCHAR *Batch, ULONG Count)
 NTSTATUS W32pFlushBatchOf(PTEB Teb)
 {
     PW32THREAD w = KeGetCurrentThread()->Win32Thread;
-    ULONG count, head[2];                 /* GdiBatchCount; GdiTebBatch.Offset and .HDC */
-    NTSTATUS status = MmCopyFromUser(&count, &Teb->GdiBatchCount, sizeof(count));
+    ULONG count = 0, bytes = 0;
+    if (!w) {                             /* only GUI threads get here (table 1 converts first) */
+        NTSTATUS status = MmCopyFromUser(&count, &Teb->GdiBatchCount, sizeof(count));
+        return NT_SUCCESS(status) && count != 0 ? STATUS_INVALID_PARAMETER : status;
+    }
+    NTSTATUS status = MmExchangeUserUlong(&Teb->GdiBatchCount, &count);
     if (!NT_SUCCESS(status) || count == 0)
         return status;
-    if (!w)
-        return STATUS_INVALID_PARAMETER;  /* only GUI threads get here (table 1 converts first) */
-    status = MmCopyFromUser(head, &Teb->GdiTebBatch, sizeof(head));
+    status = MmExchangeUserUlong(&Teb->GdiTebBatch.Offset, &bytes);
     if (!NT_SUCCESS(status))
         return status;
-    ULONG bytes = head[0];
     BOOLEAN valid = FALSE, pixels = FALSE;
     if (bytes <= GDI_BATCH_AREA_SIZE && (bytes & 3) == 0 && count <= bytes / sizeof(GDI_BATCH_SETPIXEL)) {
         status = MmCopyFromUser(w->BatchCopy, Teb->GdiTebBatch.Buffer, bytes);
@@ -145,14 +150,6 @@ NTSTATUS W32pFlushBatchOf(PTEB Teb)
             return status;
         valid = W32pValidateBatch((const UCHAR *)w->BatchCopy, bytes, count, &pixels);
     }
-
-    /* the batch is consumed whatever it held */
-    ULONG zero = 0;
-    status = MmCopyToUser(&Teb->GdiBatchCount, &zero, sizeof(zero));
-    if (NT_SUCCESS(status))
-        status = MmCopyToUser(&Teb->GdiTebBatch.Offset, &zero, sizeof(zero));
-    if (!NT_SUCCESS(status))
-        return status;
     KeTimelineEvent(KTL_GUI_FLUSH, count, valid ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER);
     if (!valid) {
         W32pStatistics.BatchesRejected++;

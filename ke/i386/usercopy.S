@@ -48,6 +48,23 @@ KiSafeZeroStore:
         KI_FIXUP(KiSafeZeroStore, KiSafeFault)
         jmp     KiSafeDone
 
+/* NTSTATUS KiSafeExchangeUlong(PULONG Address, PULONG Value): swap *Value with *Address in one
+   instruction, so a page that faults on the read or on the write is left unchanged. */
+        .globl KiSafeExchangeUlong
+KiSafeExchangeUlong:
+        movl    4(%esp), %ecx
+        movl    8(%esp), %edx
+        movl    (%edx), %eax
+KiSafeExchangeSwap:
+        xchgl   %eax, (%ecx)
+        KI_FIXUP(KiSafeExchangeSwap, KiSafeExchangeFault)
+        movl    %eax, (%edx)
+        xorl    %eax, %eax
+        ret
+KiSafeExchangeFault:
+        movl    $STATUS_ACCESS_VIOLATION, %eax
+        ret
+
 /* ULONG KiReadGs(VOID): the live GS, which the kernel never changes (see NOTES.md). */
         .globl KiReadGs
 KiReadGs:

@@ -12,7 +12,7 @@
 static DWORD GdiBatchLimit = GDI_DEFAULT_BATCH_LIMIT;   /* per process here (Win32: per thread) */
 /* What GdiSetPixel's fast path compares the count with: the limit, or 0 when the limit is 1
    (no batching), so that one compare covers both. */
-static DWORD GdipFastPathLimit = GDI_DEFAULT_BATCH_LIMIT;
+DWORD GdipFastPathLimit = GDI_DEFAULT_BATCH_LIMIT;
 
 BOOL GdiFlush(VOID)
 {
@@ -63,10 +63,9 @@ static NTSTATUS GdipCommit(ULONG Size)
     return STATUS_SUCCESS;
 }
 
-/* GdipSetPixelSlow - GdiSetPixel when the fast path does not apply: batching off, coordinates
-   that do not pack, or a full batch (flushed first). Out of line so that the fast path saves no
-   registers. */
-static __attribute__((noipa)) NTSTATUS GdipSetPixelSlow(LONG X, LONG Y, ULONG Color)
+/* GdipSetPixelSlow - GdiSetPixel when the inline fast path (gdi32.h) does not apply: batching
+   off, coordinates that do not pack, or a full batch (flushed first). */
+NTSTATUS GdipSetPixelSlow(LONG X, LONG Y, ULONG Color)
 {
     NTSTATUS status;
     if (GdiBatchLimit == 1 || !GdipFits(X, Y, 0, 0))
@@ -79,26 +78,6 @@ static __attribute__((noipa)) NTSTATUS GdipSetPixelSlow(LONG X, LONG Y, ULONG Co
     e->Xy = GDI_PACK_XY(X, Y);
     e->Color = Color;
     return GdipCommit(sizeof(*e));
-}
-
-NTSTATUS GdiSetPixel(LONG X, LONG Y, ULONG Color)
-{
-    /* the hot path of batching: coordinates that pack, room left, under the limit */
-    if (((ULONG)(X + 0x8000) | (ULONG)(Y + 0x8000)) < 0x10000) {
-        PTEB teb = NtCurrentTeb();
-        ULONG offset = teb->GdiTebBatch.Offset;
-        if (offset <= GDI_BATCH_AREA_SIZE - sizeof(GDI_BATCH_SETPIXEL) &&
-            teb->GdiBatchCount < GdipFastPathLimit) {
-            PULONG e = (PULONG)((PUCHAR)teb->GdiTebBatch.Buffer + offset);
-            teb->GdiTebBatch.Offset = offset + sizeof(GDI_BATCH_SETPIXEL);
-            teb->GdiBatchCount++;
-            e[0] = sizeof(GDI_BATCH_SETPIXEL) | (GdiBatchSetPixel << 16);   /* Size, Command */
-            e[1] = GDI_PACK_XY(X, Y);
-            e[2] = Color;
-            return STATUS_SUCCESS;
-        }
-    }
-    return GdipSetPixelSlow(X, Y, Color);
 }
 
 NTSTATUS GdiFillRect(LONG X, LONG Y, LONG Cx, LONG Cy, ULONG Color)

@@ -30,9 +30,33 @@ DWORD GdiSetBatchLimit(DWORD Limit);   /* as Win32: 1 = no batching, 0 = default
 DWORD GdiGetBatchLimit(VOID);
 /* Each queues one operation (or, with batch limit 1, makes the call). Result: STATUS_SUCCESS
    or the status of the flush that had to make room. */
-NTSTATUS GdiSetPixel(LONG X, LONG Y, ULONG Color);
+/* GdiSetPixel: inline, below */
 NTSTATUS GdiFillRect(LONG X, LONG Y, LONG Cx, LONG Cy, ULONG Color);
 NTSTATUS GdiCopyRect(LONG XDest, LONG YDest, LONG XSource, LONG YSource, LONG Cx, LONG Cy);
 NTSTATUS GdiTextOut(LONG X, LONG Y, PCSTR Text, ULONG Foreground, ULONG Background, ULONG Scale);
+
+/* GdiSetPixel's common case inline, so that queueing a pixel is a few compares and stores in the
+   caller: coordinates that pack in 16 bits, room for one more entry, the count under the batch
+   limit (GdipFastPathLimit is 0 when batching is off). Everything else takes GdipSetPixelSlow. */
+extern DWORD GdipFastPathLimit;
+NTSTATUS GdipSetPixelSlow(LONG X, LONG Y, ULONG Color);
+
+static inline NTSTATUS GdiSetPixel(LONG X, LONG Y, ULONG Color)
+{
+    PTEB teb = NtCurrentTeb();
+    ULONG offset = teb->GdiTebBatch.Offset, count = teb->GdiBatchCount;
+    if (__builtin_expect(((ULONG)(X + 0x8000) | (ULONG)(Y + 0x8000)) < 0x10000 &&
+                         offset <= GDI_BATCH_AREA_SIZE - sizeof(GDI_BATCH_SETPIXEL) &&
+                         count < GdipFastPathLimit, 1)) {
+        PULONG e = (PULONG)((PUCHAR)teb->GdiTebBatch.Buffer + offset);
+        e[0] = sizeof(GDI_BATCH_SETPIXEL) | (GdiBatchSetPixel << 16);   /* Size, Command */
+        e[1] = GDI_PACK_XY(X, Y);
+        e[2] = Color;
+        teb->GdiTebBatch.Offset = offset + sizeof(GDI_BATCH_SETPIXEL);
+        teb->GdiBatchCount = count + 1;
+        return STATUS_SUCCESS;
+    }
+    return GdipSetPixelSlow(X, Y, Color);
+}
 
 #endif
