@@ -21,8 +21,8 @@
 #include "testlib.h"
 #include "ntpath.h"
 #include "traplib.h"
+#include "crashword.h"
 
-#define CRASH_MAGIC 0x48535243u                  /* 'CRSH' */
 #define PHASE_MAGIC "NANONT-CRASHLOAD-PHASE"       /* tests/host/crashreplay.c looks for it */
 
 static NT_PATH_ATTRIBUTES PathStore;
@@ -31,16 +31,6 @@ static ULONG Buffer[16384];                      /* 64 KiB */
 static ULONG SeedBase;
 
 static POBJECT_ATTRIBUTES Attr(PCSTR Path) { return NtPathAttributes(&PathStore, Path, NULL); }
-
-/* CrashWord - the word at byte Offset of the version Seed (shared with the host checker). */
-static ULONG CrashWord(ULONG Seed, ULONG Offset)
-{
-    ULONG x = Seed * 0x9E3779B1u ^ Offset * 0x85EBCA77u;
-    x ^= x >> 15;
-    x *= 0x2C1B3C6Du;
-    x ^= x >> 12;
-    return Offset == 0 ? CRASH_MAGIC : Offset == 4 ? Seed : x;
-}
 
 static NTSTATUS Open(PCSTR Path, ACCESS_MASK Access, ULONG Disposition, ULONG Options, PHANDLE H)
 {

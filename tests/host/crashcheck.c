@@ -13,6 +13,7 @@
 #include "fat.h"
 #include "rrformat.h"
 #include "crashreplay.h"
+#include "../guest/crashword.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#define CRASH_MAGIC 0x48535243u
 #define SECTOR CRASH_SECTOR
 
 /* ------------------------------------------------------------------ pool shim for fs/ and rr/ */
@@ -107,15 +107,6 @@ static NTSTATUS StateFlush(PVOID Context)
 char CheckWhy[1024];
 #define Why CheckWhy
 static unsigned char FileBuffer[4u << 20];
-
-static ULONG CrashWord(ULONG Seed, ULONG Offset)
-{
-    ULONG x = Seed * 0x9E3779B1u ^ Offset * 0x85EBCA77u;
-    x ^= x >> 15;
-    x *= 0x2C1B3C6Du;
-    x ^= x >> 12;
-    return Offset == 0 ? CRASH_MAGIC : Offset == 4 ? Seed : x;
-}
 
 static void Ascii(const WCHAR *S, ULONG N, char *Out)
 {
